@@ -1,0 +1,274 @@
+import { Agent, FormData, request, type Dispatcher } from "undici";
+import type { z } from "zod";
+import {
+  ApiError,
+  ConfigurationError,
+  ConnectionError,
+  TimeoutError,
+  UnexpectedResponseError,
+  AuthenticationError,
+  apiError,
+  kindForStatus,
+  type ApiName,
+  type ErrorKind,
+} from "./errors";
+import { DEFAULT_RETRY, isRetryable, parseRetryAfter, retryDelayMs, type RetrySettings } from "./retry-policy";
+import type { RateLimiter } from "./rate-limiter";
+
+/** What an API-specific classifier returns for a response that is an error. */
+export interface Classified {
+  kind: ErrorKind;
+  apiCode?: number;
+  detail?: string;
+}
+
+/**
+ * Decides whether a parsed response is an error; undefined means success. Runs on every response,
+ * whatever the HTTP status, because ANTS reports errors inside HTTP 200 bodies.
+ */
+export type Classifier = (status: number, body: unknown) => Classified | undefined;
+
+/** Authentication as a hook, so credentials never live in the client's fields or error messages. */
+export interface AuthHook {
+  headers(signal: AbortSignal): Promise<Record<string, string>>;
+  /** Called once after an AuthenticationError; return true to retry with fresh headers. */
+  renew?(): Promise<boolean>;
+}
+
+export interface HttpClientOptions {
+  api: ApiName;
+  baseUrl: string;
+  auth: AuthHook;
+  classify: Classifier;
+  limiter?: RateLimiter;
+  dispatcher?: Dispatcher;
+  /** Per-attempt timeout. */
+  timeoutMs?: number;
+  /** Overall budget of one call including retries and waits. */
+  deadlineMs?: number;
+  retry?: Partial<RetrySettings>;
+  requestIdHeader?: string;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+export type RequestBody =
+  | { json: unknown }
+  | { form: Record<string, string> }
+  | { multipart: { field: string; fileName: string; content: Uint8Array; contentType: string } };
+
+export interface RequestSpec<T> {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Path relative to the base URL, built with `path` so ids are encoded. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: RequestBody;
+  /** Whether the call may be re-sent after a server error or lost response. */
+  idempotent: boolean;
+  schema: z.ZodType<T>;
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  body: T;
+  requestId: string | undefined;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_DEADLINE_MS = 600_000;
+
+let sharedAgent: Agent | undefined;
+/** One keep-alive connection pool per provider process. */
+function defaultDispatcher(): Agent {
+  sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, connections: 32 });
+  return sharedAgent;
+}
+
+/**
+ * Percent-encodes every interpolated value; rejects empty, "." and ".." segments so an id can never
+ * change the route.
+ */
+export function path(strings: TemplateStringsArray, ...values: Array<string | number>): string {
+  let out = strings[0] ?? "";
+  values.forEach((v, i) => {
+    const s = String(v);
+    if (s === "" || s === "." || s === "..") throw new Error(`invalid path segment ${JSON.stringify(s)}`);
+    out += encodeURIComponent(s) + (strings[i + 1] ?? "");
+  });
+  return out;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/** Refuses base URLs that would send credentials in clear text to a non-loopback host. */
+export function assertSafeBaseUrl(raw: string, setting: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigurationError(`${setting} is not a valid URL: ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol === "https:") return url;
+  if (url.protocol === "http:" && (LOOPBACK.has(url.hostname) || url.hostname.startsWith("127."))) return url;
+  throw new ConfigurationError(
+    `${setting} must use https:// (plain http:// is only allowed for loopback emulators): ${url.origin}`,
+  );
+}
+
+/**
+ * Transport shared by both APIs: base URL, auth hook, rate limiter, per-attempt timeout, overall
+ * deadline, retries with backoff (honouring Retry-After), response classification and schema
+ * validation. Errors are ApiError subclasses carrying api, method, path, status and request id.
+ */
+export class HttpClient {
+  private readonly base: URL;
+  private readonly retry: RetrySettings;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+
+  constructor(private readonly opts: HttpClientOptions) {
+    this.base = assertSafeBaseUrl(opts.baseUrl, `${opts.api} base URL`);
+    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    this.sleep = opts.sleep ?? sleepWithSignal;
+  }
+
+  async send<T>(spec: RequestSpec<T>): Promise<ApiResponse<T>> {
+    const deadline = AbortSignal.timeout(this.opts.deadlineMs ?? DEFAULT_DEADLINE_MS);
+    let renewed = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt(spec, deadline);
+      } catch (err) {
+        if (err instanceof AuthenticationError && !renewed && this.opts.auth.renew) {
+          renewed = true;
+          if (await this.opts.auth.renew()) {
+            attempt--;
+            continue;
+          }
+        }
+        if (attempt >= this.retry.maxRetries || !isRetryable(err, spec.idempotent) || deadline.aborted) throw err;
+        const delay = retryDelayMs(attempt, this.retry, (err as ApiError).retryAfterMs, this.opts.random);
+        if (delay === undefined) throw err;
+        try {
+          await this.sleep(delay, deadline);
+        } catch {
+          throw err;
+        }
+      }
+    }
+  }
+
+  private url(spec: RequestSpec<unknown>): string {
+    const basePath = this.base.pathname.replace(/\/+$/, "");
+    const url = new URL(this.base.origin + basePath + spec.path);
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url.toString();
+  }
+
+  private async attempt<T>(spec: RequestSpec<T>, deadline: AbortSignal): Promise<ApiResponse<T>> {
+    const where = { api: this.opts.api, method: spec.method, path: spec.path };
+    const attemptTimeout = AbortSignal.timeout(this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const signal = AbortSignal.any([deadline, attemptTimeout]);
+    const release = this.opts.limiter ? await this.opts.limiter.acquire(signal).catch((cause: unknown) => {
+      throw new TimeoutError({ ...where, detail: "waiting for the rate limiter", cause });
+    }) : undefined;
+    try {
+      const headers: Record<string, string> = { accept: "application/json", ...(await this.opts.auth.headers(signal)) };
+      let body: string | FormData | undefined;
+      if (spec.body && "json" in spec.body) {
+        headers["content-type"] = "application/json";
+        body = JSON.stringify(spec.body.json);
+      } else if (spec.body && "form" in spec.body) {
+        headers["content-type"] = "application/x-www-form-urlencoded";
+        body = new URLSearchParams(spec.body.form).toString();
+      } else if (spec.body && "multipart" in spec.body) {
+        const m = spec.body.multipart;
+        const fd = new FormData();
+        fd.set(m.field, new Blob([m.content], { type: m.contentType }), m.fileName);
+        body = fd;
+      }
+      let res: Dispatcher.ResponseData;
+      let text: string;
+      try {
+        res = await request(this.url(spec), {
+          method: spec.method,
+          headers,
+          body,
+          signal,
+          dispatcher: this.opts.dispatcher ?? defaultDispatcher(),
+        });
+        text = await res.body.text();
+      } catch (cause) {
+        const timedOut = attemptTimeout.aborted || deadline.aborted;
+        const detail = timedOut
+          ? deadline.aborted ? "operation deadline exceeded" : `no response within ${this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`
+          : describeNetworkError(cause);
+        throw new (timedOut ? TimeoutError : ConnectionError)({ ...where, detail, cause });
+      }
+      const requestId = headerValue(res.headers[this.opts.requestIdHeader ?? "x-request-id"]);
+      const parsed = parseJson(text);
+      const classified = this.opts.classify(res.statusCode, parsed);
+      const failed = classified ?? (res.statusCode >= 300 ? { kind: kindForStatus(res.statusCode) } : undefined);
+      if (failed) {
+        throw apiError(failed.kind, {
+          ...where,
+          status: res.statusCode,
+          apiCode: failed.apiCode,
+          detail: failed.detail ?? (typeof parsed === "string" ? truncate(parsed) : undefined),
+          requestId,
+          retryAfterMs: parseRetryAfter(res.headers),
+        });
+      }
+      const result = spec.schema.safeParse(parsed);
+      if (!result.success) {
+        const first = result.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
+        throw new UnexpectedResponseError({
+          ...where,
+          status: res.statusCode,
+          detail: `response does not match the documented shape: ${first.join("; ")}`,
+          requestId,
+        });
+      }
+      return { status: res.statusCode, body: result.data, requestId };
+    } finally {
+      release?.();
+    }
+  }
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function parseJson(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function truncate(s: string): string {
+  const one = s.replace(/\s+/g, " ").trim();
+  return one.length > 200 ? `${one.slice(0, 200)}…` : one;
+}
+
+function describeNetworkError(cause: unknown): string {
+  const e = cause as { code?: string; message?: string };
+  return e.code ? `connection failed (${e.code})` : `connection failed (${e.message ?? "unknown"})`;
+}
+
+function sleepWithSignal(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,123 @@
+/** The API a request went to; part of every error message. */
+export type ApiName = "ongage" | "ants";
+
+export interface ApiErrorInit {
+  api: ApiName;
+  method: string;
+  /** Request path without query string or credentials. */
+  path: string;
+  /** HTTP status, or undefined when no response arrived. */
+  status?: number;
+  /** The API's own error code when it has one (ANTS body `code`, Ongage `payload.code`). */
+  apiCode?: number;
+  /** Server-side message, already stripped of anything credential-like by the caller. */
+  detail?: string;
+  requestId?: string;
+  /** Milliseconds the server asked us to wait (Retry-After), when known. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/**
+ * Root of every error raised by an API call. The message reads
+ * `ongage PUT /api/segments/123 → 412 Invalid data (request id …)` and never contains
+ * credentials, tokens or auth headers.
+ */
+export class ApiError extends Error {
+  readonly api: ApiName;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number | undefined;
+  readonly apiCode: number | undefined;
+  readonly detail: string | undefined;
+  readonly requestId: string | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(init: ApiErrorInit) {
+    super(formatMessage(init), init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = new.target.name;
+    this.api = init.api;
+    this.method = init.method;
+    this.path = init.path;
+    this.status = init.status;
+    this.apiCode = init.apiCode;
+    this.detail = init.detail;
+    this.requestId = init.requestId;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+/** 401, or a token endpoint refusal: credentials are wrong, expired or missing. */
+export class AuthenticationError extends ApiError {}
+/** 403, or ANTS body code 301 "Permission denied". */
+export class PermissionError extends ApiError {}
+/** 404: the object (or the endpoint) does not exist. */
+export class NotFoundError extends ApiError {}
+/** 400/412 and other 4xx: the server rejected the request content. */
+export class ValidationError extends ApiError {}
+/** 429, or ANTS body code 500 wrapping nginx's 429 page. Safe to retry: nothing was processed. */
+export class RateLimitError extends ApiError {}
+/** 5xx, or an ANTS body code ≥ 500: the request may or may not have been processed. */
+export class ServerError extends ApiError {}
+/** A 2xx answer whose body does not have the documented shape. */
+export class UnexpectedResponseError extends ApiError {}
+/** No response: connection refused/reset, or the socket closed mid-response. The request may have been processed. */
+export class ConnectionError extends ApiError {}
+/** No response within the per-attempt timeout or the operation deadline. The request may have been processed. */
+export class TimeoutError extends ConnectionError {}
+
+/** The kinds an API-specific classifier can assign to a response. */
+export type ErrorKind =
+  | "authentication"
+  | "permission"
+  | "not-found"
+  | "validation"
+  | "rate-limit"
+  | "server"
+  | "unexpected";
+
+const CLASSES: Record<ErrorKind, new (init: ApiErrorInit) => ApiError> = {
+  authentication: AuthenticationError,
+  permission: PermissionError,
+  "not-found": NotFoundError,
+  validation: ValidationError,
+  "rate-limit": RateLimitError,
+  server: ServerError,
+  unexpected: UnexpectedResponseError,
+};
+
+/** Builds the subclass for `kind`; the single factory every client uses. */
+export function apiError(kind: ErrorKind, init: ApiErrorInit): ApiError {
+  return new CLASSES[kind](init);
+}
+
+/** The kind an HTTP status implies when the body says nothing more specific. */
+export function kindForStatus(status: number): ErrorKind {
+  if (status === 401) return "authentication";
+  if (status === 403) return "permission";
+  if (status === 404) return "not-found";
+  if (status === 429) return "rate-limit";
+  if (status >= 500) return "server";
+  return "validation";
+}
+
+/**
+ * Missing or contradictory settings (credentials, base URL, strategies). Raised before any request;
+ * the message names the config key and the environment variable.
+ */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigurationError";
+  }
+}
+
+function formatMessage(init: ApiErrorInit): string {
+  const what = init.status === undefined ? "no response" : String(init.apiCode ?? init.status);
+  const code = init.apiCode !== undefined && init.status !== undefined && init.apiCode !== init.status
+    ? ` (HTTP ${init.status})`
+    : "";
+  const detail = init.detail ? ` ${init.detail}` : "";
+  const rid = init.requestId ? ` [request id ${init.requestId}]` : "";
+  return `${init.api} ${init.method} ${init.path} → ${what}${code}${detail}${rid}`;
+}

@@ -1,0 +1,72 @@
+import { ApiError, ConnectionError, RateLimitError, ServerError } from "./errors";
+
+export interface RetrySettings {
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  /** First backoff step; doubles per attempt. */
+  baseDelayMs: number;
+  /** Cap of the computed backoff (not of a server's Retry-After). */
+  maxDelayMs: number;
+  /** Longest Retry-After we honour; a longer hint fails the call instead of stalling the deployment. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetrySettings = {
+  maxRetries: 6,
+  baseDelayMs: 500,
+  maxDelayMs: 16_000,
+  maxRetryAfterMs: 300_000,
+};
+
+/**
+ * Whether a failed attempt may be sent again. Rate-limit refusals are safe for every method
+ * (nothing was processed); server errors, timeouts and dropped connections only for idempotent
+ * requests, because a create may already have been committed.
+ */
+export function isRetryable(err: unknown, idempotent: boolean): boolean {
+  if (err instanceof RateLimitError) return true;
+  if (!idempotent) return false;
+  return err instanceof ServerError || err instanceof ConnectionError;
+}
+
+/**
+ * Delay before retry number `attempt` (0-based): the server's hint when present (up to
+ * `maxRetryAfterMs`), else base × 2^attempt capped at `maxDelayMs`, minus up to 25 % jitter.
+ * Returns undefined when the server asks for longer than we are willing to wait.
+ */
+export function retryDelayMs(
+  attempt: number,
+  settings: RetrySettings,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number | undefined {
+  if (retryAfterMs !== undefined) {
+    return retryAfterMs > settings.maxRetryAfterMs ? undefined : retryAfterMs;
+  }
+  const exp = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** attempt);
+  return Math.round(exp * (1 - 0.25 * random()));
+}
+
+/**
+ * Server wait hint in milliseconds from `retry-after-ms`, or `retry-after` as seconds or an HTTP
+ * date; undefined when absent or unparseable.
+ */
+export function parseRetryAfter(
+  headers: Record<string, string | string[] | undefined>,
+  now: number = Date.now(),
+): number | undefined {
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const ms = one(headers["retry-after-ms"]);
+  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.ceil(Number(ms));
+  const ra = one(headers["retry-after"])?.trim();
+  if (!ra) return undefined;
+  if (/^\d+(\.\d+)?$/.test(ra)) return Math.ceil(Number(ra) * 1000);
+  const at = Date.parse(ra);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+/** True when the error proves nothing was processed, so even a create can be re-sent. */
+export function provesNotProcessed(err: unknown): boolean {
+  return err instanceof RateLimitError || (err instanceof ApiError && err.status !== undefined && err.status < 500);
+}
