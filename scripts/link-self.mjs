@@ -1,16 +1,18 @@
-// Makes `pulumi-segments` resolvable by name from the repo root, as it is in a user's project:
-// the serialized provider shim and the Pulumi provider host load `pulumi-segments/dist/...` by name.
-import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+// Installs the built package into node_modules/pulumi-segments as a real copy (package.json + dist/),
+// exactly as `npm install` places it in a user's project. The provider host and the serialized
+// provider load `pulumi-segments/dist/...` by name, and the SDK serializer captures the shim module by
+// reference only when it lives under node_modules.
+import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const link = join(root, "node_modules", "pulumi-segments");
-mkdirSync(dirname(link), { recursive: true });
-const target = relative(dirname(link), root);
-if (existsSync(link) || lstatSync(link, { throwIfNoEntry: false })) {
-  const st = lstatSync(link);
-  if (st.isSymbolicLink() && readlinkSync(link) === target) process.exit(0);
-  rmSync(link, { recursive: true, force: true });
+const target = join(root, "node_modules", "pulumi-segments");
+if (!existsSync(join(root, "dist"))) {
+  console.error("link-self: dist/ is missing; run the build first");
+  process.exit(1);
 }
-symlinkSync(target, link, "dir");
+rmSync(target, { recursive: true, force: true });
+mkdirSync(target, { recursive: true });
+cpSync(join(root, "package.json"), join(target, "package.json"));
+cpSync(join(root, "dist"), join(target, "dist"), { recursive: true });

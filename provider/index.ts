@@ -1,0 +1,2 @@
+/** Public surface of pulumi-segments. */
+export * as ongage from "./ongage/index";
