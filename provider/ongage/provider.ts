@@ -90,7 +90,7 @@ export const segmentProvider = {
   },
 
   async diff(_id, olds, news) {
-    const next = withoutProvider(news as unknown as Record<string, unknown>) as unknown as Inputs;
+    const next = managedPart(withoutProvider(news as unknown as Record<string, unknown>) as unknown as Inputs);
     const prev = managedPart(olds);
     const replaces = IMMUTABLE.filter((key) => {
       if ((next[key] as unknown) === UNKNOWN) return true;

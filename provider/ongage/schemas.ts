@@ -140,7 +140,9 @@ export type RuleInput = z.input<typeof RuleInput>;
 export type MatchGroup =
   | { all: MatchItem[]; label?: string }
   | { any: MatchItem[]; label?: string };
-export type MatchItem = MatchGroup | Omit<RuleInput, "condition" | "openParens" | "closeParens" | "group">;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A rule inside a group: the group decides condition, parentheses and label. */
+export type MatchItem = MatchGroup | DistributiveOmit<RuleInput, "condition" | "openParens" | "closeParens" | "group">;
 
 const RuleWithoutJoining = z.discriminatedUnion("type", [
   TextRule("email").omit({ condition: true, openParens: true, closeParens: true, group: true }),
