@@ -1,2 +1,3 @@
 export { Segment, type SegmentArgs } from "./segment";
-export type { CanonicalRule, CanonicalSegment, MatchGroup, MatchItem, Operator, RuleInput, SegmentInputs, SegmentOutputs } from "./schemas";
+export { ExternalRecipients, type ExternalRecipientsArgs } from "./external-recipients";
+export type { CanonicalRule, CanonicalSegment, MatchGroup, MatchItem, Operator, RecipientsInputs, RuleInput, SegmentInputs, SegmentOutputs } from "./schemas";

@@ -321,3 +321,38 @@ export function parseDateToEpoch(value: string | number): number | undefined {
   if (d.getUTCMonth() !== Number(m[2]) - 1) return undefined;
   return Math.floor(ms / 1000);
 }
+
+// ---------------------------------------------------------------------------------------------
+// External segment recipients (populate_external)
+// ---------------------------------------------------------------------------------------------
+
+/** One recipient: an email plus list-field values keyed by list field name. */
+export const Recipient = z
+  .object({ email: z.string().trim().pipe(z.email("expected an email address")) })
+  .catchall(z.union([z.string(), z.number()]));
+
+/** Arguments of `ongage.ExternalRecipients`. */
+export const RecipientsInputs = z.strictObject({
+  /** The external segment's list; defaults like `ongage.Segment`. */
+  listId: z.number().int().positive().optional(),
+  /** Id of an external segment (e.g. `segment.segmentId`). */
+  segmentId: z.union([z.string().regex(/^\d+$/, "expected a segment id"), z.number().int().positive()]),
+  recipients: z.array(Recipient).max(100_000),
+});
+export type RecipientsInputs = z.input<typeof RecipientsInputs>;
+
+export interface CanonicalRecipients {
+  listId?: number;
+  segmentId: string;
+  /** Sorted by email, emails trimmed, values as strings. */
+  recipients: Array<Record<string, string>>;
+  /** sha256 of the canonical recipient list: the only thing diffed. */
+  contentHash: string;
+}
+
+export interface RecipientsOutputs {
+  listId?: number;
+  segmentId: string;
+  recipientCount: number;
+  contentHash: string;
+}
