@@ -56,9 +56,14 @@ export const listingBody = z.strictObject({
 });
 export type ListingBody = z.infer<typeof listingBody>;
 
+/** Custom message for a bad value, but the usual "is required" when the field is missing. */
+const unlessMissing = (message: string) => ({
+  error: (iss: { input?: unknown }) => (iss.input === undefined ? "is required" : message),
+});
+
 const nonEmpty = z.string().refine((s) => s.trim() !== "", "must not be empty");
-const itemTypeId = z.union([z.literal(-1003), z.literal(-1007)], { error: "must be -1003 (Customer) or -1007 (Visitor)" });
-const flag = z.union([z.literal(0), z.literal(1)], { error: "must be 0 or 1" });
+const itemTypeId = z.union([z.literal(-1003), z.literal(-1007)], unlessMissing("must be -1003 (Customer) or -1007 (Visitor)"));
+const flag = z.union([z.literal(0), z.literal(1)], unlessMissing("must be 0 or 1"));
 /** User ids: the seed sends strings in list_access and numbers in alertAccountIds; both are accepted. */
 const userId = z.union([z.string().regex(/^\d+$/, "must be a numeric user id"), z.number().int().positive()]);
 
@@ -142,14 +147,14 @@ const segmentFields = {
   shareAccess: z.strictObject({
     description: z.string(),
     is_public: flag,
-    public_role: z.union([z.literal(2), z.literal(3), z.null()], { error: "must be 2 (editor), 3 (viewer) or null" }),
+    public_role: z.union([z.literal(2), z.literal(3), z.null()], unlessMissing("must be 2 (editor), 3 (viewer) or null")),
     list_access: z.array(
       z.strictObject({
         user_id: userId,
         allow_edit: flag,
         allow_view: flag,
         allow_comment: flag,
-        role: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], { error: "must be 1 (owner), 2 (editor), 3 (viewer) or 4 (commenter)" }),
+        role: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], unlessMissing("must be 1 (owner), 2 (editor), 3 (viewer) or 4 (commenter)")),
       }),
     ),
   }),
