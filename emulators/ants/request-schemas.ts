@@ -176,12 +176,12 @@ export const deleteBody = z.strictObject({ segmentId });
 /** `conditions.mapping_fields[2].operator: <message>` for the first issue. */
 export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
-  if (!issue) return "invalid request body";
+  if (!issue) return "body: is invalid";
   const path = formatPath(issue.path);
   let message = issue.message;
   if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) message = "is required";
   if (issue.code === "unrecognized_keys") message = `unknown field(s): ${issue.keys.join(", ")}`;
-  return path ? `${path}: ${message}` : message;
+  return `${path || "body"}: ${message}`;
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
