@@ -70,7 +70,6 @@ const VISITOR: [string, string, AttributeDataType][] = [
 ];
 
 const CATALOGUE_DATE = "2023-01-01T00:00:00.000Z";
-const PORTAL_ID = 1600000000;
 
 function build(itemTypeId: ItemTypeId, rows: [string, string, AttributeDataType][]): BoAttribute[] {
   return rows.map(([name, display, dataType]) => ({
@@ -83,7 +82,7 @@ function build(itemTypeId: ItemTypeId, rows: [string, string, AttributeDataType]
     process_status: null,
     storage_type: 1,
     compute_type: null,
-    portal_id: PORTAL_ID,
+    portal_id: 0,
     row_count: null,
     created_date: CATALOGUE_DATE,
     last_updated_date: CATALOGUE_DATE,
@@ -95,6 +94,6 @@ const BY_TYPE: Record<ItemTypeId, BoAttribute[]> = {
   [-1007]: build(-1007, VISITOR),
 };
 
-export function attributesFor(itemTypeId: ItemTypeId): BoAttribute[] {
-  return BY_TYPE[itemTypeId].map((a) => ({ ...a }));
+export function attributesFor(itemTypeId: ItemTypeId, portalId: number): BoAttribute[] {
+  return BY_TYPE[itemTypeId].map((a) => ({ ...a, portal_id: portalId }));
 }

@@ -191,7 +191,7 @@ export class AntsStore {
   // ---- BO attributes ------------------------------------------------------
 
   attributes(itemTypeId: ItemTypeId): BoAttribute[] {
-    return attributesFor(itemTypeId);
+    return attributesFor(itemTypeId, this.portalId);
   }
 
   // ---- segments -----------------------------------------------------------
@@ -279,7 +279,7 @@ export class AntsStore {
         `conditions.delimiter: the upload's delimiter is ${JSON.stringify(upload.delimiter)} (delimiterCode "${upload.delimiterCode}"), not ${JSON.stringify(c.delimiter)}`,
       );
     }
-    const attrs = new Map(attributesFor(input.itemTypeId).map((a) => [a.item_property_name, a]));
+    const attrs = new Map(attributesFor(input.itemTypeId, this.portalId).map((a) => [a.item_property_name, a]));
     c.mapping_fields.forEach((m, i) => {
       const at = `conditions.mapping_fields[${i}]`;
       const headerAt = upload.headers.indexOf(m.header_code);
