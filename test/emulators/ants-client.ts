@@ -1,4 +1,4 @@
-import type { AntsEmulator } from "../../emulators/ants/server";
+import { type AntsEmulator, defaultAntsClients } from "../../emulators/ants/server";
 
 /** Minimal HTTP client for the ANTS emulator tests: real requests over loopback, nothing mocked. */
 
@@ -24,10 +24,11 @@ export async function requestToken(
   em: AntsEmulator,
   fields: Record<string, string> = {},
 ): Promise<Reply> {
+  const [client] = defaultAntsClients();
   const form = new URLSearchParams({
     grant_type: "client_credentials",
-    client_id: "emulator-client",
-    client_secret: "emulator-secret",
+    client_id: client?.clientId ?? "",
+    client_secret: client?.clientSecret ?? "",
     scope: "segment,item",
     ...fields,
   });

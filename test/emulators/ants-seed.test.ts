@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AntsEmulator, startAntsEmulator } from "../../emulators/ants/server";
+import { type AntsEmulator, defaultAntsClients, startAntsEmulator } from "../../emulators/ants/server";
 import { ALL_COLUMNS, postJson, seedCreateBody, SEED_FILE, token, uploadFile } from "./ants-client";
 
 describe("ANTS emulator: the primary source's Create example, replayed", () => {
@@ -50,7 +50,7 @@ describe("ANTS emulator: the primary source's Create example, replayed", () => {
       process_status: 1,
       segment_size: null,
       compute_schedule: "--",
-      c_user_id: "emulator-client",
+      c_user_id: defaultAntsClients()[0]?.clientId,
       label_ids: [],
       segment_type: 4,
       used_by_modules: [],
