@@ -1,2 +1,3 @@
 /** Public surface of pulumi-segments. */
 export * as ongage from "./ongage/index";
+export * as ants from "./ants/index";

@@ -1,0 +1,241 @@
+import { ConnectionError } from "../http/errors";
+import { UNKNOWN, containsUnknown, toCheckFailures, type CheckFailure } from "../pulumi/check-failures";
+import { PartialCreateError, warn, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
+import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
+import { AntsClient } from "./client";
+import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "./file-source";
+import { canonicalFromInputs, canonicalFromWire, changedKeys, managedPart, resolveRules, sameCanonical, statusFromWire, toCreateBody } from "./normalize";
+import { AUDIENCE_ITEM_TYPE, CanonicalSegment, SegmentInputs, type SegmentOutputs, type SegmentStatus, type UploadInfo } from "./schemas";
+import { ANTS_KEYS, deleteStrategy, updateStrategy } from "./settings";
+
+/** Inputs after check: the canonical definition. */
+type Inputs = CanonicalSegment;
+
+/** Properties the CDP cannot change in place: the audience, and static vs dynamic. */
+const IMMUTABLE = ["audience", "schedule"] as const;
+
+function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** The canonical inputs handed to create/update, validated again (they come from state or check). */
+function canonicalInputs(raw: unknown): Inputs {
+  return CanonicalSegment.parse(withoutUndefined(withoutProvider(raw as Record<string, unknown>)));
+}
+
+/** The member file at apply time; it must still be the version `check` hashed. */
+function memberFileFor(c: Inputs): MemberFile {
+  const file = readMemberFile(c.file.path, c.file.delimiter);
+  if (file.sha256 !== c.file.sha256) {
+    throw new Error(`file "${c.file.path}" changed after the plan was made (sha256 ${file.sha256.slice(0, 12)}… ≠ ${c.file.sha256.slice(0, 12)}…); run the update again`);
+  }
+  return file;
+}
+
+async function uploadFile(client: AntsClient, c: Inputs): Promise<UploadInfo> {
+  const file = memberFileFor(c);
+  const up = await client.upload(AUDIENCE_ITEM_TYPE[c.audience], file.fileName, file.content);
+  if (up.delimiterCode !== undefined && up.delimiterCode !== c.file.delimiter) {
+    throw new Error(`file "${c.file.path}": ANTS read it as ${up.delimiterCode}-delimited, but the segment says ${c.file.delimiter}; fix file.delimiter or the file`);
+  }
+  return {
+    filePath: up.filePath,
+    fileName: up.fileName,
+    originalFileName: file.fileName,
+    extension: up.extension,
+    delimiter: up.delimiter,
+    headers: [...up.headerFiles].sort((a, b) => a.headerIndex - b.headerIndex).map((h) => h.headerCode),
+  };
+}
+
+/** Resolves rules (uploading first when needed) and builds the Create body. */
+async function prepare(client: AntsClient, c: Inputs, reuse?: UploadInfo) {
+  const attributes = await client.boAttributes(AUDIENCE_ITEM_TYPE[c.audience]);
+  const upload = reuse ?? (await uploadFile(client, c));
+  let resolvedRules;
+  try {
+    resolvedRules = resolveRules(c, upload, attributes);
+  } catch (err) {
+    // The attribute list may have grown since it was cached: try once more with a fresh copy.
+    resolvedRules = resolveRules(c, upload, await client.boAttributes(AUDIENCE_ITEM_TYPE[c.audience], true).catch(() => { throw err; }));
+  }
+  return { upload, resolvedRules, body: toCreateBody(c, upload, resolvedRules) };
+}
+
+async function statusOf(client: AntsClient, id: string): Promise<SegmentStatus> {
+  const e = await client.findById(id);
+  return e ? statusFromWire(e) : {};
+}
+
+function outputs(c: Inputs, id: string, upload: UploadInfo, resolvedRules: SegmentOutputs["resolvedRules"], serverStatus: SegmentStatus): SegmentOutputs {
+  return { ...managedPart(c), segmentId: id, itemTypeId: AUDIENCE_ITEM_TYPE[c.audience], upload, resolvedRules, serverStatus };
+}
+
+/** Segments with exactly this name and item type (names are not unique in ANTS). */
+async function findByName(client: AntsClient, c: Inputs) {
+  const out = [];
+  for await (const e of client.listing(c.name)) {
+    if (e.segment_display === c.name && Number(e.item_type_id) === AUDIENCE_ITEM_TYPE[c.audience]) out.push(e);
+  }
+  return out;
+}
+
+/** Brings an existing segment to the definition through the update endpoint; its id is kept. */
+async function converge(client: AntsClient, id: string, c: Inputs, existingMethod: unknown): Promise<SegmentOutputs> {
+  if (existingMethod !== undefined && existingMethod !== null && existingMethod !== c.schedule.type) {
+    throw new Error(`segment ${id} ("${c.name}") is ${String(existingMethod)}, the definition is ${c.schedule.type}; this cannot change in place. Fix the definition or remove \`adopt\`.`);
+  }
+  if (updateStrategy() !== "api") {
+    throw new Error(`adopting segment ${id} ("${c.name}") needs the update endpoint to apply the definition; it is off (${ANTS_KEYS.updateStrategy.config} = replace). Remove \`adopt\` or set it to "api".`);
+  }
+  const { upload, resolvedRules, body } = await prepare(client, c);
+  await client.update(id, body);
+  return outputs(c, id, upload, resolvedRules, await statusOf(client, id).catch(() => ({})));
+}
+
+/** Check failures for rule columns missing from the file's header line. */
+function columnFailures(c: ReturnType<typeof SegmentInputs.parse>, file: MemberFile): CheckFailure[] {
+  return c.matchRules.flatMap((r, i) =>
+    file.headers.includes(r.column.trim()) ? [] : [{ property: `matchRules[${i}].column`, reason: missingColumnMessage(c.file.path, r.column.trim(), file.headers) }],
+  );
+}
+
+/**
+ * ANTS CDP matching-file segments as a Pulumi dynamic provider (loaded by package name from the
+ * serialized shim). Update and delete use assumed endpoints unless the strategies say otherwise.
+ */
+export const segmentProvider = {
+  async configure(req: ConfigureRequest) {
+    rememberConfig(req, Object.values(ANTS_KEYS));
+  },
+
+  /** Validates every range, enum and the member file locally; never makes an HTTP call and never throws. */
+  async check(_olds, news) {
+    try {
+      const raw = withoutUndefined(withoutProvider(news));
+      const parsed = SegmentInputs.safeParse(raw);
+      if (!parsed.success) {
+        const failures = toCheckFailures(parsed.error, raw);
+        return failures.length > 0 || !containsUnknown(raw) ? { inputs: raw, failures } : { inputs: raw };
+      }
+      if (parsed.data.file.path === UNKNOWN) return { inputs: raw };
+      let file: MemberFile;
+      try {
+        file = readMemberFile(parsed.data.file.path, parsed.data.file.delimiter);
+      } catch (err) {
+        if (err instanceof MemberFileError) return { inputs: raw, failures: [{ property: "file.path", reason: err.message }] };
+        throw err;
+      }
+      const missing = columnFailures(parsed.data, file);
+      if (missing.length > 0) return { inputs: raw, failures: missing };
+      return { inputs: canonicalFromInputs(parsed.data, file) as unknown as Record<string, unknown> };
+    } catch (err) {
+      return { inputs: withoutProvider(news), failures: [{ property: "(resource)", reason: `cannot validate: ${(err as Error).message}` }] };
+    }
+  },
+
+  /**
+   * Audience and static/dynamic changes replace. With `ants:updateStrategy replace` every changed
+   * managed property replaces. Server status fields and `adopt` are never compared.
+   */
+  async diff(_id, olds, news) {
+    const next = withoutProvider(news as unknown as Record<string, unknown>) as unknown as Inputs;
+    const prev = managedPart(olds);
+    const replaceAll = updateStrategy() === "replace";
+    const immutableChanged = (key: (typeof IMMUTABLE)[number]) => {
+      const n = key === "schedule" ? (next.schedule as { type?: unknown } | undefined)?.type : next[key];
+      const p = key === "schedule" ? prev.schedule?.type : prev[key];
+      return n === UNKNOWN || !sameCanonical(p, n);
+    };
+    if (containsUnknown(next)) {
+      const replaces = replaceAll
+        ? changedKeys(prev, next).map(String)
+        : IMMUTABLE.filter(immutableChanged).map(String);
+      return { changes: undefined, replaces };
+    }
+    const changed = changedKeys(prev, next);
+    if (changed.length === 0) return { changes: false, replaces: [] };
+    const replaces = replaceAll ? changed : IMMUTABLE.filter(immutableChanged);
+    return { changes: true, replaces: [...replaces] };
+  },
+
+  async create(inputs) {
+    const c = canonicalInputs(inputs);
+    const client = new AntsClient();
+    if (c.adopt) {
+      const matches = await findByName(client, c);
+      if (matches.length > 1) {
+        throw new Error(`cannot adopt "${c.name}": ${matches.length} ${c.audience} segments share that name (ids ${matches.map((m) => m.segment_id).join(", ")})`);
+      }
+      if (matches.length === 1) {
+        const outs = await converge(client, String(matches[0]!.segment_id), c, matches[0]!.update_method);
+        return { id: outs.segmentId, outs };
+      }
+    }
+    const { upload, resolvedRules, body } = await prepare(client, c);
+    const startedAt = Date.now();
+    let id: string;
+    try {
+      id = await client.create(body);
+    } catch (err) {
+      if (!(err instanceof ConnectionError)) throw err;
+      // The POST may have been committed before the response was lost: find it instead of posting twice.
+      const recent = (await findByName(client, c)).filter((e) => !e.ctime || Date.parse(e.ctime) >= startedAt - 120_000);
+      if (recent.length !== 1) {
+        throw new Error(
+          `${err.message}; the segment may or may not have been created (${recent.length} recent segments named "${c.name}" found). ` +
+            "Check ANTS, then run `pulumi up` again with `adopt: true` to take over an existing one.",
+        );
+      }
+      id = String(recent[0]!.segment_id);
+    }
+    let serverStatus: SegmentStatus;
+    try {
+      const entry = await client.findById(id);
+      if (!entry) throw new Error("it is not in Listing yet");
+      serverStatus = statusFromWire(entry);
+    } catch (err) {
+      const outs = outputs(c, id, upload, resolvedRules, {});
+      throw new PartialCreateError(`segment ${id} was created but could not be read back: ${(err as Error).message}`, id, outs as unknown as Record<string, unknown>, [(err as Error).message]);
+    }
+    return { id, outs: outputs(c, id, upload, resolvedRules, serverStatus) };
+  },
+
+  /**
+   * Finds the segment in the shared Listing snapshot. Drift detection covers name, audience and
+   * static/dynamic only (all Listing shows of the definition); not found → {} (gone).
+   */
+  async read(id, props) {
+    const entry = await new AntsClient().findInSnapshot(id);
+    if (!entry) return {};
+    const outs = canonicalFromWire(entry, props);
+    return { id, props: outs, inputs: managedPart(outs) };
+  },
+
+  /** Applies the definition through the assumed update endpoint; re-uploads only a changed file. */
+  async update(id, olds, news) {
+    const c = canonicalInputs(news);
+    if (changedKeys(managedPart(olds), c).length === 0) return { outs: { ...olds, ...managedPart(c), adopt: c.adopt } };
+    if (updateStrategy() === "replace") {
+      throw new Error(`segment ${id} cannot be updated in place with ${ANTS_KEYS.updateStrategy.config} = replace; run the update again so the change is planned as a replacement`);
+    }
+    const client = new AntsClient();
+    const reuse = olds.file?.sha256 === c.file.sha256 && olds.upload ? olds.upload : undefined;
+    const { upload, resolvedRules, body } = await prepare(client, c, reuse);
+    await client.update(id, body);
+    const serverStatus = await statusOf(client, id).catch(() => olds.serverStatus ?? {});
+    return { outs: outputs(c, id, upload, resolvedRules, serverStatus) };
+  },
+
+  /** `api`: the assumed delete endpoint (already gone counts as deleted). `forget`: state only, with a warning. */
+  async delete(id, props) {
+    if (deleteStrategy() === "forget") {
+      warn(
+        `ants segment ${id} ("${props.name}") was removed from the Pulumi state but still exists in ANTS CDP ` +
+          `(${ANTS_KEYS.deleteStrategy.config} = forget): archive it in the CDP 365 UI.`,
+      );
+      return;
+    }
+    await new AntsClient().delete(id);
+  },
+} satisfies DynamicProvider<Inputs, SegmentOutputs>;
