@@ -130,7 +130,8 @@ export const segmentProvider = {
       if (missing.length > 0) return { inputs: raw, failures: missing };
       return { inputs: canonicalFromInputs(parsed.data, file) as unknown as Record<string, unknown> };
     } catch (err) {
-      return { inputs: withoutProvider(news), failures: [{ property: "(resource)", reason: `cannot validate: ${(err as Error).message}` }] };
+      const inputs = news && typeof news === "object" ? withoutProvider(news) : {};
+      return { inputs, failures: [{ property: "(resource)", reason: `cannot validate: ${(err as Error).message}` }] };
     }
   },
 
