@@ -81,7 +81,8 @@ export function antsAuth(dispatcher?: Dispatcher, now: () => number = Date.now):
     },
     async renew() {
       const c = antsCredentials();
-      if (c.kind === "token") return false;
+      // Only a token that was issued and then refused is worth renewing; a refused token request is final.
+      if (c.kind === "token" || !tokens.has(cacheKey(c))) return false;
       tokens.delete(cacheKey(c));
       return true;
     },
