@@ -34,7 +34,7 @@ function tokenEndpoint(ttlMs = 3_600_000, times = 10) {
 
 const ok = (entries: unknown[], meta: Record<string, number> = { total: entries.length }) => ({ code: 200, message: "Success", data: { entries, meta }, codeMessage: null, duration: "1 ms" });
 
-function api(path: string, reply: (body: any) => { statusCode: number; data: unknown }, times = 1) {
+function api(path: string, reply: (body: any) => { statusCode: number; data: object }, times = 1) {
   agent.get(API).intercept({ path, method: "POST" }).reply((opts) => {
     authHeaders.push(headerOf(opts.headers, "authorization") ?? "");
     return reply(opts.body ? JSON.parse(String(opts.body)) : undefined);
