@@ -75,3 +75,6 @@ export const segmentIds = {
   vips: vips.segmentId,
   crm: crm.segmentId,
 };
+
+// ANTS CDP: the matching-file segment of the ants-members example is part of the demo too.
+export * from "../ants-members";

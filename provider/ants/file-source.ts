@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { basename, extname, resolve } from "node:path";
+import { basename, extname, isAbsolute, relative, resolve, sep } from "node:path";
 import { parse } from "csv-parse/sync";
 import { DELIMITERS, type DelimiterCode } from "./schemas";
 
@@ -83,4 +83,14 @@ export function detectDelimiter(headerLine: string, extension = "csv"): Delimite
 /** The check failure text for a rule column absent from the file's header line. */
 export function missingColumnMessage(filePath: string, column: string, headers: readonly string[]): string {
   return `file "${filePath}" has no column "${column}" (columns: ${headers.join(", ")})`;
+}
+
+/**
+ * The path as state records it: relative to the project directory (POSIX separators) when the file
+ * lies inside it, so `join(__dirname, "members.csv")` gives the same inputs on every machine.
+ */
+export function portablePath(path: string, cwd: string = process.cwd()): string {
+  if (!isAbsolute(path)) return path.split(sep).join("/");
+  const rel = relative(cwd, path);
+  return rel.startsWith("..") || isAbsolute(rel) ? path : rel.split(sep).join("/");
 }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import type { MemberFile } from "./file-source";
-import { missingColumnMessage } from "./file-source";
+import { missingColumnMessage, portablePath } from "./file-source";
 import {
   AUDIENCE_ITEM_TYPE,
   PUBLIC_ROLES,
@@ -60,7 +60,7 @@ export function canonicalFromInputs(inputs: ParsedSegmentInputs, file: Pick<Memb
   return compact({
     name: inputs.name.trim(),
     audience: inputs.audience,
-    file: { path: inputs.file.path, delimiter: file.delimiter, sha256: file.sha256, headers: file.headers },
+    file: { path: portablePath(inputs.file.path), delimiter: file.delimiter, sha256: file.sha256, headers: file.headers },
     matchRules: inputs.matchRules.map((r) => compact({ column: r.column.trim(), attribute: r.attribute.trim(), operator: r.operator })),
     logic: inputs.logic ?? "or",
     schedule: canonicalSchedule(inputs.schedule),
