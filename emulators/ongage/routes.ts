@@ -1,0 +1,363 @@
+import type { z } from "zod";
+import type { EmulatorReply, EmulatorRequest, Handler } from "../harness/http-server";
+import type { RequestBudget } from "./request-budget";
+import {
+  collectionQuery,
+  contactCountBody,
+  createSegmentBody,
+  firstIssue,
+  populateExternalBody,
+  positiveInt,
+  updateSegmentBody,
+} from "./request-schemas";
+import { InvalidData } from "./rules";
+import { NotFound, type OngageList, type OngageStore, type StoredSegment } from "./store";
+
+/**
+ * HTTP surface of the Ongage emulator (ongage.md): auth headers, list selection, routes with and
+ * without the `/<list_id>` prefix, request validation, and replies in the API's own envelopes with
+ * its quirks (string scalars, JSON-string operands, string `total` for segments).
+ */
+
+export interface OngageCredentials {
+  username: string;
+  password: string;
+  accountCode: string;
+}
+
+export interface OngageRoutesConfig {
+  store: OngageStore;
+  credentials: OngageCredentials;
+  /** false models an account without API access: every call answers 403. */
+  apiAccess: () => boolean;
+  budget: RequestBudget;
+  /** Extra handling time per admitted call (makes the parallel cap observable). */
+  latencyMs: () => number;
+  /** Called after a request changed state. */
+  onMutation: () => void;
+}
+
+/** Message of the user-reported 401 reply (ongage.md §1.2). */
+export const INVALID_CREDENTIALS_MESSAGE =
+  'Invalid Credentials. Please provide valid x_username, x_password and x_account_code headers. x_account_code as displayed in the "Account Profile" page in your Ongage account.';
+/** Message of the documented 429 reply (ongage.md §13.3). */
+export const RATE_LIMIT_MESSAGE = "Calls per minute exceeded";
+/** ASSUMED: the 403 text is undocumented. */
+export const NO_API_ACCESS_MESSAGE = "Permission error: this account has no API access";
+
+/** Every error reply: `{"metadata":{"error":true},"payload":{"code":<status>,"errors":[],"message":...}}`. */
+export function errorReply(status: number, message: string): EmulatorReply {
+  return { status, body: { metadata: { error: true }, payload: { code: status, errors: [], message } } };
+}
+
+const invalidCall = (detail: string) => errorReply(400, `Invalid call: ${detail}`);
+const invalidData = (field: string, problem: string) => errorReply(412, `Invalid data: ${field}: ${problem}`);
+const notFound = (detail: string) => errorReply(404, `Not found: ${detail}`);
+
+function single(payload: unknown): EmulatorReply {
+  return { status: 200, body: { metadata: { error: false }, payload } };
+}
+
+function collection(payload: unknown[], total: string | number): EmulatorReply {
+  return { status: 200, body: { metadata: { error: false, total }, payload } };
+}
+
+// ---- serialisation ------------------------------------------------------------
+
+/** GET-one shape: the stored strings in documented key order; `is_whitelist` is never echoed. */
+export function segmentPayload(s: StoredSegment): Record<string, unknown> {
+  const { is_whitelist: _w, recipients: _r, rules, ...columns } = s;
+  return {
+    ...columns,
+    rules: [...rules]
+      .sort((a, b) => Number(a.position) - Number(b.position) || Number(a.id) - Number(b.id))
+      .map((r) => ({
+        id: r.id,
+        segment_id: r.segment_id,
+        position: r.position,
+        left_parenthesis: r.left_parenthesis,
+        field_id: r.field_id,
+        field_name: r.field_name,
+        operator: r.operator,
+        operand: r.operand,
+        is_external_operand: r.is_external_operand,
+        right_parenthesis: r.right_parenthesis,
+        condition: r.condition,
+        case_sensitive: r.case_sensitive,
+        type: r.type,
+        group: r.group,
+      })),
+    mailings: [],
+    can_delete: true,
+  };
+}
+
+export const SUMMARY_COLUMNS = [
+  "id", "list_id", "list_name", "name", "type", "description", "favorite", "last_sent", "last_count",
+  "last_count_date", "created_by", "created", "modified", "deleted", "modifier",
+] as const;
+
+/** Collection row: a summary without rules, with `list_name` and `modifier`. */
+export function segmentSummary(s: StoredSegment, list: OngageList, modifier: string): Record<string, string> {
+  return {
+    id: s.id, list_id: s.list_id, list_name: list.name, name: s.name, type: s.type, description: s.description,
+    favorite: s.favorite, last_sent: s.last_sent, last_count: s.last_count, last_count_date: s.last_count_date,
+    created_by: s.created_by, created: s.created, modified: s.modified, deleted: s.deleted, modifier,
+  };
+}
+
+/** List field row with native numbers and booleans (ongage.md §13.1). */
+function listFieldPayload(list: OngageList, f: OngageList["fields"][number]): Record<string, unknown> {
+  return {
+    id: f.id, account_id: ACCOUNT_ID, list_id: list.id, name: f.name, title: f.title, type: f.type, format: "",
+    default: null, mandatory: f.mandatory, position: f.position, created: f.created, modified: f.created,
+    deleted: null, is_sms: false,
+  };
+}
+
+const ACCOUNT_ID = 1;
+/** ASSUMED default page size when `limit` is absent (the real default is undocumented). */
+export const DEFAULT_LIMIT = 50;
+
+// ---- request helpers ------------------------------------------------------------
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; reply: EmulatorReply };
+
+function header(req: EmulatorRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function authenticate(req: EmulatorRequest, c: OngageCredentials): boolean {
+  return header(req, "x_username") === c.username && header(req, "x_password") === c.password && header(req, "x_account_code") === c.accountCode;
+}
+
+/** The body as a JSON object; 400 for an empty, malformed or non-object body. */
+function jsonObject(req: EmulatorRequest): Outcome<Record<string, unknown>> {
+  const text = req.rawBody.toString("utf8");
+  if (text.trim() === "") return { ok: false, reply: invalidCall("a JSON object body is required") };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reply: invalidCall(`body is not valid JSON (${(err as Error).message})`) };
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return { ok: false, reply: invalidCall("body must be a JSON object") };
+  }
+  return { ok: true, value: parsed as Record<string, unknown> };
+}
+
+/** list_id precedence: body > query > route prefix > account default; unknown list → 404. */
+function resolveList(store: OngageStore, routeList: string | undefined, req: EmulatorRequest, body?: Record<string, unknown>): Outcome<OngageList> {
+  let id: number = routeList !== undefined ? Number(routeList) : store.defaultListId;
+  const fromQuery = req.query.get("list_id");
+  if (fromQuery !== null && fromQuery !== "") {
+    const parsed = positiveInt.safeParse(fromQuery);
+    if (!parsed.success) return { ok: false, reply: invalidData("list_id", "must be a positive integer") };
+    id = parsed.data;
+  }
+  if (body && body.list_id !== undefined && body.list_id !== null) {
+    const parsed = positiveInt.safeParse(body.list_id);
+    if (!parsed.success) return { ok: false, reply: invalidData("list_id", "must be a positive integer") };
+    id = parsed.data;
+  }
+  const list = store.list(id);
+  return list ? { ok: true, value: list } : { ok: false, reply: notFound(`List ${id} not found`) };
+}
+
+function parseWith<S extends z.ZodType>(schema: S, data: unknown): Outcome<z.output<S>> {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const [field, problem] = firstIssue(parsed.error);
+  return { ok: false, reply: invalidData(field, problem) };
+}
+
+/** Runs a store call, turning its domain errors into 404/412 replies. */
+function attempt(fn: () => EmulatorReply, onValidation = (e: InvalidData) => invalidData(e.field, e.problem)): EmulatorReply {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof NotFound) return notFound(err.message);
+    if (err instanceof InvalidData) return onValidation(err);
+    throw err;
+  }
+}
+
+function page<T extends Record<string, unknown>>(rows: T[], query: URLSearchParams, columns: readonly string[]): Outcome<{ rows: T[]; total: number }> {
+  const q = parseWith(collectionQuery, Object.fromEntries(query));
+  if (!q.ok) return q;
+  const { sort = "id", order = "ASC", offset = 0, limit = DEFAULT_LIMIT } = q.value;
+  if (!columns.includes(sort)) return { ok: false, reply: invalidData("sort", `must be a column name (${columns.join(", ")})`) };
+  const numeric = rows.every((r) => r[sort] === null || r[sort] === undefined || /^-?\d+(\.\d+)?$/.test(String(r[sort])));
+  const key = (r: T) => r[sort] ?? "";
+  const sorted = [...rows].sort((a, b) => {
+    const c = numeric ? Number(key(a)) - Number(key(b)) : String(key(a)).localeCompare(String(key(b)));
+    return (order === "DESC" ? -c : c) || Number(a.id) - Number(b.id);
+  });
+  return { ok: true, value: { rows: sorted.slice(offset, offset + limit), total: rows.length } };
+}
+
+// ---- routes ---------------------------------------------------------------------
+
+const ROUTE = /^(?:\/(\d+))?\/api\/(segments|list_fields|contact_counts)(?:\/(\d+)(?:\/(populate_external))?)?\/?$/;
+
+export function ongageHandler(cfg: OngageRoutesConfig): Handler {
+  const { store } = cfg;
+
+  async function handle(req: EmulatorRequest): Promise<EmulatorReply> {
+    if (!authenticate(req, cfg.credentials)) return errorReply(401, INVALID_CREDENTIALS_MESSAGE);
+    if (!cfg.apiAccess()) return errorReply(403, NO_API_ACCESS_MESSAGE);
+    if (!cfg.budget.tryAdmit()) return errorReply(429, RATE_LIMIT_MESSAGE);
+    try {
+      const latency = cfg.latencyMs();
+      if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+      return route(req);
+    } finally {
+      cfg.budget.release();
+    }
+  }
+
+  function route(req: EmulatorRequest): EmulatorReply {
+    const m = ROUTE.exec(req.path);
+    if (!m) return notFound(`no route for ${req.method} ${req.path}`);
+    const [, routeList, resource, idText, action] = m;
+    const id = idText === undefined ? undefined : Number(idText);
+    const key = `${req.method} ${resource}${id === undefined ? "" : "/:id"}${action ? `/${action}` : ""}`;
+    switch (key) {
+      case "GET segments":
+        return listSegments(req, routeList);
+      case "GET segments/:id":
+        return getSegment(req, routeList, id as number);
+      case "POST segments":
+        return createSegment(req, routeList);
+      case "PUT segments/:id":
+        return updateSegment(req, routeList, id as number);
+      case "PUT segments/:id/populate_external":
+        return populateExternal(req, routeList, id as number);
+      case "DELETE segments/:id":
+        return deleteSegment(req, routeList, id as number);
+      case "GET list_fields":
+        return listFields(req, routeList);
+      case "POST contact_counts":
+        return requestCount(req, routeList);
+      case "GET contact_counts/:id":
+        return getCount(req, routeList, id as number);
+      default:
+        return notFound(`no route for ${req.method} ${req.path}`);
+    }
+  }
+
+  function listSegments(req: EmulatorRequest, routeList?: string): EmulatorReply {
+    const list = resolveList(store, routeList, req);
+    if (!list.ok) return list.reply;
+    const rows = store.liveSegments(list.value.id).map((s) => segmentSummary(s, list.value, store.userName));
+    const paged = page(rows, req.query, SUMMARY_COLUMNS);
+    if (!paged.ok) return paged.reply;
+    return collection(paged.value.rows, String(paged.value.total));
+  }
+
+  function getSegment(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
+    const list = resolveList(store, routeList, req);
+    if (!list.ok) return list.reply;
+    return attempt(() => single(segmentPayload(store.segment(list.value.id, id))));
+  }
+
+  function createSegment(req: EmulatorRequest, routeList?: string): EmulatorReply {
+    const body = jsonObject(req);
+    if (!body.ok) return body.reply;
+    const list = resolveList(store, routeList, req, body.value);
+    if (!list.ok) return list.reply;
+    const parsed = parseWith(createSegmentBody, body.value);
+    if (!parsed.ok) return parsed.reply;
+    return attempt(() => {
+      const created = store.createSegment(list.value.id, parsed.value);
+      cfg.onMutation();
+      return single(segmentPayload(created));
+    });
+  }
+
+  function updateSegment(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
+    const body = jsonObject(req);
+    if (!body.ok) return body.reply;
+    const list = resolveList(store, routeList, req, body.value);
+    if (!list.ok) return list.reply;
+    const existing = attempt(() => (store.segment(list.value.id, id), single(null)));
+    if (existing.status !== 200) return existing;
+    const parsed = parseWith(updateSegmentBody, body.value);
+    if (!parsed.ok) return parsed.reply;
+    return attempt(() => {
+      const updated = store.updateSegment(list.value.id, id, parsed.value);
+      cfg.onMutation();
+      return single(segmentPayload(updated));
+    });
+  }
+
+  function populateExternal(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
+    const body = jsonObject(req);
+    if (!body.ok) return body.reply;
+    const list = resolveList(store, routeList, req, body.value);
+    if (!list.ok) return list.reply;
+    const existing = attempt(() => (store.segment(list.value.id, id), single(null)));
+    if (existing.status !== 200) return existing;
+    const parsed = parseWith(populateExternalBody, body.value);
+    if (!parsed.ok) return parsed.reply;
+    return attempt(() => {
+      const r = store.populateExternal(list.value.id, id, parsed.value.recipients);
+      cfg.onMutation();
+      return single({ segment_id: String(id), received: String(r.received), added: String(r.added), updated: String(r.updated), total: String(r.total) });
+    });
+  }
+
+  function deleteSegment(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
+    const list = resolveList(store, routeList, req);
+    if (!list.ok) return list.reply;
+    return attempt(() => {
+      const deleted = store.deleteSegment(list.value.id, id);
+      cfg.onMutation();
+      return single(segmentPayload(deleted));
+    });
+  }
+
+  function listFields(req: EmulatorRequest, routeList?: string): EmulatorReply {
+    const list = resolveList(store, routeList, req);
+    if (!list.ok) return list.reply;
+    const rows = list.value.fields.map((f) => listFieldPayload(list.value, f));
+    const paged = page(rows, req.query, Object.keys(rows[0] ?? { id: 0 }));
+    if (!paged.ok) return paged.reply;
+    return collection(paged.value.rows, paged.value.total);
+  }
+
+  /** Contact Counts documents "500 - validation error" for bad bodies; the message names the field. */
+  function requestCount(req: EmulatorRequest, routeList?: string): EmulatorReply {
+    const validation = (field: string, problem: string) => errorReply(500, `Validation error: ${field}: ${problem}`);
+    const body = jsonObject(req);
+    if (!body.ok) return body.reply;
+    const list = resolveList(store, routeList, req, body.value);
+    if (!list.ok) return list.reply;
+    const parsed = contactCountBody.safeParse(body.value);
+    if (!parsed.success) return validation(...firstIssue(parsed.error));
+    const { segment_id, criteria } = parsed.data;
+    if (segment_id == null && criteria == null) return validation("segment_id", "segment_id or criteria is required");
+    return attempt(
+      () => {
+        const record = store.requestCount(list.value.id, segment_id != null ? { segmentId: segment_id } : { criteria: criteria ?? [] });
+        cfg.onMutation();
+        return single({ id: record.id });
+      },
+      (e) => validation(e.field, e.problem),
+    );
+  }
+
+  function getCount(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
+    const list = resolveList(store, routeList, req);
+    if (!list.ok) return list.reply;
+    return attempt(() => {
+      const c = store.contactCount(list.value.id, id);
+      const total = c.active + c.bounced + c.complaint + c.unsubscribed;
+      return { status: 200, body: { metadata: { error: false, total: String(total) }, payload: { active: c.active, bounced: c.bounced, complaint: c.complaint, unsubscribed: c.unsubscribed } } };
+    });
+  }
+
+  return handle;
+}

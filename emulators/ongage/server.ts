@@ -1,0 +1,102 @@
+import { HttpEmulator } from "../harness/http-server";
+import type { StatePersistence } from "../harness/state-file";
+import { type RateLimit, RequestBudget } from "./request-budget";
+import { type OngageCredentials, ongageHandler } from "./routes";
+import { type ListSeed, OngageStore } from "./store";
+
+export type { RateLimit } from "./request-budget";
+export type { OngageCredentials } from "./routes";
+export type { ListFieldSeed, ListSeed, OngageStore, StoredSegment } from "./store";
+
+export interface OngageEmulatorOptions {
+  /** 0 (default) picks a free port on 127.0.0.1. */
+  port?: number;
+  /** Default: ONGAGE_USERNAME / ONGAGE_PASSWORD / ONGAGE_ACCOUNT_CODE, else emulator / emulator-password / EMULATOR. */
+  credentials?: OngageCredentials;
+  /** The account's default list. Default: ONGAGE_LIST_ID, else 10000. */
+  defaultListId?: number;
+  /** Extra lists (or the default list with custom fields); the default list otherwise gets typical fields. */
+  lists?: ListSeed[];
+  /** false models an account without API access (every call → 403). Default true. */
+  apiAccess?: boolean;
+  /** Account call limit; over it → 429 "Calls per minute exceeded". Default: none. */
+  rateLimit?: RateLimit;
+  /** Extra handling time per admitted call. Default 0. */
+  latencyMs?: number;
+  /** Milliseconds clock for timestamps and the rate-limit window. Default Date.now. */
+  now?: () => number;
+  /** State restored at start and saved after every mutating request. */
+  persistence?: StatePersistence;
+}
+
+export interface OngageEmulator {
+  /** API root replacing https://api.ongage.net, e.g. http://127.0.0.1:PORT. */
+  url: string;
+  http: HttpEmulator;
+  store: OngageStore;
+  credentials: OngageCredentials;
+  /** Forget segments, counts, the request log, faults and the rate-limit window. */
+  reset(): void;
+  close(): Promise<void>;
+  setApiAccess(on: boolean): void;
+  /** Change (or remove with undefined) the rate limit at run time. */
+  setRateLimit(limit: RateLimit | undefined): void;
+}
+
+export function defaultOngageCredentials(): OngageCredentials {
+  return {
+    username: process.env.ONGAGE_USERNAME || "emulator",
+    password: process.env.ONGAGE_PASSWORD || "emulator-password",
+    accountCode: process.env.ONGAGE_ACCOUNT_CODE || "EMULATOR",
+  };
+}
+
+export function defaultOngageListId(): number {
+  const fromEnv = Number(process.env.ONGAGE_LIST_ID);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 10000;
+}
+
+export async function startOngageEmulator(opts: OngageEmulatorOptions = {}): Promise<OngageEmulator> {
+  const store = new OngageStore({ defaultListId: opts.defaultListId ?? defaultOngageListId(), lists: opts.lists, now: opts.now });
+  const persistence = opts.persistence;
+  if (persistence) store.restore(persistence.load());
+  const save = (): void => persistence?.save(store.snapshot());
+  const budget = new RequestBudget(opts.rateLimit, store.clock);
+  const credentials = opts.credentials ?? defaultOngageCredentials();
+  let apiAccess = opts.apiAccess ?? true;
+
+  const http = await HttpEmulator.start({
+    name: "ongage",
+    port: opts.port ?? 0,
+    requestIdHeader: "x-request-id",
+    handler: ongageHandler({
+      store,
+      credentials,
+      apiAccess: () => apiAccess,
+      budget,
+      latencyMs: () => opts.latencyMs ?? 0,
+      onMutation: save,
+    }),
+  });
+
+  return {
+    url: http.url,
+    http,
+    store,
+    credentials,
+    reset() {
+      store.reset();
+      budget.reset();
+      http.clearLog();
+      http.clearFaults();
+      save();
+    },
+    close: () => http.close(),
+    setApiAccess(on) {
+      apiAccess = on;
+    },
+    setRateLimit(limit) {
+      budget.set(limit);
+    },
+  };
+}
