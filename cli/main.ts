@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+import { emulatorCommand } from "./emulator-command";
+
+/** A subcommand: `run` resolves to the process exit code (or never resolves while serving). */
+export interface Command {
+  summary: string;
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+/** Subcommands by name; add new ones here. */
+export const COMMANDS: Record<string, Command> = {
+  emulator: emulatorCommand,
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ["Usage: pulumi-segments <command> [options]", "", "Commands:", ...lines, "", "Run `pulumi-segments <command> --help` for a command's options."].join("\n");
+}
+
+/** Exit codes: 0 success, 1 failure, 2 usage error. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(`${usage()}\n`);
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`pulumi-segments: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`pulumi-segments: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
