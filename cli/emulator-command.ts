@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { startEmulators } from "../emulators/index";
 import type { Command } from "./main";
 
 const USAGE = `Usage: pulumi-segments emulator [--state FILE] [--ongage-port N] [--ants-port N]
@@ -67,6 +66,8 @@ export const emulatorCommand: Command = {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
+    // Loaded on use so other subcommands and --help do not start or load the emulators.
+    const { startEmulators } = await import("../emulators/index");
     const running = await startEmulators({ statePath: args.statePath, ongagePort: args.ongagePort, antsPort: args.antsPort });
     process.stdout.write(`${JSON.stringify(running.urls)}\n`);
     if (args.statePath) process.stderr.write(`emulator state: ${args.statePath}\n`);
