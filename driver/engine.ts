@@ -31,6 +31,8 @@ export interface ResourceSpec {
 export interface ResolvedSpec {
   type: string;
   name: string;
+  /** Defaults to urn:pulumi:<stack>::<project>::<type>::<name>. */
+  urn?: string;
   inputs: Props;
   /** URNs this resource depends on. */
   dependencies?: string[];
@@ -322,7 +324,7 @@ export class Run {
   }
 
   async step(spec: ResolvedSpec): Promise<StepOutcome> {
-    const urn = this.engine.urn(spec.type, spec.name);
+    const urn = spec.urn ?? this.engine.urn(spec.type, spec.name);
     if (this.declared.has(urn)) throw new Error(`duplicate resource ${urn}`);
     this.declared.add(urn);
     const old = this.current(urn);

@@ -7,4 +7,6 @@ export { emptyState, makeUrn } from "./state";
 export type { StackState, StateResource, StateResourceOutputs } from "./state";
 export { loadState, saveState } from "./state-file";
 export { UNKNOWN } from "./unknown";
+export { runProgram, runProgramModule } from "./program";
+export type { ProgramOptions, ProgramResult } from "./program";
 export { deepEqual } from "./deep-equal";
