@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { emulatorCommand } from "./emulator-command";
+import { validateCommand } from "./validate-command";
 
 /** A subcommand: `run` resolves to the process exit code (or never resolves while serving). */
 export interface Command {
@@ -11,6 +12,7 @@ export interface Command {
 /** Subcommands by name; add new ones here. */
 export const COMMANDS: Record<string, Command> = {
   emulator: emulatorCommand,
+  validate: validateCommand,
 };
 
 export function usage(): string {

@@ -1,0 +1,232 @@
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import type { z } from "zod";
+import { segmentProvider as antsSegmentProvider } from "../ants/provider";
+import { segmentProvider as ongageSegmentProvider } from "../ongage/provider";
+import { recipientsProvider } from "../ongage/recipients-provider";
+import { propertyPath, type CheckFailure } from "../pulumi/check-failures";
+import { sortDiagnostics, type Diagnostic } from "./diagnostics";
+import { parseDefinitionFolder, positionOf, type ParsedFolder, type SourceDefinition } from "./parse";
+import { findReferences, replaceReferences, type Reference } from "./references";
+import { DEFINITION_BY_KIND, KINDS, type Definition, type Kind } from "./schemas";
+
+/** A schema-valid definition with where it came from and the names it refers to. */
+export interface CheckedDefinition {
+  source: SourceDefinition;
+  definition: Definition;
+  references: Reference[];
+}
+
+export interface ValidationReport {
+  /** Schema-valid definitions, every one after the definitions it refers to (file order otherwise). */
+  definitions: CheckedDefinition[];
+  /** Sorted by file, line and column; empty when everything is valid. */
+  diagnostics: Diagnostic[];
+}
+
+/** A segment id that passes the resources' id checks; stands in for a `{ ref }` during offline checks. */
+const PLACEHOLDER_SEGMENT_ID = "1";
+
+const KIND_LIST = KINDS.map((k) => `"${k}"`).join(", ");
+
+function labelOf(source: SourceDefinition): string {
+  const name = (source.value as { name?: unknown }).name;
+  return typeof name === "string" && name !== "" ? name : `#${source.index}`;
+}
+
+function at(source: SourceDefinition, path: string, message: string): Diagnostic {
+  const { line, column } = positionOf(source, path);
+  return { file: source.file, line, column, path, message, definition: labelOf(source) };
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let cur = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+/** zod issues → diagnostics: unknown keys point at the key, missing properties say so. */
+function issueDiagnostics(source: SourceDefinition, error: z.ZodError): Diagnostic[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => at(source, propertyPath([...issue.path, key]), `unknown property "${key}"`));
+    }
+    const path = propertyPath(issue.path);
+    if (issue.code === "invalid_type" && issue.path.length > 0 && valueAt(source.value, issue.path) === undefined) {
+      return [at(source, path, `required property "${String(issue.path[issue.path.length - 1])}" is missing`)];
+    }
+    return [at(source, path, issue.message)];
+  });
+}
+
+function parseDefinition(source: SourceDefinition): { definition?: Definition; diagnostics: Diagnostic[] } {
+  const kind = (source.value as { kind?: unknown }).kind;
+  if (kind === undefined) return { diagnostics: [at(source, "", `required property "kind" is missing: one of ${KIND_LIST}`)] };
+  if (typeof kind !== "string" || !(KINDS as readonly string[]).includes(kind)) {
+    return { diagnostics: [at(source, "kind", `unknown kind ${JSON.stringify(kind)}: expected one of ${KIND_LIST}`)] };
+  }
+  const parsed = DEFINITION_BY_KIND[kind as Kind].safeParse(source.value);
+  if (!parsed.success) return { diagnostics: issueDiagnostics(source, parsed.error) };
+  return { definition: parsed.data as Definition, diagnostics: [] };
+}
+
+/** Duplicate names, dangling references, references to the wrong kind or list, and reference cycles. */
+function crossFileDiagnostics(sources: readonly SourceDefinition[], checked: readonly CheckedDefinition[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const firstByName = new Map<string, SourceDefinition>();
+  for (const source of sources) {
+    const name = (source.value as { name?: unknown }).name;
+    if (typeof name !== "string") continue;
+    const first = firstByName.get(name);
+    if (first) {
+      const where = positionOf(first, "name");
+      out.push(at(source, "name", `duplicate name "${name}": already defined at ${relative(dirname(source.file), first.file) || "this file"}:${where.line} (names are unique across all definition files)`));
+    } else {
+      firstByName.set(name, source);
+    }
+  }
+  const byName = new Map(checked.map((c) => [c.definition.name, c]));
+  for (const c of checked) {
+    for (const ref of c.references) {
+      const target = firstByName.get(ref.name);
+      const targetKind = target && (target.value as { kind?: unknown }).kind;
+      if (!target) {
+        out.push(at(c.source, `${ref.path}.ref`, `no definition named "${ref.name}"`));
+      } else if (targetKind !== "ongage.Segment") {
+        out.push(at(c.source, `${ref.path}.ref`, `"${ref.name}" is ${typeof targetKind === "string" ? `an ${targetKind}` : "not an ongage.Segment"}; a ref must name an ongage.Segment`));
+      } else {
+        const resolved = byName.get(ref.name);
+        if (resolved?.definition.kind !== "ongage.Segment") continue;
+        const theirs = resolved.definition.spec.listId;
+        const ours = c.definition.kind === "ants.Segment" ? undefined : c.definition.spec.listId;
+        if (theirs !== undefined && ours !== undefined && theirs !== ours) {
+          out.push(at(c.source, `${ref.path}.ref`, `"${ref.name}" is in list ${theirs}, this ${c.definition.kind} in list ${ours}; both must be in the same list`));
+        }
+        if (c.definition.kind === "ongage.ExternalRecipients" && resolved.definition.spec.external === undefined) {
+          out.push(at(c.source, `${ref.path}.ref`, `"${ref.name}" is not an external segment (its spec has no "external"); recipients can only be pushed to external segments`));
+        }
+      }
+    }
+  }
+  out.push(...cycleDiagnostics(checked));
+  return out;
+}
+
+/** One diagnostic per reference cycle, at the reference that closes it. */
+function cycleDiagnostics(checked: readonly CheckedDefinition[]): Diagnostic[] {
+  const byName = new Map(checked.map((c) => [c.definition.name, c]));
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const out: Diagnostic[] = [];
+  const visit = (c: CheckedDefinition) => {
+    const name = c.definition.name;
+    state.set(name, "visiting");
+    stack.push(name);
+    for (const ref of c.references) {
+      const target = byName.get(ref.name);
+      if (!target) continue;
+      const s = state.get(ref.name);
+      if (s === "visiting") {
+        const cycle = [...stack.slice(stack.indexOf(ref.name)), ref.name];
+        const message = cycle.length === 2 ? `"${name}" refers to itself` : `reference cycle: ${cycle.join(" → ")}`;
+        out.push(at(c.source, `${ref.path}.ref`, message));
+      } else if (s === undefined) {
+        visit(target);
+      }
+    }
+    stack.pop();
+    state.set(name, "done");
+  };
+  for (const c of checked) if (!state.has(c.definition.name)) visit(c);
+  return out;
+}
+
+/** Definitions ordered so that each comes after the ones it refers to; file order breaks ties. */
+function dependencyOrder(checked: readonly CheckedDefinition[]): CheckedDefinition[] {
+  const byName = new Map(checked.map((c) => [c.definition.name, c]));
+  const placed = new Set<CheckedDefinition>();
+  const out: CheckedDefinition[] = [];
+  const place = (c: CheckedDefinition, path: Set<CheckedDefinition>) => {
+    if (placed.has(c) || path.has(c)) return;
+    path.add(c);
+    for (const ref of c.references) {
+      const target = byName.get(ref.name);
+      if (target) place(target, path);
+    }
+    path.delete(c);
+    placed.add(c);
+    out.push(c);
+  };
+  for (const c of checked) place(c, new Set());
+  return out;
+}
+
+/**
+ * Offline structural validation (no file reads, no network, synchronous): every definition against
+ * its kind's schema (the resource's own input schema, refs widened, cross-field rules included),
+ * then names and references across all files.
+ */
+export function validateStructure(sources: readonly SourceDefinition[]): ValidationReport {
+  const diagnostics: Diagnostic[] = [];
+  const checked: CheckedDefinition[] = [];
+  for (const source of sources) {
+    const result = parseDefinition(source);
+    diagnostics.push(...result.diagnostics);
+    if (result.definition) checked.push({ source, definition: result.definition, references: findReferences(result.definition.spec) });
+  }
+  diagnostics.push(...crossFileDiagnostics(sources, checked));
+  return { definitions: dependencyOrder(checked), diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** The member file's path: relative to the definition file's folder unless absolute. */
+export function memberFilePath(definitionFile: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(dirname(definitionFile), path);
+}
+
+/** The arguments handed to a provider's `check` offline: refs → a valid id, member files → from the definition's folder. */
+function offlineInputs(c: CheckedDefinition, cwd: string): Record<string, unknown> {
+  const spec = replaceReferences(c.definition.spec, () => PLACEHOLDER_SEGMENT_ID) as Record<string, unknown>;
+  if (c.definition.kind !== "ants.Segment") return spec;
+  const file = c.definition.spec.file;
+  const rebased = relative(cwd, memberFilePath(c.source.file, file.path)) || ".";
+  return { ...spec, file: { ...file, path: rebased } };
+}
+
+const PROVIDERS = {
+  "ongage.Segment": ongageSegmentProvider,
+  "ongage.ExternalRecipients": recipientsProvider,
+  "ants.Segment": antsSegmentProvider,
+} as const satisfies Record<Kind, { check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ failures?: CheckFailure[] }> }>;
+
+/** The resource provider's own `check` (offline: it never makes HTTP calls) for one schema-valid definition. */
+async function providerCheck(c: CheckedDefinition, cwd: string): Promise<Diagnostic[]> {
+  try {
+    const { failures = [] } = await PROVIDERS[c.definition.kind].check({}, offlineInputs(c, cwd));
+    return failures.map((f) => at(c.source, f.property === "(resource)" ? "spec" : `spec.${f.property}`, f.reason));
+  } catch (err) {
+    return [at(c.source, "spec", `cannot be checked: ${(err as Error).message}`)];
+  }
+}
+
+/**
+ * Full offline validation of parsed files: syntax, structure and cross-file checks, then each
+ * resource provider's `check` (member files read, their columns verified) for every schema-valid
+ * definition. Needs no credentials, network or Pulumi engine.
+ */
+export async function validateDefinitions(parsed: ParsedFolder, cwd: string = process.cwd()): Promise<ValidationReport> {
+  const structure = validateStructure(parsed.definitions);
+  const checks = await Promise.all(structure.definitions.map((c) => providerCheck(c, cwd)));
+  const diagnostics = [...parsed.diagnostics, ...structure.diagnostics, ...checks.flat()];
+  if (parsed.files.length === 0) {
+    diagnostics.push({ file: parsed.root, line: 1, path: "", message: "no definition files (*.yaml, *.yml, *.json) in this folder" });
+  }
+  return { definitions: structure.definitions, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** Reads and validates every definition file under `dir`. Throws only if `dir` is not a folder. */
+export async function validateFolder(dir: string, cwd?: string): Promise<ValidationReport & { files: string[] }> {
+  const parsed = parseDefinitionFolder(dir);
+  return { ...(await validateDefinitions(parsed, cwd)), files: parsed.files };
+}
