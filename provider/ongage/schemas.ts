@@ -21,12 +21,9 @@ const DateValue = z.union([
   z.string().refine((s) => parseDateToEpoch(s) !== undefined, {
     message: "expected epoch seconds or an ISO date such as 2024-01-31 or 2024-01-31T10:00:00Z",
   }),
-]);
+], { error: "expected epoch seconds or an ISO date such as 2024-01-31 or 2024-01-31T10:00:00Z" });
 
-const NumericValue = z.union([
-  z.number().finite(),
-  z.string().regex(/^-?\d+(\.\d+)?$/, "expected a number"),
-]);
+const NumericValue = z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/)], { error: "expected a number" });
 
 const FieldAddress = {
   /** List field by name (resolved to its id through list_fields), or an `ocx_*` system field. */
@@ -121,7 +118,7 @@ const SegmentRule = z.strictObject({
   /** "=" member of any of the segments, "!=" member of none. */
   operator: z.enum(EQUALITY_OPERATORS),
   /** Ids of other segments in the same list (e.g. `other.segmentId`). */
-  segmentIds: z.array(z.union([z.string().regex(/^\d+$/, "expected a segment id"), z.number().int().positive()])).min(1),
+  segmentIds: z.array(z.union([z.string().regex(/^\d+$/), z.number().int().positive()], { error: "expected a segment id (digits), e.g. other.segmentId" })).min(1),
   ...Joining,
 });
 
@@ -336,7 +333,7 @@ export const RecipientsInputs = z.strictObject({
   /** The external segment's list; defaults like `ongage.Segment`. */
   listId: z.number().int().positive().optional(),
   /** Id of an external segment (e.g. `segment.segmentId`). */
-  segmentId: z.union([z.string().regex(/^\d+$/, "expected a segment id"), z.number().int().positive()]),
+  segmentId: z.union([z.string().regex(/^\d+$/), z.number().int().positive()], { error: "expected a segment id (digits), e.g. segment.segmentId" }),
   recipients: z.array(Recipient).max(100_000),
 });
 export type RecipientsInputs = z.input<typeof RecipientsInputs>;
