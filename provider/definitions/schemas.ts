@@ -19,7 +19,7 @@ export type Kind = (typeof KINDS)[number];
 /** `{ ref: "<name>" }`: the id of the `ongage.Segment` definition with that name (a Pulumi dependency). */
 export const SegmentRef = z.strictObject({
   ref: z.string().min(1).describe("Name of an ongage.Segment definition; becomes its segmentId."),
-});
+}).meta({ id: "SegmentRef" });
 
 const ID_OR_REF = { error: "expected a segment id or { ref: <name of an ongage.Segment definition> }" };
 export type SegmentRef = z.infer<typeof SegmentRef>;
@@ -88,7 +88,7 @@ const DefinitionMatchGroupSchema: z.ZodType<DefinitionMatchGroup> = z.lazy(() =>
       return group.extend({ [key]: z.array(DefinitionMatchItemSchema).min(1) });
     }) as unknown as [GroupObject, ...GroupObject[]],
   ),
-) as unknown as z.ZodType<DefinitionMatchGroup>;
+).meta({ id: "MatchGroup" }) as unknown as z.ZodType<DefinitionMatchGroup>;
 
 /** `ongage.Segment` arguments with refs allowed in segment rules; the resource's cross-field rules apply. */
 export const OngageSegmentSpecSchema = OngageSegmentInputs.extend({
@@ -120,7 +120,7 @@ export const DefinitionOptions = z.strictObject({
   protect: z.boolean().optional().describe("Pulumi `protect`: refuse to delete the resource."),
 });
 
-const envelope = <K extends Kind, S extends z.ZodType>(kind: K, spec: S, description: string) =>
+const envelope = <K extends Kind, S extends z.ZodType>(kind: K, spec: S, id: string, description: string) =>
   z
     .strictObject({
       $schema: z.string().optional(),
@@ -129,15 +129,16 @@ const envelope = <K extends Kind, S extends z.ZodType>(kind: K, spec: S, descrip
       spec: spec.describe(`The ${kind} arguments, as in the TypeScript API.`),
       options: DefinitionOptions.optional(),
     })
-    .describe(description);
+    .meta({ id, description });
 
-export const OngageSegmentDefinition = envelope("ongage.Segment", OngageSegmentSpecSchema, "An Ongage segment.");
+export const OngageSegmentDefinition = envelope("ongage.Segment", OngageSegmentSpecSchema, "OngageSegmentDefinition", "An Ongage segment.");
 export const RecipientsDefinition = envelope(
   "ongage.ExternalRecipients",
   RecipientsSpecSchema,
+  "OngageExternalRecipientsDefinition",
   "Recipients pushed into an external Ongage segment.",
 );
-export const AntsSegmentDefinition = envelope("ants.Segment", AntsSegmentSpecSchema, "An ANTS CDP matching-file segment.");
+export const AntsSegmentDefinition = envelope("ants.Segment", AntsSegmentSpecSchema, "AntsSegmentDefinition", "An ANTS CDP matching-file segment.");
 
 /** The schema of each kind's definition. */
 export const DEFINITION_BY_KIND = {
@@ -147,7 +148,9 @@ export const DEFINITION_BY_KIND = {
 } as const satisfies Record<Kind, z.ZodType>;
 
 /** One definition: `{ kind, name, spec, options? }`. */
-export const Definition = z.discriminatedUnion("kind", [OngageSegmentDefinition, RecipientsDefinition, AntsSegmentDefinition]);
+export const Definition = z
+  .discriminatedUnion("kind", [OngageSegmentDefinition, RecipientsDefinition, AntsSegmentDefinition])
+  .meta({ id: "Definition" });
 export type Definition = z.output<typeof Definition>;
 export type DefinitionInput = z.input<typeof Definition>;
 
