@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { emulatorCommand } from "./emulator-command";
+import { exportCommand } from "./export-command";
 import { validateCommand } from "./validate-command";
 
 /** A subcommand: `run` resolves to the process exit code (or never resolves while serving). */
@@ -13,6 +14,7 @@ export interface Command {
 export const COMMANDS: Record<string, Command> = {
   emulator: emulatorCommand,
   validate: validateCommand,
+  export: exportCommand,
 };
 
 export function usage(): string {

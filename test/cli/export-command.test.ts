@@ -1,0 +1,222 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { exportCommand } from "../../cli/export-command";
+import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
+import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
+import { segmentProvider } from "../../provider/ongage/provider";
+import { replaceReferences } from "../../provider/definitions/references";
+import { validateFolder } from "../../provider/definitions/validate";
+import type { CanonicalSegment, SegmentOutputs } from "../../provider/ongage/schemas";
+import { createSeedSegment, token } from "../emulators/ants-client";
+
+/** Runs the command in-process; returns exit code and captured output. */
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
+  try {
+    const code = await exportCommand.run(argv);
+    return { code, stdout: out.join(""), stderr: err.join("") };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+const ENV_KEYS = ["ONGAGE_BASE_URL", "ONGAGE_USERNAME", "ONGAGE_PASSWORD", "ONGAGE_ACCOUNT_CODE", "ONGAGE_LIST_ID", "ONGAGE_REQUESTS_PER_MINUTE", "ANTS_BASE_URL", "ANTS_AUTH_URL", "ANTS_CLIENT_ID", "ANTS_CLIENT_SECRET", "ANTS_ACCESS_TOKEN"];
+const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
+afterAll(() => {
+  for (const [k, v] of Object.entries(savedEnv)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+
+describe("export --api ongage, then adopt", () => {
+  const CREDENTIALS = { username: "export-user", password: "export-password", accountCode: "EXPORT" };
+  let em: OngageEmulator;
+  const ids: Record<string, string> = {};
+
+  async function post(body: Record<string, unknown>): Promise<string> {
+    const res = await fetch(`${em.url}/api/segments`, {
+      method: "POST",
+      headers: { "content-type": "application/json", X_USERNAME: CREDENTIALS.username, X_PASSWORD: CREDENTIALS.password, X_ACCOUNT_CODE: CREDENTIALS.accountCode },
+      body: JSON.stringify({ type: "Active", ...body }),
+    });
+    const json = (await res.json()) as { payload: { id: string | number } };
+    if (res.status !== 200) throw new Error(`seed ${String(body.name)}: ${JSON.stringify(json)}`);
+    return String(json.payload.id);
+  }
+
+  beforeAll(async () => {
+    em = await startOngageEmulator({ credentials: CREDENTIALS, defaultListId: 10000 });
+    Object.assign(process.env, {
+      ONGAGE_BASE_URL: em.url,
+      ONGAGE_USERNAME: CREDENTIALS.username,
+      ONGAGE_PASSWORD: CREDENTIALS.password,
+      ONGAGE_ACCOUNT_CODE: CREDENTIALS.accountCode,
+      ONGAGE_REQUESTS_PER_MINUTE: "1000000",
+    });
+    delete process.env.ONGAGE_LIST_ID;
+    const fieldsRes = await fetch(`${em.url}/api/list_fields?limit=1000`, { headers: { X_USERNAME: CREDENTIALS.username, X_PASSWORD: CREDENTIALS.password, X_ACCOUNT_CODE: CREDENTIALS.accountCode } });
+    const fields = new Map(((await fieldsRes.json()) as { payload: Array<{ id: number; name: string }> }).payload.map((f) => [f.name, f.id]));
+    const field = (name: string) => fields.get(name)!;
+
+    // Seeded in Ongage's own wire format (strings, JSON operands, parentheses), not through the provider.
+    ids.vip = await post({
+      name: "VIP openers",
+      description: "Example.com readers who opened lately or bought",
+      favorite: true,
+      criteria: [
+        { type: "email", field_id: field("email"), operator: "LIKE", operand: ["@example.com"], condition: "and", position: 0, case_sensitive: "1" },
+        { type: "behavioral", field_name: "opened", operator: "=", operand: { time_range: { operator: "between", in_last: 30, in_last_unit: "day", to: 0, to_unit: "day" }, countries: ["US", "GB"] }, condition: "and", position: 1, left_parenthesis: 1, group: "Engaged" },
+        { type: "numeric", field_id: field("product_id"), operator: "><", operand: ["100", "200"], condition: "or", position: 2, right_parenthesis: 1, group: "Engaged" },
+      ],
+    });
+    ids.birthdays = await post({
+      name: "Born before 1998",
+      criteria: [
+        { type: "date_absolute", field_id: field("birthdate"), operator: "<", operand: [884390400], condition: "and", position: 0 },
+        { type: "date_relative", field_name: "ocx_created_date", operator: "<=", operand: ["365"], condition: "and", position: 1 },
+        { type: "string", field_id: field("first_name"), operator: "notempty", condition: "and", position: 2, case_sensitive: "0" },
+      ],
+    });
+    ids.combined = await post({
+      name: "VIP or birthdays",
+      criteria: [{ type: "segment", operator: "=", operand: [Number(ids.vip), Number(ids.birthdays)], condition: "and", position: 0 }],
+    });
+    ids.crm = await post({ name: "CRM export", is_external: true, external_insert_missing: true });
+    ids.gone = await post({ name: "Deleted one", criteria: [] });
+    const del = await fetch(`${em.url}/api/segments/${ids.gone}`, { method: "DELETE", headers: { X_USERNAME: CREDENTIALS.username, X_PASSWORD: CREDENTIALS.password, X_ACCOUNT_CODE: CREDENTIALS.accountCode } });
+    expect(del.status).toBe(200);
+    // Enough segments for the listing to need a second page (the client reads 200 per page).
+    for (let i = 0; i < 200; i++) ids[`filler${i}`] = await post({ name: `Filler ${String(i).padStart(3, "0")}` });
+  });
+  afterAll(() => em.close());
+  beforeEach(() => em.http.clearLog());
+
+  it("writes one adoptable file per live segment, reproducing it exactly, and adopting them changes nothing", async () => {
+    const out = mkdtempSync(join(tmpdir(), "export-ongage-"));
+    const res = await run("--api", "ongage", "--out", out, "--schema", "../schema/segments.schema.json");
+    expect(res.stderr).toBe("");
+    expect(res.code).toBe(0);
+    expect(res.stdout.trimEnd().split("\n").at(-1)).toBe(`exported 204 ongage segments to ${out}`);
+    const listing = em.http.requests.filter((r) => r.method === "GET" && /\/api\/segments$/.test(r.path));
+    expect(listing.length).toBe(2);
+    expect(readdirSync(out)).toHaveLength(204);
+    expect(readdirSync(out)).not.toContain("deleted-one.yaml");
+
+    expect(readFileSync(join(out, "vip-openers.yaml"), "utf8")).toBe(`# yaml-language-server: $schema=../schema/segments.schema.json
+# Exported from Ongage list 10000, segment ${ids.vip} ("VIP openers").
+# adopt: true takes this segment over on the first \`pulumi up\` instead of creating a new one.
+kind: ongage.Segment
+name: vip-openers
+spec:
+  name: VIP openers
+  listId: 10000
+  adopt: true
+  description: Example.com readers who opened lately or bought
+  favorite: true
+  rules:
+    - { type: email, field: email, operator: LIKE, values: [ "@example.com" ], caseSensitive: true }
+    - type: behavioral
+      event: opened
+      operator: "="
+      operand:
+        timeRange: { operator: between, inLast: 30, inLastUnit: day, to: 0, toUnit: day }
+        countries: [ GB, US ]
+      openParens: 1
+      group: Engaged
+    - { type: numeric, field: product_id, operator: "><", values: [ 100, 200 ], condition: or, closeParens: 1, group: Engaged }
+`);
+    expect(readFileSync(join(out, "vip-or-birthdays.yaml"), "utf8")).toContain("segmentIds: [ { ref: vip-openers }, { ref: born-before-1998 } ]");
+    expect(readFileSync(join(out, "born-before-1998.yaml"), "utf8")).toContain('values: [ "1998-01-10" ]');
+
+    // The exported folder is valid as it stands.
+    const report = await validateFolder(out);
+    expect(report.diagnostics).toEqual([]);
+
+    // Adopt every definition through the provider itself, in dependency order.
+    em.http.clearLog();
+    const idsByName = new Map<string, string>();
+    for (const c of report.definitions) {
+      const spec = replaceReferences(c.definition.spec, (name) => idsByName.get(name)!) as Record<string, unknown>;
+      const checked = await segmentProvider.check({}, spec);
+      expect(checked.failures ?? []).toEqual([]);
+      const inputs = checked.inputs as unknown as CanonicalSegment;
+      const { id, outs } = await segmentProvider.create(inputs);
+      idsByName.set(c.definition.name, id);
+      expect(await segmentProvider.diff(id, outs as SegmentOutputs, inputs)).toEqual({ changes: false, replaces: [] });
+      const read = await segmentProvider.read(id, outs as SegmentOutputs);
+      expect(read.props).toEqual(outs);
+    }
+    expect(idsByName.get("vip-openers")).toBe(ids.vip);
+    expect(idsByName.get("vip-or-birthdays")).toBe(ids.combined);
+    expect(idsByName.get("crm-export")).toBe(ids.crm);
+    expect(idsByName.size).toBe(204);
+    expect(em.http.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+
+  it("refuses to overwrite existing files without --force", async () => {
+    const out = mkdtempSync(join(tmpdir(), "export-ongage-"));
+    writeFileSync(join(out, "crm-export.yaml"), "# mine\n");
+    const res = await run("--api", "ongage", "--out", out);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(`pulumi-segments export: 1 file(s) already exist; nothing written (use --force to overwrite):\n  ${join(out, "crm-export.yaml")}\n`);
+    expect(readdirSync(out)).toEqual(["crm-export.yaml"]);
+    expect((await run("--api", "ongage", "--out", out, "--force")).code).toBe(0);
+    expect(readFileSync(join(out, "crm-export.yaml"), "utf8")).toContain("external: { insertMissing: true }");
+  });
+
+  it("names the missing credential and exits 1; usage errors exit 2", async () => {
+    const password = process.env.ONGAGE_PASSWORD;
+    delete process.env.ONGAGE_PASSWORD;
+    try {
+      const res = await run("--api", "ongage", "--out", mkdtempSync(join(tmpdir(), "export-ongage-")));
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain("Missing Ongage password");
+    } finally {
+      process.env.ONGAGE_PASSWORD = password;
+    }
+    expect((await run()).stderr).toContain("--api is required: ongage or ants");
+    expect((await run("--api", "mailchimp")).code).toBe(2);
+    expect((await run("--api", "ants", "--list-id", "3")).stderr).toContain("--list-id applies only to --api ongage");
+  });
+});
+
+describe("export --api ants", () => {
+  let em: AntsEmulator;
+  beforeAll(async () => {
+    em = await startAntsEmulator({ computeDelayMs: 10 });
+    Object.assign(process.env, { ANTS_BASE_URL: em.url, ANTS_AUTH_URL: em.authUrl, ANTS_CLIENT_ID: "emulator-client", ANTS_CLIENT_SECRET: "emulator-secret" });
+    delete process.env.ANTS_ACCESS_TOKEN;
+    const tok = await token(em);
+    await createSeedSegment(em, tok, "Loyal customers");
+  });
+  afterAll(() => em.close());
+
+  it("writes what Listing shows, adopt: true, and validate lists exactly what must be filled in", async () => {
+    const out = mkdtempSync(join(tmpdir(), "export-ants-"));
+    const res = await run("--api", "ants", "--out", out, "--schema", "../schema/segments.schema.json");
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe("note: 1 ANTS definition need file and matchRules filled in: ANTS does not export them. `pulumi-segments validate` lists what is missing.\n");
+    const text = readFileSync(join(out, "loyal-customers.yaml"), "utf8");
+    expect(text).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/segments\.schema\.json\n# Exported from ANTS CDP, segment \d+ \("Loyal customers"\)\./);
+    expect(text).toContain("# TO DO before `pulumi up`: ANTS cannot export the member file or its rules.");
+    expect(text.slice(text.indexOf("kind:"))).toBe(`kind: ants.Segment
+name: loyal-customers
+spec:
+  name: Loyal customers
+  audience: customer
+  adopt: true
+  schedule: { type: static }
+`);
+    const report = await validateFolder(out);
+    expect(report.diagnostics.map((d) => `${d.line}:${d.column} ${d.path}: ${d.message}`)).toEqual([
+      '10:1 spec.file: required property "file" is missing',
+      '10:1 spec.matchRules: required property "matchRules" is missing',
+    ]);
+  });
+});
