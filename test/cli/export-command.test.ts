@@ -5,9 +5,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { exportCommand } from "../../cli/export-command";
 import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
+import { segmentProvider as antsProvider } from "../../provider/ants/provider";
+import type { CanonicalSegment as AntsCanonical } from "../../provider/ants/schemas";
 import { segmentProvider } from "../../provider/ongage/provider";
 import { replaceReferences } from "../../provider/definitions/references";
-import { validateFolder } from "../../provider/definitions/validate";
+import { memberFilePath, validateFolder } from "../../provider/definitions/validate";
 import type { CanonicalSegment, SegmentOutputs } from "../../provider/ongage/schemas";
 import { createSeedSegment, token } from "../emulators/ants-client";
 
@@ -188,12 +190,13 @@ spec:
 
 describe("export --api ants", () => {
   let em: AntsEmulator;
+  let seededId: number;
   beforeAll(async () => {
     em = await startAntsEmulator({ computeDelayMs: 10 });
     Object.assign(process.env, { ANTS_BASE_URL: em.url, ANTS_AUTH_URL: em.authUrl, ANTS_CLIENT_ID: "emulator-client", ANTS_CLIENT_SECRET: "emulator-secret" });
     delete process.env.ANTS_ACCESS_TOKEN;
     const tok = await token(em);
-    await createSeedSegment(em, tok, "Loyal customers");
+    seededId = await createSeedSegment(em, tok, "Loyal customers");
   });
   afterAll(() => em.close());
 
@@ -218,5 +221,22 @@ spec:
       '10:1 spec.file: required property "file" is missing',
       '10:1 spec.matchRules: required property "matchRules" is missing',
     ]);
+
+    // The owner fills in the file and its rules, as the to-do says; then the definition adopts the segment.
+    writeFileSync(join(out, "loyal.csv"), "id,phone\n1,84900000001\n");
+    writeFileSync(join(out, "loyal-customers.yaml"), `${text}  file: { path: loyal.csv }\n  matchRules: [{ column: id, attribute: id }, { column: phone, attribute: phone }]\n`);
+    const filled = await validateFolder(out);
+    expect(filled.diagnostics).toEqual([]);
+    const def = filled.definitions[0]!;
+    if (def.definition.kind !== "ants.Segment") throw new Error("expected an ants.Segment");
+    const spec = { ...def.definition.spec, file: { path: memberFilePath(def.source.file, def.definition.spec.file.path) } };
+    const checked = await antsProvider.check({}, spec);
+    expect(checked.failures ?? []).toEqual([]);
+    em.http.clearLog();
+    const adopted = await antsProvider.create(checked.inputs as unknown as AntsCanonical);
+    expect(adopted.id).toBe(String(seededId));
+    expect(em.http.requests.map((r) => r.path).filter((p) => p.endsWith("/segment/create"))).toEqual([]);
+    expect(em.http.requests.map((r) => r.path).some((p) => p.endsWith("/segment/update"))).toBe(true);
+    expect(em.store.allSegments()).toHaveLength(1);
   });
 });

@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { validateFolder } from "../../provider/definitions/validate";
+
+const root = resolve(__dirname, "..", "..");
+const example = join(root, "examples", "yaml-folder");
+
+describe("examples/yaml-folder", () => {
+  it("is its own project whose program is one loadSegments line", () => {
+    expect(JSON.parse(readFileSync(join(example, "package.json"), "utf8")).name).toBe("pulumi-segments-example-yaml-folder");
+    const code = readFileSync(join(example, "index.ts"), "utf8").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("//") && !l.startsWith("import "));
+    expect(code).toEqual(['loadSegments(join(__dirname, "segments"));']);
+  });
+
+  it("validates cleanly and covers rules, a segment-of-segment ref, an external segment with recipients and an ANTS CSV segment", async () => {
+    const report = await validateFolder(join(example, "segments"), root);
+    expect(report.diagnostics).toEqual([]);
+    const kinds = report.definitions.map((d) => `${d.definition.kind} ${d.definition.name}`);
+    expect(kinds).toEqual([
+      "ants.Segment launch-customers",
+      "ongage.Segment crm-export",
+      "ongage.ExternalRecipients crm-export-members",
+      "ongage.Segment engaged-openers",
+      "ongage.Segment reachable-gmail",
+      "ongage.Segment engaged-or-reachable",
+    ]);
+    expect(report.definitions.flatMap((d) => d.references.map((r) => `${d.definition.name} → ${r.name}`))).toEqual([
+      "crm-export-members → crm-export",
+      "engaged-or-reachable → engaged-openers",
+      "engaged-or-reachable → reachable-gmail",
+    ]);
+  });
+});
+
+describe("examples/github-actions/segments.yml", () => {
+  const workflow = parse(readFileSync(join(root, "examples", "github-actions", "segments.yml"), "utf8")) as Record<string, any>;
+  const step = (job: string, uses: string) => (workflow.jobs[job].steps as Array<Record<string, any>>).find((s) => s.uses === uses);
+
+  it("previews pull requests with the diff as a PR comment, applies merges to main, checks drift nightly", () => {
+    expect(Object.keys(workflow.on)).toEqual(["pull_request", "push", "schedule", "workflow_dispatch"]);
+    expect(workflow.on.push.branches).toEqual(["main"]);
+    expect(workflow.jobs.validate.steps.map((s: { run?: string }) => s.run).filter(Boolean)).toContain("npx pulumi-segments validate segments --format github");
+    expect(step("preview", "pulumi/actions@v6")!.with).toMatchObject({ command: "preview", "comment-on-pr": true, diff: true });
+    expect(workflow.jobs.preview.permissions["pull-requests"]).toBe("write");
+    expect(step("up", "pulumi/actions@v6")!.with).toMatchObject({ command: "up" });
+    expect(workflow.jobs.up.if).toContain("push");
+    expect(step("drift", "pulumi/actions@v6")!.with).toMatchObject({ command: "preview", refresh: true, "expect-no-changes": true });
+    expect(workflow.jobs.drift.if).toBe("github.event_name == 'schedule'");
+  });
+});
