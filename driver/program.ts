@@ -101,9 +101,11 @@ export async function runProgram(engine: Engine, program: () => unknown, opts: P
  */
 export async function runProgramModule(engine: Engine, path: string, opts: ProgramOptions): Promise<ProgramResult> {
   const file = resolve(path);
-  const root = dirname(file) + sep;
+  // A real deployment runs the program in a fresh process: every project module (anything outside
+  // node_modules, e.g. a sibling folder the program imports) must run again; the driver itself stays.
+  const driverDir = __dirname + sep;
   for (const key of Object.keys(require.cache)) {
-    if (key.startsWith(root) && !key.includes(`${sep}node_modules${sep}`)) delete require.cache[key];
+    if (!key.includes(`${sep}node_modules${sep}`) && !key.startsWith(driverDir)) delete require.cache[key];
   }
   const ext = extname(file);
   if ((ext === ".ts" || ext === ".mts" || ext === ".cts") && !require.extensions[".ts"]) {

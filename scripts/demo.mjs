@@ -1,0 +1,139 @@
+// The main job: start both emulators (state in .pulumi-demo/), then apply the root Pulumi project
+// (examples/quickstart) to them: with the Pulumi CLI when it is on PATH, otherwise through the SDK's own
+// dynamic-provider host over gRPC (driver/), exactly the calls the engine would make. Then show what the
+// emulators store and prove the next preview is empty. Exit code 1 on any error.
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const demoDir = join(root, ".pulumi-demo");
+mkdirSync(demoDir, { recursive: true });
+
+const { startEmulators } = require(join(root, "dist/emulators/index.js"));
+const { Engine, ProviderHost, loadState, saveState, runProgramModule } = require(join(root, "dist/driver/index.js"));
+
+const PROJECT = "pulumi-segments-demo";
+const PORTS = { ongage: 18480, ants: 18481 };
+const CREDS = {
+  ONGAGE_USERNAME: "emulator",
+  ONGAGE_PASSWORD: "emulator-password",
+  ONGAGE_ACCOUNT_CODE: "EMULATOR",
+  ONGAGE_LIST_ID: "10000",
+  ANTS_CLIENT_ID: "emulator-client",
+  ANTS_CLIENT_SECRET: "emulator-secret",
+};
+for (const [k, v] of Object.entries(CREDS)) process.env[k] ??= v;
+
+const log = (s = "") => process.stdout.write(`${s}\n`);
+
+async function main() {
+  const emulators = await startEmulators({ statePath: join(demoDir, "emulators.json"), ongagePort: PORTS.ongage, antsPort: PORTS.ants });
+  log(`emulators: ${JSON.stringify(emulators.urls)}`);
+  let ok = false;
+  try {
+    ok = hasPulumiCli() ? applyWithCli() : await applyWithProviderHost(emulators.urls);
+    await showStored(emulators.urls);
+  } finally {
+    await emulators.close();
+  }
+  if (!ok) process.exitCode = 1;
+}
+
+function hasPulumiCli() {
+  return spawnSync("pulumi", ["version"], { stdio: "ignore" }).status === 0;
+}
+
+function applyWithCli() {
+  log("Pulumi CLI found: pulumi up on the root project with a local file backend.");
+  const env = { ...process.env, PULUMI_BACKEND_URL: `file://${join(demoDir, "backend")}`, PULUMI_CONFIG_PASSPHRASE: "" };
+  mkdirSync(join(demoDir, "backend"), { recursive: true });
+  const run = (...args) => spawnSync("pulumi", args, { cwd: root, env, stdio: "inherit" }).status === 0;
+  return (
+    (run("stack", "select", "demo", "--non-interactive") || run("stack", "init", "demo", "--non-interactive")) &&
+    run("up", "--yes", "--non-interactive", "--stack", "demo") &&
+    run("preview", "--expect-no-changes", "--non-interactive", "--stack", "demo")
+  );
+}
+
+async function applyWithProviderHost(urls) {
+  log("The Pulumi CLI is not on PATH: applying the same program (examples/quickstart) through the SDK's");
+  log("provider host (@pulumi/pulumi/cmd/dynamic-provider) over gRPC, as the engine would. State: .pulumi-demo/state.json");
+  const statePath = join(demoDir, "state.json");
+  const config = {
+    "ongage:baseUrl": urls.ongage,
+    "ongage:username": process.env.ONGAGE_USERNAME,
+    "ongage:password": process.env.ONGAGE_PASSWORD,
+    "ongage:accountCode": process.env.ONGAGE_ACCOUNT_CODE,
+    "ongage:listId": process.env.ONGAGE_LIST_ID,
+    "ants:baseUrl": urls.ants,
+    "ants:authUrl": urls.antsAuth,
+    "ants:clientId": process.env.ANTS_CLIENT_ID,
+    "ants:clientSecret": process.env.ANTS_CLIENT_SECRET,
+  };
+  // The host runs in the project directory (where Pulumi.yaml is), like `pulumi up` would.
+  const host = await ProviderHost.start({ cwd: root, project: PROJECT });
+  try {
+    await host.configure(config);
+    const engine = new Engine({ host, project: PROJECT, stack: "demo", state: loadState(statePath) });
+    const program = join(root, "examples/quickstart/index.ts");
+
+    const up = await runProgramModule(engine, program, { mode: "up" });
+    saveState(statePath, engine.state);
+    printSteps("up", up.steps);
+    if (up.programError) log(`program error: ${up.programError.message}`);
+    for (const e of up.errors) log(`error: ${e.urn.split("::").pop()} (${e.phase}): ${e.message}`);
+    if (up.errors.length > 0 || up.programError) return false;
+
+    const refresh = await engine.refresh();
+    saveState(statePath, engine.state);
+    log(`\nrefresh: ${refresh.changed.length} changed, ${refresh.dropped.length} gone`);
+    for (const urn of [...refresh.changed, ...refresh.dropped]) log(`  ${refresh.dropped.includes(urn) ? "gone" : "changed"}  ${urn.split("::").slice(-2).join("::")}`);
+    const preview = await runProgramModule(engine, program, { mode: "preview" });
+    const pending = preview.steps.filter((s) => s.op !== "same");
+    log(`preview after up: ${pending.length === 0 ? "no changes" : `${pending.length} pending changes`}`);
+    for (const s of pending) log(`  ${s.op.padEnd(8)} ${s.urn.split("::").slice(-2).join("::")} ${s.replaces.length ? `(replaces ${s.replaces.join(", ")})` : ""}`);
+    if (up.outputs) log(`\noutputs: ${JSON.stringify(up.outputs, (_k, v) => (v && v.__pulumiResource ? `<${v.__pulumiType} ${v.__name}>` : v), 2)}`);
+    return pending.length === 0 && preview.errors.length === 0;
+  } finally {
+    await host.close();
+  }
+}
+
+function printSteps(title, steps) {
+  const counts = {};
+  for (const s of steps) counts[s.op] = (counts[s.op] ?? 0) + 1;
+  log(`\n${title}: ${Object.entries(counts).map(([op, n]) => `${n} ${op}`).join(", ") || "nothing to do"}`);
+  for (const s of steps) log(`  ${s.op.padEnd(8)} ${s.urn.split("::").slice(-2).join("::")}${s.error ? `  ERROR ${s.error}` : ""}`);
+}
+
+async function showStored(urls) {
+  const headers = { X_USERNAME: process.env.ONGAGE_USERNAME, X_PASSWORD: process.env.ONGAGE_PASSWORD, X_ACCOUNT_CODE: process.env.ONGAGE_ACCOUNT_CODE };
+  const res = await fetch(`${urls.ongage}/${process.env.ONGAGE_LIST_ID}/api/segments?limit=1000`, { headers });
+  const body = await res.json();
+  log(`\nOngage emulator, list ${process.env.ONGAGE_LIST_ID}: ${body.metadata?.total ?? 0} segments`);
+  for (const s of body.payload ?? []) log(`  ${String(s.id).padEnd(8)} ${s.name}`);
+
+  const tokenRes = await fetch(`${urls.antsAuth}/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: process.env.ANTS_CLIENT_ID, client_secret: process.env.ANTS_CLIENT_SECRET, scope: "segment" }),
+  });
+  const { accessToken } = await tokenRes.json();
+  const listing = await fetch(`${urls.ants}/segment/listing`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ page: 1, limit: 100, columns: ["segment_id", "segment_display", "item_type_id", "update_method", "process_status"] }),
+  });
+  const ants = await listing.json();
+  log(`ANTS emulator: ${ants.data?.meta?.total ?? 0} segments`);
+  for (const s of ants.data?.entries ?? []) log(`  ${String(s.segment_id).padEnd(8)} ${s.segment_display} (${s.item_type_id === -1003 ? "customer" : "visitor"}, ${s.update_method})`);
+}
+
+main().catch((err) => {
+  console.error(err?.stack ?? String(err));
+  process.exit(1);
+});
