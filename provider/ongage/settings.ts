@@ -53,7 +53,7 @@ export function ongageDefaultListId(): number | undefined {
 export function ongageTransportSettings() {
   return {
     perMinute: numberSetting(ONGAGE_KEYS.requestsPerMinute, ONGAGE_DEFAULT_PER_MINUTE),
-    concurrency: Math.min(numberSetting(ONGAGE_KEYS.maxConcurrency, 4), ONGAGE_MAX_PARALLEL),
+    concurrency: Math.min(numberSetting(ONGAGE_KEYS.maxConcurrency, ONGAGE_MAX_PARALLEL), ONGAGE_MAX_PARALLEL),
     timeoutMs: numberSetting(ONGAGE_KEYS.timeoutMs, 30_000),
     deadlineMs: numberSetting(ONGAGE_KEYS.deadlineMs, 600_000),
     maxRetries: numberSetting(ONGAGE_KEYS.maxRetries, 6),
