@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Engine } from "../../driver/engine";
@@ -107,5 +108,18 @@ describe("runProgram: a real Pulumi program through setMocks and the engine", ()
     await engine().destroy();
     expect(engine().state.resources).toEqual([]);
     expect(store.read().items).toEqual({});
+  });
+});
+
+describe("runProgramModule with a TypeScript program (tsx), in a separate process", () => {
+  it("creates both resources, and the second run is all 'same'", () => {
+    const dir = newStore();
+    const out = execFileSync(process.execPath, ["--import", "tsx", join(fixtureDir, "run-program-child.js"), dir.path, join(fixtureDir, "program-ts.ts")], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    const r = JSON.parse(out) as { first: string[]; second: string[]; errors: unknown[]; outputs: { b: string }; left: number };
+    expect(r).toEqual({ first: ["create", "create"], second: ["same", "same"], errors: [], outputs: { b: expect.stringMatching(/^item-\d+$/) }, left: 0 });
   });
 });
