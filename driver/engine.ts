@@ -444,7 +444,7 @@ export class Run {
     const doomed = this.state.resources.filter((r) => r.delete || (deleteUndeclared && !this.declared.has(r.urn)));
     const result: RunResult = { steps: this.steps, errors: this.errors, state: this.state };
     if (this.mode === "preview") {
-      for (const r of doomed) if (!r.delete) this.steps.push({ urn: r.urn, op: "delete", replaces: [], failures: [] });
+      for (const r of doomed) this.steps.push({ urn: r.urn, op: "delete", replaces: [], failures: [] });
       return result;
     }
     await this.engine.deleteAll(doomed, this.limiter, result);

@@ -15,6 +15,11 @@ export interface ProgramResult extends RunResult {
   programError?: Error;
   /** The program's return value (stack outputs), with Outputs resolved; unknowns during preview are UNKNOWN. */
   outputs?: unknown;
+  /**
+   * SDK promises still pending after the run (e.g. outputs of resources that depend on a failed one).
+   * Taken from the SDK's leak detector, which this clears so it does not report them at process exit.
+   */
+  leakedPromises: number;
 }
 
 const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic";
@@ -91,7 +96,7 @@ export async function runProgram(engine: Engine, program: () => unknown, opts: P
     if (!result.errors.some((x) => e.message.includes(x.message))) result.errors.push({ urn: "", phase: "program", message: e.message });
   }
   if (programError) result.errors.push({ urn: "", phase: "program", message: programError.message });
-  return { ...result, programError, outputs };
+  return { ...result, programError, outputs, leakedPromises: takeLeakedPromises() };
 }
 
 /**
@@ -121,6 +126,11 @@ export async function runProgramModule(engine: Engine, path: string, opts: Progr
     },
     opts,
   );
+}
+
+function takeLeakedPromises(): number {
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): [Set<unknown>, string] };
+  return debuggable.leakedPromises()[0].size;
 }
 
 /** The URN MockMonitor gives a registration (parent type prefixes the child's type). */

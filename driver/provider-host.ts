@@ -33,6 +33,8 @@ export interface ReadResult {
 export interface CallRecord {
   rpc: "Configure" | "Check" | "Diff" | "Create" | "Read" | "Update" | "Delete";
   urn: string;
+  /** performance.now() when the call was sent. */
+  start: number;
   ms: number;
   ok: boolean;
 }
@@ -252,10 +254,10 @@ export class ProviderHost {
       const resp = await new Promise<R>((resolve, reject) =>
         invoke((err, r) => (err ? reject(toProviderError(rpc, err)) : resolve(r as R))),
       );
-      this.calls.push({ rpc, urn, ms: performance.now() - t0, ok: true });
+      this.calls.push({ rpc, urn, start: t0, ms: performance.now() - t0, ok: true });
       return resp;
     } catch (e) {
-      this.calls.push({ rpc, urn, ms: performance.now() - t0, ok: false });
+      this.calls.push({ rpc, urn, start: t0, ms: performance.now() - t0, ok: false });
       throw e;
     }
   }

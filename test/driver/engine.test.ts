@@ -251,6 +251,29 @@ describe("Engine references between resources", () => {
   });
 });
 
+describe("Engine concurrency", () => {
+  /** Most calls in flight at one instant. */
+  const maxOverlap = (calls: CallRecord[]) => {
+    const edges = calls.flatMap((c) => [[c.start, 1] as const, [c.start + c.ms, -1] as const]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let cur = 0;
+    let max = 0;
+    for (const [, d] of edges) max = Math.max(max, (cur += d));
+    return max;
+  };
+
+  it("never has more than `parallel` steps in flight, and runs independent ones concurrently", async () => {
+    const engine = new Engine({ host, project: "driver", stack: "par" });
+    const specs = Array.from({ length: 12 }, (_, i) => item(`n${i}`, { value: String(i) }));
+    const one = await callsDuring(() => engine.up(specs, { parallel: 1 }));
+    expect(one.result.errors).toEqual([]);
+    expect(maxOverlap(one.calls)).toBe(1);
+    const four = await callsDuring(() => engine.destroy({ parallel: 4 }));
+    expect(four.result.errors).toEqual([]);
+    expect(maxOverlap(four.calls)).toBeLessThanOrEqual(4);
+    expect(maxOverlap(four.calls)).toBeGreaterThan(1);
+  });
+});
+
 describe("state file", () => {
   it("round-trips, so a second engine sees updates instead of creates", async () => {
     const path = join(store.dir, "state.json");

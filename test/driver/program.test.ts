@@ -63,6 +63,7 @@ describe("runProgram: a real Pulumi program through setMocks and the engine", ()
     const r = await runProgramModule(engine(), programPath, { mode: "up" });
     expect(r.errors).toEqual([]);
     expect(ops(r.steps)).toEqual({ parent: "same", child: "same" });
+    expect(r.leakedPromises).toBe(0);
     expect(rpcsFrom(from).filter((c) => !/^(Check|Diff) /.test(c))).toEqual([]);
   });
 
@@ -99,6 +100,7 @@ describe("runProgram: a real Pulumi program through setMocks and the engine", ()
     const r = await runProgramModule(engine(), programPath, { mode: "up" });
     expect(r.errors.map((e) => [e.urn.split("::").pop(), e.phase])).toContainEqual(["parent", "Check"]);
     expect(r.errors.find((e) => e.phase === "Check")!.message).toContain("name: name is required");
+    expect(r.leakedPromises).toBeGreaterThan(0); // the child's outputs can never resolve
     expect(rpcsFrom(from)).toEqual(["Check parent"]);
     expect(engine().state.resources.map((x) => x.name)).toEqual(["parent", "child"]);
     delete process.env.PARENT_NAME;
