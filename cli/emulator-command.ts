@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { Command } from "./main";
+import { UsageError } from "./usage-error";
 
 const USAGE = `Usage: pulumi-segments emulator [--state FILE] [--ongage-port N] [--ants-port N]
 
@@ -12,7 +13,6 @@ Options:
   --ants-port N      port for the ANTS emulator (default: a free port)
   -h, --help         show this help`;
 
-class UsageError extends Error {}
 
 function port(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -54,14 +54,7 @@ export const emulatorCommand: Command = {
   summary: "run the local Ongage and ANTS emulators",
   usage: USAGE,
   async run(argv) {
-    let args: ReturnType<typeof parse>;
-    try {
-      args = parse(argv);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      process.stderr.write(`pulumi-segments emulator: ${err.message}\n\n${USAGE}\n`);
-      return 2;
-    }
+    const args = parse(argv);
     if (args.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;

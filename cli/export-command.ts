@@ -7,6 +7,7 @@ import { exportOngage, type ExportResult } from "../provider/definitions/export-
 import { JSON_SCHEMA_PATH } from "../provider/definitions/json-schema";
 import { renderDefinitionFile } from "../provider/definitions/render";
 import type { Command } from "./main";
+import { UsageError } from "./usage-error";
 
 const USAGE = `Usage: pulumi-segments export --api ongage|ants [--out DIR] [--list-id N] [--schema PATH] [--force]
 
@@ -29,7 +30,6 @@ Options:
 
 Exit codes: 0 written, 1 API, configuration or file error, 2 usage error.`;
 
-class UsageError extends Error {}
 
 const APIS = ["ongage", "ants"] as const;
 
@@ -76,14 +76,7 @@ export const exportCommand: Command = {
   summary: "write definition files (adopt: true) for every existing segment of an account",
   usage: USAGE,
   async run(argv) {
-    let args: ReturnType<typeof parse>;
-    try {
-      args = parse(argv);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      process.stderr.write(`pulumi-segments export: ${err.message}\n\n${USAGE}\n`);
-      return 2;
-    }
+    const args = parse(argv);
     if (args.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;

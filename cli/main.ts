@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { emulatorCommand } from "./emulator-command";
 import { exportCommand } from "./export-command";
+import { UsageError } from "./usage-error";
 import { validateCommand } from "./validate-command";
 
 /** A subcommand: `run` resolves to the process exit code (or never resolves while serving). */
@@ -39,7 +40,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`pulumi-segments: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
-  return command.run(rest);
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`pulumi-segments ${name}: ${err.message}\n\n${command.usage}\n`);
+    return 2;
+  }
 }
 
 if (require.main === module) {

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { OUTPUT_FORMATS, displayPath, formatGithub, formatText, toJsonDiagnostics, type OutputFormat } from "../provider/definitions/diagnostics";
 import { validateFolder } from "../provider/definitions/validate";
 import type { Command } from "./main";
+import { UsageError } from "./usage-error";
 
 const USAGE = `Usage: pulumi-segments validate <dir> [--format text|github|json]
 
@@ -18,7 +19,6 @@ Options:
 
 Exit codes: 0 valid, 1 problems found, 2 usage error.`;
 
-class UsageError extends Error {}
 
 function parse(argv: string[]): { help: boolean; dir?: string; format: OutputFormat } {
   let parsed;
@@ -46,14 +46,7 @@ export const validateCommand: Command = {
   summary: "check segment definition files offline (schemas, references, member files)",
   usage: USAGE,
   async run(argv) {
-    let args: ReturnType<typeof parse>;
-    try {
-      args = parse(argv);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      process.stderr.write(`pulumi-segments validate: ${err.message}\n\n${USAGE}\n`);
-      return 2;
-    }
+    const args = parse(argv);
     if (args.help || args.dir === undefined) {
       process.stdout.write(`${USAGE}\n`);
       return 0;

@@ -4,7 +4,7 @@ import { isItemTypeId } from "./bo-attributes";
 import { FileRejected, parseDelimitedFile } from "./delimited-file";
 import { listSegments } from "./listing";
 import { createBody, deleteBody, describeIssue, listingBody, updateBody } from "./request-schemas";
-import type { RequestBudget } from "./request-budget";
+import type { RequestBudget } from "../harness/request-budget";
 import { AntsRuleError, type AntsStore, type IssuedToken, KNOWN_SCOPES, type Scope } from "./store";
 
 /**

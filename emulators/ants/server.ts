@@ -1,10 +1,10 @@
 import { HttpEmulator } from "../harness/http-server";
 import type { StatePersistence } from "../harness/state-file";
-import { type RateLimit, RequestBudget } from "./request-budget";
+import { type RateLimit, RequestBudget } from "../harness/request-budget";
 import { API_PREFIX, antsHandler } from "./routes";
 import { type AntsClient, AntsStore } from "./store";
 
-export type { RateLimit } from "./request-budget";
+export type { RateLimit } from "../harness/request-budget";
 export type { AntsClient } from "./store";
 
 export interface AntsEmulatorOptions {

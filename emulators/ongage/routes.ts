@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { EmulatorReply, EmulatorRequest, Handler } from "../harness/http-server";
-import type { RequestBudget } from "./request-budget";
+import type { RequestBudget } from "../harness/request-budget";
 import {
   collectionQuery,
   contactCountBody,

@@ -1,10 +1,10 @@
 import { HttpEmulator } from "../harness/http-server";
 import type { StatePersistence } from "../harness/state-file";
-import { type RateLimit, RequestBudget } from "./request-budget";
+import { type RateLimit, RequestBudget } from "../harness/request-budget";
 import { type OngageCredentials, ongageHandler } from "./routes";
 import { type ListSeed, OngageStore } from "./store";
 
-export type { RateLimit } from "./request-budget";
+export type { RateLimit } from "../harness/request-budget";
 export type { OngageCredentials } from "./routes";
 export type { ListFieldSeed, ListSeed, OngageStore, StoredSegment } from "./store";
 

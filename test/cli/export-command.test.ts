@@ -1,8 +1,8 @@
+import { runCli } from "./run-cli";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { exportCommand } from "../../cli/export-command";
 import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
 import { segmentProvider as antsProvider } from "../../provider/ants/provider";
@@ -14,18 +14,7 @@ import type { CanonicalSegment, SegmentOutputs } from "../../provider/ongage/sch
 import { createSeedSegment, token } from "../emulators/ants-client";
 
 /** Runs the command in-process; returns exit code and captured output. */
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
-  try {
-    const code = await exportCommand.run(argv);
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const run = (...argv: string[]) => runCli("export", ...argv);
 
 const ENV_KEYS = ["ONGAGE_BASE_URL", "ONGAGE_USERNAME", "ONGAGE_PASSWORD", "ONGAGE_ACCOUNT_CODE", "ONGAGE_LIST_ID", "ONGAGE_REQUESTS_PER_MINUTE", "ANTS_BASE_URL", "ANTS_AUTH_URL", "ANTS_CLIENT_ID", "ANTS_CLIENT_SECRET", "ANTS_ACCESS_TOKEN"];
 const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));

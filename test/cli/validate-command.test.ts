@@ -1,25 +1,14 @@
+import { runCli } from "./run-cli";
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { validateCommand } from "../../cli/validate-command";
 
 const root = resolve(__dirname, "..", "..");
 const good = "test/fixtures/definitions/good";
 const broken = "test/fixtures/definitions/broken";
 
 /** Runs the command in-process (vitest runs from the repository root); returns exit code and captured output. */
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
-  try {
-    const code = await validateCommand.run(argv);
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const run = (...argv: string[]) => runCli("validate", ...argv);
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,6 +1,7 @@
 /**
- * The emulated account call limit (ongage.md §13.3): at most `perMinute` admitted calls in any sliding
- * 60 s window and at most `parallel` admitted calls handled at once. Rejected calls do not count.
+ * An emulated API quota (Ongage account limit, ANTS gateway limit): at most `perMinute` admitted calls
+ * in any sliding 60 s window and at most `parallel` admitted calls handled at once. Rejected calls do
+ * not count.
  */
 export interface RateLimit {
   perMinute: number;
@@ -19,6 +20,10 @@ export class RequestBudget {
   set(limit: RateLimit | undefined): void {
     this.limit = limit;
     this.admitted = [];
+  }
+
+  get current(): RateLimit | undefined {
+    return this.limit;
   }
 
   /** True if the call may proceed; an admitted call must be `release()`d when done. */
