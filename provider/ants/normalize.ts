@@ -1,4 +1,6 @@
-import { isDeepStrictEqual } from "node:util";
+import { compact, sameCanonical } from "../pulumi/canonical";
+
+export { sameCanonical };
 import type { MemberFile } from "./file-source";
 import { missingColumnMessage, portablePath } from "./file-source";
 import {
@@ -19,15 +21,6 @@ import {
 
 type Json = Record<string, unknown>;
 
-/** Drops undefined members so canonical values compare and serialize identically. */
-function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-/** Deep equality of canonical values (undefined members ignored). */
-export function sameCanonical(a: unknown, b: unknown): boolean {
-  return isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
-}
 
 const uniqueSorted = <T extends string>(xs: readonly T[] | undefined): T[] => [...new Set(xs ?? [])].sort();
 const sortIds = (xs: ReadonlyArray<string | number> | undefined): string[] =>

@@ -1,6 +1,6 @@
 import { ConnectionError } from "../http/errors";
 import { UNKNOWN, containsUnknown, toCheckFailures, type CheckFailure } from "../pulumi/check-failures";
-import { PartialCreateError, warn, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
+import { PartialCreateError, withProviderOf, warn, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
 import { AntsClient } from "./client";
 import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "./file-source";
@@ -197,7 +197,7 @@ export const segmentProvider = {
       serverStatus = statusFromWire(entry);
     } catch (err) {
       const outs = outputs(c, id, upload, resolvedRules, {});
-      throw new PartialCreateError(`segment ${id} was created but could not be read back: ${(err as Error).message}`, id, outs as unknown as Record<string, unknown>, [(err as Error).message]);
+      throw new PartialCreateError(`segment ${id} was created but could not be read back: ${(err as Error).message}`, id, withProviderOf(inputs, outs), [(err as Error).message]);
     }
     return { id, outs: outputs(c, id, upload, resolvedRules, serverStatus) };
   },

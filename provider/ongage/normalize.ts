@@ -1,4 +1,6 @@
-import { isDeepStrictEqual } from "node:util";
+import { compact, sameCanonical } from "../pulumi/canonical";
+
+export { sameCanonical };
 import {
   VALUELESS_OPERATORS,
   parseDateToEpoch,
@@ -14,15 +16,6 @@ import { locatedRules } from "./rules";
 
 type Json = Record<string, unknown>;
 
-/** Drops undefined members so canonical values compare and serialize identically. */
-function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-/** Deep equality of canonical values (undefined members ignored). */
-export function sameCanonical(a: unknown, b: unknown): boolean {
-  return isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)));
-}
 
 const flag = (v: unknown): boolean => v === true || v === 1 || v === "1" || v === "true";
 const num = (v: unknown): number | undefined => {

@@ -1,6 +1,6 @@
 import { ApiError, ConnectionError, ValidationError } from "../http/errors";
 import { UNKNOWN, containsUnknown, toCheckFailures } from "../pulumi/check-failures";
-import { PartialCreateError, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
+import { PartialCreateError, withProviderOf, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
 import { OngageClient } from "./client";
 import {
@@ -139,7 +139,7 @@ export const segmentProvider = {
       return { id: outs.segmentId, outs };
     } catch (err) {
       const outs = { ...c, segmentId: created.id, listId: c.listId ?? 0 } as SegmentOutputs;
-      throw new PartialCreateError(`segment ${created.id} was created but could not be read back: ${(err as Error).message}`, created.id, outs as unknown as Record<string, unknown>, [(err as Error).message]);
+      throw new PartialCreateError(`segment ${created.id} was created but could not be read back: ${(err as Error).message}`, created.id, withProviderOf(inputs, outs), [(err as Error).message]);
     }
   },
 

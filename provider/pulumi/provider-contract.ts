@@ -37,6 +37,15 @@ export function withoutProvider<T extends Record<string, unknown>>(props: T): Om
   return rest;
 }
 
+/**
+ * Properties for a PartialCreateError: the host records them as the resource's outputs without adding
+ * `__provider`, so it is copied from the inputs or later refresh/destroy calls could not load the provider.
+ */
+export function withProviderOf(inputs: object, outs: object): Record<string, unknown> {
+  const provider = (inputs as { __provider?: unknown }).__provider;
+  return provider === undefined ? { ...outs } : { ...outs, __provider: provider };
+}
+
 /** Writes a warning the way the provider host passes it through to the engine's output. */
 export function warn(message: string): void {
   process.stderr.write(`warning: pulumi-segments: ${message}\n`);
