@@ -1,4 +1,4 @@
-// Installs the built package into node_modules/pulumi-segments as a real copy (package.json + dist/),
+// Installs the built package into node_modules/pulumi-segments as a real copy (package.json, dist/, schema/),
 // exactly as `npm install` places it in a user's project. The provider host and the serialized
 // provider load `pulumi-segments/dist/...` by name, and the SDK serializer captures the shim module by
 // reference only when it lives under node_modules.
@@ -16,3 +16,4 @@ rmSync(target, { recursive: true, force: true });
 mkdirSync(target, { recursive: true });
 cpSync(join(root, "package.json"), join(target, "package.json"));
 cpSync(join(root, "dist"), join(target, "dist"), { recursive: true });
+if (existsSync(join(root, "schema"))) cpSync(join(root, "schema"), join(target, "schema"), { recursive: true });
