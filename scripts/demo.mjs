@@ -1,5 +1,5 @@
 // The main job: start both emulators (state in .pulumi-demo/), then apply the root Pulumi project
-// (examples/quickstart) to them: with the Pulumi CLI when it is on PATH, otherwise through the SDK's own
+// (Pulumi.yaml's `main`, examples/yaml-folder) to them: with the Pulumi CLI when it is on PATH, otherwise through the SDK's own
 // dynamic-provider host over gRPC (driver/), exactly the calls the engine would make. Then show what the
 // emulators store and prove the next preview is empty. Exit code 1 on any error.
 import { spawnSync } from "node:child_process";
@@ -7,6 +7,8 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { readFileSync } from "node:fs";
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -16,7 +18,9 @@ mkdirSync(demoDir, { recursive: true });
 const { startEmulators } = require(join(root, "dist/emulators/index.js"));
 const { Engine, ProviderHost, loadState, saveState, runProgramModule } = require(join(root, "dist/driver/index.js"));
 
-const PROJECT = "pulumi-segments-demo";
+const projectFile = require("yaml").parse(readFileSync(join(root, "Pulumi.yaml"), "utf8"));
+const PROJECT = projectFile.name;
+const MAIN = join(root, projectFile.main ?? ".", "index.ts");
 const PORTS = { ongage: 18480, ants: 18481 };
 const CREDS = {
   ONGAGE_USERNAME: "emulator",
@@ -60,7 +64,7 @@ function applyWithCli() {
 }
 
 async function applyWithProviderHost(urls) {
-  log("The Pulumi CLI is not on PATH: applying the same program (examples/quickstart) through the SDK's");
+  log(`The Pulumi CLI is not on PATH: applying the same program (${projectFile.main}) through the SDK's`);
   log("provider host (@pulumi/pulumi/cmd/dynamic-provider) over gRPC, as the engine would. State: .pulumi-demo/state.json");
   const statePath = join(demoDir, "state.json");
   const config = {
@@ -79,7 +83,7 @@ async function applyWithProviderHost(urls) {
   try {
     await host.configure(config);
     const engine = new Engine({ host, project: PROJECT, stack: "demo", state: loadState(statePath) });
-    const program = join(root, "examples/quickstart/index.ts");
+    const program = MAIN;
 
     const up = await runProgramModule(engine, program, { mode: "up" });
     saveState(statePath, engine.state);
