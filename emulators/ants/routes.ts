@@ -79,6 +79,30 @@ export function rateLimitedError(httpStatus: number, startedAt: bigint): Emulato
   return { status: httpStatus, body: { code: 500, message: NGINX_429_HTML, duration: duration(startedAt) } };
 }
 
+/** nginx's HTML page for a 502/503 from the gateway in front of the API. */
+function nginxPage(status: number, text: string): string {
+  return `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+/**
+ * Fault-injection replies shaped like ANTS: the documented rate-limit body (`code: 500` wrapping nginx's
+ * 429 page; optionally with Retry-After seconds), a 500 in the `code` envelope, and nginx's HTML for 502/503.
+ */
+export const ANTS_FAULT_REPLIES = {
+  rateLimited(retryAfterSeconds?: number): EmulatorReply {
+    const reply = rateLimitedError(429, process.hrtime.bigint());
+    return retryAfterSeconds === undefined ? reply : { ...reply, headers: { "retry-after": String(retryAfterSeconds) } };
+  },
+  serverError(status: 500 | 502 | 503): EmulatorReply {
+    if (status === 500) return { status, body: { code: 500, message: "Internal Server Error", data: null } };
+    return { status, raw: nginxPage(status, status === 502 ? "Bad Gateway" : "Service Temporarily Unavailable"), headers: { "content-type": "text/html" } };
+  },
+  /** True for the one non-idempotent call: POST /segment/create. */
+  isCreate(req: EmulatorRequest): boolean {
+    return req.method === "POST" && req.path === `${API_PREFIX}/segment/create`;
+  },
+};
+
 export const NGINX_404_HTML =
   '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body bgcolor="white">\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 

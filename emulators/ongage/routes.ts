@@ -50,6 +50,21 @@ export function errorReply(status: number, message: string): EmulatorReply {
   return { status, body: { metadata: { error: true }, payload: { code: status, errors: [], message } } };
 }
 
+/** Fault-injection replies in Ongage's error envelope: 429 "Calls per minute exceeded" (optionally with Retry-After seconds) and 5xx. */
+export const ONGAGE_FAULT_REPLIES = {
+  rateLimited(retryAfterSeconds?: number): EmulatorReply {
+    const reply = errorReply(429, RATE_LIMIT_MESSAGE);
+    return retryAfterSeconds === undefined ? reply : { ...reply, headers: { "retry-after": String(retryAfterSeconds) } };
+  },
+  serverError(status: 500 | 502 | 503): EmulatorReply {
+    return errorReply(status, status === 500 ? "Internal server error" : status === 502 ? "Bad gateway" : "Service unavailable");
+  },
+  /** True for the one non-idempotent call: POST (create) of a segment. */
+  isCreate(req: EmulatorRequest): boolean {
+    return req.method === "POST" && /^(?:\/\d+)?\/api\/segments\/?$/.test(req.path);
+  },
+};
+
 const invalidCall = (detail: string) => errorReply(400, `Invalid call: ${detail}`);
 const invalidData = (field: string, problem: string) => errorReply(412, `Invalid data: ${field}: ${problem}`);
 const notFound = (detail: string) => errorReply(404, `Not found: ${detail}`);
