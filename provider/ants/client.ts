@@ -113,7 +113,7 @@ export class AntsClient {
       dispatcher,
       timeoutMs: t.timeoutMs,
       deadlineMs: t.deadlineMs,
-      retry: { maxRetries: t.maxRetries, ...opts.retry },
+      retry: { maxRetries: t.maxRetries, baseDelayMs: t.retryBaseMs, maxRetryAfterMs: t.maxRetryAfterMs, ...opts.retry },
       sleep: opts.sleep,
       auth: antsAuth(dispatcher, this.now),
     });

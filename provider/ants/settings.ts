@@ -1,4 +1,5 @@
 import { ConfigurationError } from "../http/errors";
+import { DEFAULT_RETRY } from "../http/retry-policy";
 import { numberSetting, readSetting, requireSetting, type SettingKey } from "../pulumi/settings";
 
 /** Every ANTS setting: stack config key first, environment variable as fallback. */
@@ -18,6 +19,8 @@ export const ANTS_KEYS = {
   timeoutMs: { config: "ants:timeoutMs", env: "ANTS_TIMEOUT_MS" },
   deadlineMs: { config: "ants:deadlineMs", env: "ANTS_DEADLINE_MS" },
   maxRetries: { config: "ants:maxRetries", env: "ANTS_MAX_RETRIES" },
+  retryBaseMs: { config: "ants:retryBaseMs", env: "ANTS_RETRY_BASE_MS" },
+  maxRetryAfterMs: { config: "ants:maxRetryAfterMs", env: "ANTS_MAX_RETRY_AFTER_MS" },
 } as const satisfies Record<string, SettingKey>;
 
 export const ANTS_DEFAULT_BASE_URL = "https://api.ants.tech/access/api";
@@ -83,5 +86,9 @@ export function antsTransportSettings() {
     timeoutMs: numberSetting(ANTS_KEYS.timeoutMs, 30_000),
     deadlineMs: numberSetting(ANTS_KEYS.deadlineMs, 600_000),
     maxRetries: numberSetting(ANTS_KEYS.maxRetries, 6),
+    /** First backoff step (doubles per retry, capped at DEFAULT_RETRY.maxDelayMs). */
+    retryBaseMs: numberSetting(ANTS_KEYS.retryBaseMs, DEFAULT_RETRY.baseDelayMs),
+    /** Longest Retry-After honoured; a longer hint fails the call. */
+    maxRetryAfterMs: numberSetting(ANTS_KEYS.maxRetryAfterMs, DEFAULT_RETRY.maxRetryAfterMs),
   };
 }

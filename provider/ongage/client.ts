@@ -54,7 +54,7 @@ export class OngageClient {
       limiter: sharedLimiter(),
       timeoutMs: t.timeoutMs,
       deadlineMs: t.deadlineMs,
-      retry: { maxRetries: t.maxRetries },
+      retry: { maxRetries: t.maxRetries, baseDelayMs: t.retryBaseMs, maxRetryAfterMs: t.maxRetryAfterMs },
       auth: {
         headers: async () => {
           const c = ongageCredentials();

@@ -1,4 +1,5 @@
 import { ConfigurationError } from "../http/errors";
+import { DEFAULT_RETRY } from "../http/retry-policy";
 import { numberSetting, readSetting, requireSetting, type SettingKey } from "../pulumi/settings";
 
 /** Every Ongage setting: stack config key first, environment variable as fallback. */
@@ -13,6 +14,8 @@ export const ONGAGE_KEYS = {
   timeoutMs: { config: "ongage:timeoutMs", env: "ONGAGE_TIMEOUT_MS" },
   deadlineMs: { config: "ongage:deadlineMs", env: "ONGAGE_DEADLINE_MS" },
   maxRetries: { config: "ongage:maxRetries", env: "ONGAGE_MAX_RETRIES" },
+  retryBaseMs: { config: "ongage:retryBaseMs", env: "ONGAGE_RETRY_BASE_MS" },
+  maxRetryAfterMs: { config: "ongage:maxRetryAfterMs", env: "ONGAGE_MAX_RETRY_AFTER_MS" },
 } as const satisfies Record<string, SettingKey>;
 
 export const ONGAGE_DEFAULT_BASE_URL = "https://api.ongage.net";
@@ -57,5 +60,9 @@ export function ongageTransportSettings() {
     timeoutMs: numberSetting(ONGAGE_KEYS.timeoutMs, 30_000),
     deadlineMs: numberSetting(ONGAGE_KEYS.deadlineMs, 600_000),
     maxRetries: numberSetting(ONGAGE_KEYS.maxRetries, 6),
+    /** First backoff step (doubles per retry, capped at DEFAULT_RETRY.maxDelayMs). */
+    retryBaseMs: numberSetting(ONGAGE_KEYS.retryBaseMs, DEFAULT_RETRY.baseDelayMs),
+    /** Longest Retry-After honoured; a longer hint fails the call. */
+    maxRetryAfterMs: numberSetting(ONGAGE_KEYS.maxRetryAfterMs, DEFAULT_RETRY.maxRetryAfterMs),
   };
 }
