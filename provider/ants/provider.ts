@@ -1,4 +1,4 @@
-import { ConnectionError } from "../http/errors";
+import { createMayHaveCommitted, findAfterLostCreate, lostCreateSettleMs } from "../http/lost-create";
 import { UNKNOWN, containsUnknown, toCheckFailures, type CheckFailure } from "../pulumi/check-failures";
 import { PartialCreateError, withProviderOf, warn, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
@@ -6,7 +6,7 @@ import { AntsClient } from "./client";
 import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "./file-source";
 import { canonicalFromInputs, canonicalFromWire, changedKeys, managedPart, resolveRules, sameCanonical, statusFromWire, toCreateBody } from "./normalize";
 import { AUDIENCE_ITEM_TYPE, CanonicalSegment, SegmentInputs, type SegmentOutputs, type SegmentStatus, type UploadInfo } from "./schemas";
-import { ANTS_KEYS, deleteStrategy, updateStrategy } from "./settings";
+import { ANTS_KEYS, antsTransportSettings, deleteStrategy, updateStrategy } from "./settings";
 
 /** Inputs after check: the canonical definition. */
 type Inputs = CanonicalSegment;
@@ -179,12 +179,19 @@ export const segmentProvider = {
     try {
       id = await client.create(body);
     } catch (err) {
-      if (!(err instanceof ConnectionError)) throw err;
-      // The POST may have been committed before the response was lost: find it instead of posting twice.
-      const recent = (await findByName(client, c)).filter((e) => !e.ctime || Date.parse(e.ctime) >= startedAt - 120_000);
-      if (recent.length !== 1) {
+      if (!createMayHaveCommitted(err)) throw err;
+      // The POST may have been committed (or still be processed) although its response was lost or a
+      // 5xx: find it instead of posting twice.
+      const recent = await findAfterLostCreate(
+        async () => (await findByName(client, c)).filter((e) => !e.ctime || Date.parse(e.ctime) >= startedAt - 120_000),
+        lostCreateSettleMs(antsTransportSettings().timeoutMs),
+      );
+      if (recent.length === 0) {
+        throw new Error(`${(err as Error).message}; no segment named "${c.name}" appeared within ${3 * lostCreateSettleMs(antsTransportSettings().timeoutMs)} ms, so it was presumably not created: run \`pulumi up\` again.`);
+      }
+      if (recent.length > 1) {
         throw new Error(
-          `${err.message}; the segment may or may not have been created (${recent.length} recent segments named "${c.name}" found). ` +
+          `${(err as Error).message}; the segment may or may not have been created (${recent.length} recent segments named "${c.name}" found). ` +
             "Check ANTS, then run `pulumi up` again with `adopt: true` to take over an existing one.",
         );
       }
@@ -237,6 +244,14 @@ export const segmentProvider = {
       );
       return;
     }
-    await new AntsClient().delete(id);
+    const client = new AntsClient();
+    try {
+      await client.delete(id);
+    } catch (err) {
+      // After a lost response or 5xx, Listing decides whether the delete took effect.
+      if (!createMayHaveCommitted(err)) throw err;
+      const entry = await client.findById(id).catch(() => Promise.reject(err));
+      if (entry) throw err;
+    }
   },
 } satisfies DynamicProvider<Inputs, SegmentOutputs>;

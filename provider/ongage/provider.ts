@@ -1,4 +1,5 @@
-import { ApiError, ConnectionError, ValidationError } from "../http/errors";
+import { ApiError, ValidationError } from "../http/errors";
+import { createMayHaveCommitted, findAfterLostCreate, lostCreateSettleMs } from "../http/lost-create";
 import { UNKNOWN, containsUnknown, toCheckFailures } from "../pulumi/check-failures";
 import { PartialCreateError, withProviderOf, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
@@ -14,7 +15,7 @@ import {
 } from "./normalize";
 import { ValidSegmentInputs } from "./rules";
 import type { CanonicalSegment, SegmentOutputs, WireSegment } from "./schemas";
-import { ONGAGE_KEYS, ongageDefaultListId } from "./settings";
+import { ONGAGE_KEYS, ongageDefaultListId, ongageTransportSettings } from "./settings";
 
 /** Inputs after check: the canonical definition. */
 type Inputs = CanonicalSegment;
@@ -122,12 +123,20 @@ export const segmentProvider = {
     try {
       created = await client.createSegment(c.listId, body);
     } catch (err) {
-      if (!(err instanceof ConnectionError)) throw err;
-      // The POST may have been committed before the response was lost: find it instead of posting twice.
-      const candidates = (await findByName(client, c.listId, c.name)).filter((s) => Number(s.created ?? 0) >= startedAt - 120);
-      if (candidates.length !== 1) {
+      if (!createMayHaveCommitted(err)) throw err;
+      // The POST may have been committed (or still be processed) although its response was lost or a
+      // 5xx: find it instead of posting twice.
+      const settleMs = lostCreateSettleMs(ongageTransportSettings().timeoutMs);
+      const candidates = await findAfterLostCreate(
+        async () => (await findByName(client, c.listId, c.name)).filter((s) => Number(s.created ?? 0) >= startedAt - 120),
+        settleMs,
+      );
+      if (candidates.length === 0) {
+        throw new Error(`${(err as Error).message}; no segment named "${c.name}" appeared within ${3 * settleMs} ms, so it was presumably not created: run \`pulumi up\` again.`);
+      }
+      if (candidates.length > 1) {
         throw new Error(
-          `${err.message}; the segment may or may not have been created (${candidates.length} recent segments named "${c.name}" found). ` +
+          `${(err as Error).message}; the segment may or may not have been created (${candidates.length} recent segments named "${c.name}" found). ` +
             "Check Ongage, then run `pulumi up` again with `adopt: true` to take over an existing one.",
         );
       }
@@ -170,7 +179,18 @@ export const segmentProvider = {
     }
   },
 
+  /** Gone already counts as deleted; after a lost response or 5xx, a read decides whether the delete took effect. */
   async delete(id, props) {
-    await new OngageClient().deleteSegment(props.listId || undefined, id);
+    const client = new OngageClient();
+    try {
+      await client.deleteSegment(props.listId || undefined, id);
+    } catch (err) {
+      if (!createMayHaveCommitted(err)) throw err;
+      const gone = await client.getSegment(props.listId || undefined, id).then(
+        (seg) => seg.deleted === "1" || seg.deleted === 1 || seg.deleted === true,
+        (readErr: unknown) => (readErr instanceof ApiError && readErr.status === 404 ? true : Promise.reject(err)),
+      );
+      if (!gone) throw err;
+    }
   },
 } satisfies DynamicProvider<Inputs, SegmentOutputs>;
