@@ -1,30 +1,32 @@
 export interface RateLimitSettings {
-  /** Requests allowed per rolling minute (token bucket refilled continuously). */
+  /** Requests allowed in any 60 s window. */
   perMinute: number;
   /** Requests allowed in flight at once. */
   concurrency: number;
 }
 
+/** Admissions are spaced over this window: 60 s plus a margin for latency jitter between us and the server. */
+export const RATE_WINDOW_MS = 61_000;
+
 /**
- * Process-wide admission control for one API: a token bucket (perMinute, burst = perMinute / 6,
- * at least 1) and a concurrency cap. Every resource in the provider process shares it, so engine
+ * Process-wide admission control for one API: at most `perMinute` admissions in any sliding window
+ * (a log of admission times, so no burst can exceed a strict server-side window) and at most
+ * `concurrency` requests in flight. Every resource in the provider process shares it, so engine
  * parallelism never exceeds the API's quota.
  */
 export class RateLimiter {
-  private tokens: number;
-  private last: number;
+  /** Admission times within the current window, oldest first. */
+  private readonly admitted: number[] = [];
   private active = 0;
   private readonly waiters: Array<() => void> = [];
-  private readonly burst: number;
+  /** Serializes window waits so admissions keep their arrival order. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     readonly settings: RateLimitSettings,
     private readonly now: () => number = () => performance.now(),
-  ) {
-    this.burst = Math.max(1, Math.floor(settings.perMinute / 6));
-    this.tokens = this.burst;
-    this.last = this.now();
-  }
+    private readonly windowMs: number = RATE_WINDOW_MS,
+  ) {}
 
   /** Waits for a slot; the returned function releases it (call it exactly once). */
   async acquire(signal?: AbortSignal): Promise<() => void> {
@@ -40,7 +42,7 @@ export class RateLimiter {
     }
     this.active++;
     try {
-      await this.takeToken(signal);
+      await this.admit(signal);
     } catch (err) {
       this.release();
       throw err;
@@ -58,19 +60,35 @@ export class RateLimiter {
     this.waiters.shift()?.();
   }
 
-  private async takeToken(signal?: AbortSignal): Promise<void> {
-    const perMs = this.settings.perMinute / 60_000;
-    for (;;) {
-      const t = this.now();
-      this.tokens = Math.min(this.burst, this.tokens + (t - this.last) * perMs);
-      this.last = t;
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
+  private admit(signal?: AbortSignal): Promise<void> {
+    const turn = this.queue.then(async () => {
+      for (;;) {
+        const t = this.now();
+        while (this.admitted.length > 0 && t - this.admitted[0]! >= this.windowMs) this.admitted.shift();
+        if (this.admitted.length < this.settings.perMinute) {
+          this.admitted.push(t);
+          return;
+        }
+        const waitMs = Math.max(1, Math.ceil(this.admitted[0]! + this.windowMs - t));
+        await abortableSleep(waitMs, signal);
       }
-      const waitMs = Math.ceil((1 - this.tokens) / perMs);
-      signal?.throwIfAborted();
-      await new Promise((r) => setTimeout(r, waitMs));
-    }
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn;
   }
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
