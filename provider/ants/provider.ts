@@ -1,4 +1,4 @@
-import { createMayHaveCommitted, findAfterLostCreate, lostCreateSettleMs } from "../http/lost-create";
+import { createMayHaveCommitted, findAfterLostCreate, lostCreateSettleMs, settlesTo } from "../http/lost-create";
 import { UNKNOWN, containsUnknown, toCheckFailures, type CheckFailure } from "../pulumi/check-failures";
 import { PartialCreateError, withProviderOf, warn, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
@@ -187,7 +187,7 @@ export const segmentProvider = {
         lostCreateSettleMs(antsTransportSettings().timeoutMs),
       );
       if (recent.length === 0) {
-        throw new Error(`${(err as Error).message}; no segment named "${c.name}" appeared within ${3 * lostCreateSettleMs(antsTransportSettings().timeoutMs)} ms, so it was presumably not created: run \`pulumi up\` again.`);
+        throw new Error(`${(err as Error).message}; no segment named "${c.name}" appeared within ${7 * lostCreateSettleMs(antsTransportSettings().timeoutMs)} ms, so it was presumably not created: run \`pulumi up\` again.`);
       }
       if (recent.length > 1) {
         throw new Error(
@@ -250,8 +250,8 @@ export const segmentProvider = {
     } catch (err) {
       // After a lost response or 5xx, Listing decides whether the delete took effect.
       if (!createMayHaveCommitted(err)) throw err;
-      const entry = await client.findById(id).catch(() => Promise.reject(err));
-      if (entry) throw err;
+      const isGone = async () => (await client.findById(id).catch(() => Promise.reject(err))) === undefined;
+      if (!(await settlesTo(isGone, lostCreateSettleMs(antsTransportSettings().timeoutMs)))) throw err;
     }
   },
 } satisfies DynamicProvider<Inputs, SegmentOutputs>;

@@ -1,5 +1,5 @@
 import { ApiError, ValidationError } from "../http/errors";
-import { createMayHaveCommitted, findAfterLostCreate, lostCreateSettleMs } from "../http/lost-create";
+import { createMayHaveCommitted, findAfterLostCreate, lostCreateSettleMs, settlesTo } from "../http/lost-create";
 import { UNKNOWN, containsUnknown, toCheckFailures } from "../pulumi/check-failures";
 import { PartialCreateError, withProviderOf, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
@@ -132,7 +132,7 @@ export const segmentProvider = {
         settleMs,
       );
       if (candidates.length === 0) {
-        throw new Error(`${(err as Error).message}; no segment named "${c.name}" appeared within ${3 * settleMs} ms, so it was presumably not created: run \`pulumi up\` again.`);
+        throw new Error(`${(err as Error).message}; no segment named "${c.name}" appeared within ${7 * settleMs} ms, so it was presumably not created: run \`pulumi up\` again.`);
       }
       if (candidates.length > 1) {
         throw new Error(
@@ -186,10 +186,11 @@ export const segmentProvider = {
       await client.deleteSegment(props.listId || undefined, id);
     } catch (err) {
       if (!createMayHaveCommitted(err)) throw err;
-      const gone = await client.getSegment(props.listId || undefined, id).then(
+      const isGone = () => client.getSegment(props.listId || undefined, id).then(
         (seg) => seg.deleted === "1" || seg.deleted === 1 || seg.deleted === true,
         (readErr: unknown) => (readErr instanceof ApiError && readErr.status === 404 ? true : Promise.reject(err)),
       );
+      const gone = await settlesTo(isGone, lostCreateSettleMs(ongageTransportSettings().timeoutMs));
       if (!gone) throw err;
     }
   },
