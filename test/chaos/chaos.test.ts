@@ -13,7 +13,7 @@ import { serializedProvider, specs, startEngine, TYPES } from "../lifecycle/harn
 // N Ongage + M ANTS segments through the SDK's provider host with parallel 16 while 20 % of all API
 // calls fail (429 ± Retry-After, 5xx, resets, timeouts, creates whose response is lost). Reruns of
 // `up`/`destroy` (as a user reruns after a failed CI job) must converge; every intermediate state must
-// be consistent with the API. Full size (500 / 200) runs in about 20 s on 2 cores; CHAOS_ONGAGE / CHAOS_ANTS scale it.
+// be consistent with the API. Full size (500 / 200) runs in 20-37 s on 2 cores; CHAOS_ONGAGE / CHAOS_ANTS scale it.
 const N = Number(process.env.CHAOS_ONGAGE ?? 500);
 const M = Number(process.env.CHAOS_ANTS ?? 200);
 const MAX_RUNS = 5;
