@@ -4,6 +4,7 @@ import {
   ApiError,
   ConfigurationError,
   ConnectionError,
+  DeadlineError,
   TimeoutError,
   UnexpectedResponseError,
   AuthenticationError,
@@ -166,11 +167,12 @@ export class HttpClient {
 
   private async attempt<T>(spec: RequestSpec<T>, deadline: AbortSignal): Promise<ApiResponse<T>> {
     const where = { api: this.opts.api, method: spec.method, path: spec.path };
+    // Waiting for the limiter spends only the operation deadline: nothing has been sent yet.
+    const release = this.opts.limiter ? await this.opts.limiter.acquire(deadline).catch((cause: unknown) => {
+      throw new DeadlineError({ ...where, detail: "operation deadline exceeded while waiting for the rate limiter (nothing was sent)", cause });
+    }) : undefined;
     const attemptTimeout = AbortSignal.timeout(this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const signal = AbortSignal.any([deadline, attemptTimeout]);
-    const release = this.opts.limiter ? await this.opts.limiter.acquire(signal).catch((cause: unknown) => {
-      throw new TimeoutError({ ...where, detail: "waiting for the rate limiter", cause });
-    }) : undefined;
     try {
       const headers: Record<string, string> = { accept: "application/json", ...(await this.opts.auth.headers(signal)) };
       let body: string | FormData | undefined;

@@ -63,6 +63,8 @@ export class ServerError extends ApiError {}
 export class UnexpectedResponseError extends ApiError {}
 /** No response: connection refused/reset, or the socket closed mid-response. The request may have been processed. */
 export class ConnectionError extends ApiError {}
+/** The operation deadline passed before the request was sent (e.g. waiting for the rate limiter). Nothing was processed. */
+export class DeadlineError extends ApiError {}
 /** No response within the per-attempt timeout or the operation deadline. The request may have been processed. */
 export class TimeoutError extends ConnectionError {}
 

@@ -1,4 +1,4 @@
-import { ApiError, ConnectionError, RateLimitError, ServerError } from "./errors";
+import { ApiError, ConnectionError, DeadlineError, RateLimitError, ServerError } from "./errors";
 
 export interface RetrySettings {
   /** Retries after the first attempt. */
@@ -68,5 +68,5 @@ export function parseRetryAfter(
 
 /** True when the error proves nothing was processed, so even a create can be re-sent. */
 export function provesNotProcessed(err: unknown): boolean {
-  return err instanceof RateLimitError || (err instanceof ApiError && err.status !== undefined && err.status < 500);
+  return err instanceof RateLimitError || err instanceof DeadlineError || (err instanceof ApiError && err.status !== undefined && err.status < 500);
 }

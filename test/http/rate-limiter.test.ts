@@ -41,3 +41,36 @@ describe("rate limiter", () => {
     await expect(waiting).rejects.toThrow("deadline");
   });
 });
+
+describe("waiting for the limiter", () => {
+  it("does not spend the per-attempt timeout, and a deadline hit while waiting proves nothing was sent", async () => {
+    const { HttpClient } = await import("../../provider/http/client");
+    const { DeadlineError } = await import("../../provider/http/errors");
+    const { provesNotProcessed } = await import("../../provider/http/retry-policy");
+    const { createServer } = await import("node:http");
+    const { z } = await import("zod");
+    let hits = 0;
+    const server = createServer((_q, r) => {
+      hits++;
+      r.setHeader("content-type", "application/json");
+      r.end("{}");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const limiter = new RateLimiter({ perMinute: 1, concurrency: 10 }, () => performance.now(), 400);
+      const client = (deadlineMs: number) => new HttpClient({ api: "ongage", baseUrl: `http://127.0.0.1:${port}`, auth: { headers: async () => ({}) }, classify: () => undefined, limiter, timeoutMs: 100, deadlineMs });
+      const send = (c: InstanceType<typeof HttpClient>) => c.send({ method: "GET", path: "/x", idempotent: true, schema: z.unknown() });
+      await send(client(5_000));
+      // Waits ~400 ms for the window, far beyond the 100 ms attempt timeout, and still succeeds.
+      await send(client(5_000));
+      expect(hits).toBe(2);
+      const err = await send(client(150)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DeadlineError);
+      expect(provesNotProcessed(err)).toBe(true);
+      expect(hits).toBe(2);
+    } finally {
+      server.close();
+    }
+  });
+});
