@@ -28,7 +28,8 @@ export type Handler = (req: EmulatorRequest) => EmulatorReply | Promise<Emulator
  * One injected fault. `reply` answers instead of the route (nothing is committed);
  * `reset` destroys the socket before any response (nothing is committed);
  * `dropAfterCommit` lets the route run (state changes) and then destroys the socket;
- * `delayMs` waits before handling (the route still runs unless the client has gone).
+ * `delayMs` waits before handling; the route still runs (and commits) even if the client gave up meanwhile,
+ * like a server that finishes a request after the client timed out — only the reply is lost.
  */
 export interface Fault {
   reply?: EmulatorReply;
