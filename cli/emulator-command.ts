@@ -1,6 +1,5 @@
-import { parseArgs } from "node:util";
 import type { Command } from "./main";
-import { UsageError } from "./usage-error";
+import { parseFlags, UsageError } from "./usage-error";
 
 const USAGE = `Usage: pulumi-segments emulator [--state FILE] [--ongage-port N] [--ants-port N]
 
@@ -21,22 +20,17 @@ function port(flag: string, value: string | undefined): number | undefined {
 }
 
 function parse(argv: string[]): { help: boolean; statePath?: string; ongagePort?: number; antsPort?: number } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        state: { type: "string" },
-        "ongage-port": { type: "string" },
-        "ants-port": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseFlags({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      state: { type: "string" },
+      "ongage-port": { type: "string" },
+      "ants-port": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
   if (values.state === "") throw new UsageError("--state needs a file path");
   return {
     help: values.help === true,

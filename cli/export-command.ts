@@ -1,13 +1,12 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
-import { parseArgs } from "node:util";
 import { displayPath } from "../provider/definitions/diagnostics";
 import { exportAnts } from "../provider/definitions/export-ants";
 import { exportOngage, type ExportResult } from "../provider/definitions/export-ongage";
 import { JSON_SCHEMA_PATH } from "../provider/definitions/json-schema";
 import { renderDefinitionFile } from "../provider/definitions/render";
 import type { Command } from "./main";
-import { UsageError } from "./usage-error";
+import { parseFlags, UsageError } from "./usage-error";
 
 const USAGE = `Usage: pulumi-segments export --api ongage|ants [--out DIR] [--list-id N] [--schema PATH] [--force]
 
@@ -34,24 +33,19 @@ Exit codes: 0 written, 1 API, configuration or file error, 2 usage error.`;
 const APIS = ["ongage", "ants"] as const;
 
 function parse(argv: string[]) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        api: { type: "string" },
-        out: { type: "string", default: "segments" },
-        "list-id": { type: "string" },
-        schema: { type: "string" },
-        force: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseFlags({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      api: { type: "string" },
+      out: { type: "string", default: "segments" },
+      "list-id": { type: "string" },
+      schema: { type: "string" },
+      force: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
   if (values.help) return { help: true as const };
   const api = values.api;
   if (api === undefined) throw new UsageError("--api is required: ongage or ants");

@@ -1,8 +1,7 @@
-import { parseArgs } from "node:util";
 import { OUTPUT_FORMATS, displayPath, formatGithub, formatText, toJsonDiagnostics, type OutputFormat } from "../provider/definitions/diagnostics";
 import { validateFolder } from "../provider/definitions/validate";
 import type { Command } from "./main";
-import { UsageError } from "./usage-error";
+import { parseFlags, UsageError } from "./usage-error";
 
 const USAGE = `Usage: pulumi-segments validate <dir> [--format text|github|json]
 
@@ -21,13 +20,7 @@ Exit codes: 0 valid, 1 problems found, 2 usage error.`;
 
 
 function parse(argv: string[]): { help: boolean; dir?: string; format: OutputFormat } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { format: { type: "string", default: "text" }, help: { type: "boolean", short: "h" } } });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags({ args: argv, strict: true, allowPositionals: true, options: { format: { type: "string", default: "text" }, help: { type: "boolean", short: "h" } } });
   if (values.help) return { help: true, format: "text" };
   if (!(OUTPUT_FORMATS as readonly string[]).includes(values.format)) {
     throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(", ")}, got "${values.format}"`);

@@ -292,34 +292,33 @@ export function ongageHandler(cfg: OngageRoutesConfig): Handler {
     });
   }
 
-  function updateSegment(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
+  /**
+   * A PUT on an existing segment: JSON body (400), list (404), segment in that list (404), body shape
+   * (412), in that order; `apply` runs (and state is saved) only when every check passes.
+   */
+  function putOnSegment<S extends z.ZodType>(req: EmulatorRequest, routeList: string | undefined, id: number, schema: S, apply: (listId: number, value: z.output<S>) => EmulatorReply): EmulatorReply {
     const body = jsonObject(req);
     if (!body.ok) return body.reply;
     const list = resolveList(store, routeList, req, body.value);
     if (!list.ok) return list.reply;
     const existing = attempt(() => (store.segment(list.value.id, id), single(null)));
     if (existing.status !== 200) return existing;
-    const parsed = parseWith(updateSegmentBody, body.value);
+    const parsed = parseWith(schema, body.value);
     if (!parsed.ok) return parsed.reply;
     return attempt(() => {
-      const updated = store.updateSegment(list.value.id, id, parsed.value);
+      const reply = apply(list.value.id, parsed.value);
       cfg.onMutation();
-      return single(segmentPayload(updated));
+      return reply;
     });
   }
 
+  function updateSegment(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
+    return putOnSegment(req, routeList, id, updateSegmentBody, (listId, value) => single(segmentPayload(store.updateSegment(listId, id, value))));
+  }
+
   function populateExternal(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
-    const body = jsonObject(req);
-    if (!body.ok) return body.reply;
-    const list = resolveList(store, routeList, req, body.value);
-    if (!list.ok) return list.reply;
-    const existing = attempt(() => (store.segment(list.value.id, id), single(null)));
-    if (existing.status !== 200) return existing;
-    const parsed = parseWith(populateExternalBody, body.value);
-    if (!parsed.ok) return parsed.reply;
-    return attempt(() => {
-      const r = store.populateExternal(list.value.id, id, parsed.value.recipients);
-      cfg.onMutation();
+    return putOnSegment(req, routeList, id, populateExternalBody, (listId, value) => {
+      const r = store.populateExternal(listId, id, value.recipients);
       return single({ segment_id: String(id), received: String(r.received), added: String(r.added), updated: String(r.updated), total: String(r.total) });
     });
   }
