@@ -1,4 +1,4 @@
-import { createMayHaveCommitted, findAfterLostCreate, lostCreateSettleMs, settlesTo } from "../http/lost-create";
+import { createMayHaveCommitted, lostCreateSettleMs, recoverLostCreate, settlesTo } from "../http/lost-create";
 import { UNKNOWN, containsUnknown, toCheckFailures, type CheckFailure } from "../pulumi/check-failures";
 import { PartialCreateError, withProviderOf, warn, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
@@ -182,20 +182,14 @@ export const segmentProvider = {
       if (!createMayHaveCommitted(err)) throw err;
       // The POST may have been committed (or still be processed) although its response was lost or a
       // 5xx: find it instead of posting twice.
-      const recent = await findAfterLostCreate(
+      const found = await recoverLostCreate(
+        err,
+        c.name,
+        "ANTS",
         async () => (await findByName(client, c)).filter((e) => !e.ctime || Date.parse(e.ctime) >= startedAt - 120_000),
-        lostCreateSettleMs(antsTransportSettings().timeoutMs),
+        antsTransportSettings().timeoutMs,
       );
-      if (recent.length === 0) {
-        throw new Error(`${(err as Error).message}; no segment named "${c.name}" appeared within ${7 * lostCreateSettleMs(antsTransportSettings().timeoutMs)} ms, so it was presumably not created: run \`pulumi up\` again.`);
-      }
-      if (recent.length > 1) {
-        throw new Error(
-          `${(err as Error).message}; the segment may or may not have been created (${recent.length} recent segments named "${c.name}" found). ` +
-            "Check ANTS, then run `pulumi up` again with `adopt: true` to take over an existing one.",
-        );
-      }
-      id = String(recent[0]!.segment_id);
+      id = String(found.segment_id);
     }
     let serverStatus: SegmentStatus;
     try {

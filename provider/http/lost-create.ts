@@ -31,14 +31,35 @@ export async function findAfterLostCreate<T>(search: () => Promise<T[]>, settleM
   return last.found;
 }
 
+/**
+ * The one segment a create with an unknown outcome committed, found by `search` (name and creation
+ * time) over the settle window. None: the create presumably did not happen (rerun `pulumi up`);
+ * several: ambiguous (check the API, then adopt). Both are errors that keep the original failure.
+ */
+export async function recoverLostCreate<T>(failure: unknown, name: string, apiTitle: string, search: () => Promise<T[]>, timeoutMs: number): Promise<T> {
+  const settleMs = lostCreateSettleMs(timeoutMs);
+  const found = await findAfterLostCreate(search, settleMs);
+  const cause = (failure as Error).message;
+  if (found.length === 0) {
+    throw new Error(`${cause}; no segment named "${name}" appeared within ${7 * settleMs} ms, so it was presumably not created: run \`pulumi up\` again.`);
+  }
+  if (found.length > 1) {
+    throw new Error(
+      `${cause}; the segment may or may not have been created (${found.length} recent segments named "${name}" found). ` +
+        `Check ${apiTitle}, then run \`pulumi up\` again with \`adopt: true\` to take over an existing one.`,
+    );
+  }
+  return found[0]!;
+}
+
 /** Settle window step for a lost create: the per-attempt timeout, at most 10 s. */
 export function lostCreateSettleMs(timeoutMs: number): number {
   return Math.min(timeoutMs, 10_000);
 }
 
 /**
- * For a write whose outcome is unknown (delete after a lost response): asks `check` now, after
- * `settleMs` and after 2 × `settleMs`; true as soon as it answers true.
+ * For a write whose outcome is unknown (delete after a lost response): asks `check` over the same
+ * settle window as a lost create; true as soon as it answers true.
  */
 export async function settlesTo(check: () => Promise<boolean>, settleMs: number): Promise<boolean> {
   const found = await findAfterLostCreate(async () => ((await check()) ? [true] : []), settleMs);

@@ -1,5 +1,5 @@
 import { ApiError, ValidationError } from "../http/errors";
-import { createMayHaveCommitted, findAfterLostCreate, lostCreateSettleMs, settlesTo } from "../http/lost-create";
+import { createMayHaveCommitted, lostCreateSettleMs, recoverLostCreate, settlesTo } from "../http/lost-create";
 import { UNKNOWN, containsUnknown, toCheckFailures } from "../pulumi/check-failures";
 import { PartialCreateError, withProviderOf, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
@@ -126,21 +126,14 @@ export const segmentProvider = {
       if (!createMayHaveCommitted(err)) throw err;
       // The POST may have been committed (or still be processed) although its response was lost or a
       // 5xx: find it instead of posting twice.
-      const settleMs = lostCreateSettleMs(ongageTransportSettings().timeoutMs);
-      const candidates = await findAfterLostCreate(
+      const found = await recoverLostCreate(
+        err,
+        c.name,
+        "Ongage",
         async () => (await findByName(client, c.listId, c.name)).filter((s) => Number(s.created ?? 0) >= startedAt - 120),
-        settleMs,
+        ongageTransportSettings().timeoutMs,
       );
-      if (candidates.length === 0) {
-        throw new Error(`${(err as Error).message}; no segment named "${c.name}" appeared within ${7 * settleMs} ms, so it was presumably not created: run \`pulumi up\` again.`);
-      }
-      if (candidates.length > 1) {
-        throw new Error(
-          `${(err as Error).message}; the segment may or may not have been created (${candidates.length} recent segments named "${c.name}" found). ` +
-            "Check Ongage, then run `pulumi up` again with `adopt: true` to take over an existing one.",
-        );
-      }
-      const outs = await converge(client, String(candidates[0]!.id), c);
+      const outs = await converge(client, String(found.id), c);
       return { id: outs.segmentId, outs };
     }
     try {
