@@ -43,7 +43,7 @@ const Joining = {
   group: z.string().max(255).optional(),
 };
 
-const TextRule = (type: "email" | "string") =>
+const TextRule = <T extends "email" | "string">(type: T) =>
   z.strictObject({
     type: z.literal(type),
     ...FieldAddress,
