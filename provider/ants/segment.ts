@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Inputify } from "../pulumi/input-types";
-import type { CanonicalMatchRule, CanonicalSchedule, ResolvedRule, SegmentInputs, SegmentStatus, UploadInfo } from "./schemas";
+import type { CanonicalMatchRule, CanonicalSchedule, ResolvedRule, SegmentStatus, UploadInfo } from "./schemas";
+import type { SegmentArgs } from "./segment-args";
 import segmentShim = require("./shim");
 
-/** Arguments of an ANTS CDP segment; every member accepts Pulumi inputs. */
-export type SegmentArgs = Inputify<SegmentInputs>;
+export type { SegmentArgs };
 
 /**
  * An ANTS CDP matching-file segment (`pulumi-nodejs:dynamic/ants:Segment`). A change of audience or

@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Inputify } from "../pulumi/input-types";
-import type { CanonicalRule, SegmentInputs } from "./schemas";
+import type { CanonicalRule } from "./schemas";
+import type { SegmentArgs } from "./segment-args";
 import segmentShim = require("./shim");
 
-/** Arguments of an Ongage segment; every member accepts Pulumi inputs. */
-export type SegmentArgs = Inputify<SegmentInputs>;
+export type { SegmentArgs };
 
 /**
  * An Ongage segment (`pulumi-nodejs:dynamic/ongage:Segment`). A change of list or of the external
