@@ -1,2 +1,3 @@
 export { Segment, type SegmentArgs } from "./segment";
+export type { DynamicSchedule, MatchRule, Schedule, StaticSchedule } from "./segment-args";
 export type { CanonicalSegment, ResolvedRule, SegmentInputs, SegmentOutputs, SegmentStatus, UploadInfo } from "./schemas";

@@ -1,3 +1,29 @@
 export { Segment, type SegmentArgs } from "./segment";
 export { ExternalRecipients, type ExternalRecipientsArgs } from "./external-recipients";
-export type { CanonicalRule, CanonicalSegment, MatchGroup, MatchItem, Operator, RecipientsInputs, RuleInput, SegmentInputs, SegmentOutputs } from "./schemas";
+export type {
+  BehavioralOperand,
+  BehavioralRule,
+  BetweenTimeRange,
+  CustomTimeRange,
+  DateAbsoluteRule,
+  DateRelativeRule,
+  EmailRule,
+  GroupedBehavioralRule,
+  GroupedDateAbsoluteRule,
+  GroupedDateRelativeRule,
+  GroupedEmailRule,
+  GroupedNumericRule,
+  GroupedRule,
+  GroupedSegmentRule,
+  GroupedStringRule,
+  MatchAll,
+  MatchAny,
+  MatchGroup,
+  MatchItem,
+  NumericRule,
+  Rule,
+  SegmentRule,
+  StringRule,
+  TimeRange,
+} from "./segment-args";
+export type { CanonicalRule, CanonicalSegment, Operator, RecipientsInputs, RuleInput, SegmentInputs, SegmentOutputs } from "./schemas";
