@@ -6,7 +6,9 @@ import { type ListSeed, OngageStore } from "./store";
 
 export type { RateLimit } from "../harness/request-budget";
 export type { OngageCredentials } from "./routes";
-export type { ListFieldSeed, ListSeed, OngageStore, StoredSegment } from "./store";
+export type { ListFieldSeed, ListSeed, MailingChanges, MailingInput, OngageStore, SegmentDeletion, SegmentUse, StoredSegment } from "./store";
+export type { MailingStatusCode, StoredMailing } from "./mailings";
+export { ESP_CONNECTIONS, IN_USE_STATUSES, isInUse, MAILING_STATUSES } from "./mailings";
 
 export interface OngageEmulatorOptions {
   /** 0 (default) picks a free port on 127.0.0.1. */

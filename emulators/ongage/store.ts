@@ -1,4 +1,15 @@
 import type { CreateSegmentBody, RuleInput, UpdateSegmentBody } from "./request-schemas";
+import {
+  afterAbort,
+  afterCancel,
+  afterUnschedule,
+  assertEditable,
+  ESP_CONNECTIONS,
+  type MailingStatusCode,
+  STATUS,
+  statusCode,
+  type StoredMailing,
+} from "./mailings";
 import { checkCriteria, type FieldType, InvalidData, isEmailAddress, type WireRuleBody } from "./rules";
 
 /**
@@ -102,6 +113,49 @@ export interface PopulateResult {
   total: number;
 }
 
+/**
+ * A campaign to create, from `POST /api/mailings` (parsed) or from tests and seeding. Segment entries
+ * are ids (included) or `{ segment_id, exclude }`. Defaults for the store API only: one email
+ * message (id 1), 100 % through the first ESP connection.
+ */
+export interface MailingInput {
+  /** Default: the account's default list. */
+  listId?: number;
+  name: string;
+  description?: string | null;
+  segments: ReadonlyArray<number | { segment_id: number; exclude?: boolean }>;
+  email_message?: readonly number[];
+  distribution?: ReadonlyArray<{ esp_connection_id: number; percent: number }>;
+  /** Unix time; present → Scheduled, absent → launched at once (In progress). */
+  schedule_date?: number | null;
+  is_test?: boolean | null;
+  /** Store API only: start in this status (code "60009" or description "On hold") instead. */
+  status?: string;
+}
+
+/** A partial update through `PUT /api/mailings/<id>`. */
+export interface MailingChanges {
+  name?: string;
+  description?: string | null;
+  segments?: MailingInput["segments"];
+  email_message?: readonly number[];
+  distribution?: MailingInput["distribution"];
+  schedule_date?: number | null;
+}
+
+/** What a segment delete did to the campaigns that use it. */
+export interface SegmentDeletion {
+  segment: StoredSegment;
+  /** Ids of the Scheduled campaigns it sent back to New. */
+  unscheduled: string[];
+}
+
+/** A campaign that names a segment, and how. */
+export interface SegmentUse {
+  mailing: StoredMailing;
+  exclude: boolean;
+}
+
 /** 404 "Not found". */
 export class NotFound extends Error {}
 
@@ -131,10 +185,11 @@ interface Counters {
   rule: number;
   field: number;
   count: number;
+  mailing: number;
 }
 
-const FIRST_IDS: Counters = { segment: 50001, rule: 2001, field: 63301, count: 1112223301 };
-const SNAPSHOT_VERSION = 1;
+const FIRST_IDS: Counters = { segment: 50001, rule: 2001, field: 63301, count: 1112223301, mailing: 111601 };
+const SNAPSHOT_VERSION = 2;
 
 export class OngageStore {
   readonly defaultListId: number;
@@ -144,6 +199,7 @@ export class OngageStore {
   private lists = new Map<number, OngageList>();
   private segments = new Map<number, StoredSegment>();
   private counts = new Map<number, ContactCountRecord>();
+  private mailings = new Map<number, StoredMailing>();
   private next: Counters = { ...FIRST_IDS };
 
   constructor(private readonly opts: OngageStoreOptions) {
@@ -285,12 +341,23 @@ export class OngageStore {
     return updated;
   }
 
-  /** Soft delete: kept with deleted "1", invisible to GET and the collection. */
-  deleteSegment(listId: number, id: number): StoredSegment {
+  /**
+   * Soft delete: kept with deleted "1", invisible to GET and the collection. Every Scheduled campaign
+   * that uses the segment (included or excluded) is unscheduled, back to New (documented); New,
+   * In progress and On hold campaigns keep their status and their (now deleted) reference (ASSUMED).
+   */
+  deleteSegment(listId: number, id: number): SegmentDeletion {
     const current = this.segment(listId, id);
-    const deleted: StoredSegment = { ...current, deleted: "1", modified: String(this.nowSeconds()) };
+    const now = String(this.nowSeconds());
+    const deleted: StoredSegment = { ...current, deleted: "1", modified: now };
     this.segments.set(id, deleted);
-    return deleted;
+    const unscheduled: string[] = [];
+    for (const { mailing } of this.segmentUses(id)) {
+      if (mailing.status !== STATUS.scheduled) continue;
+      this.mailings.set(Number(mailing.id), { ...mailing, status: STATUS.new, schedule_date: "0", status_date: now, modified: now });
+      unscheduled.push(mailing.id);
+    }
+    return { segment: deleted, unscheduled };
   }
 
   /** Upserts recipients by (trimmed, case-insensitive) email into an external segment. */
@@ -322,6 +389,115 @@ export class OngageStore {
     const next = { ...segment, recipients: [...byEmail.values()] };
     this.segments.set(id, next);
     return { received: cleaned.length, added, updated, total: next.recipients.length };
+  }
+
+  // ---- campaigns -----------------------------------------------------------
+
+  /** Creates a campaign: Scheduled with a `schedule_date`, else launched (In progress); `status` overrides. */
+  createMailing(input: MailingInput): StoredMailing {
+    const listId = input.listId ?? this.defaultListId;
+    this.requireList(listId);
+    const now = this.nowSeconds();
+    const status = input.status !== undefined ? statusCode(input.status) : input.schedule_date != null ? STATUS.scheduled : STATUS.inProgress;
+    let scheduleDate = input.schedule_date ?? null;
+    if (scheduleDate !== null && input.status === undefined) this.checkFuture(scheduleDate);
+    if (status === STATUS.scheduled && scheduleDate === null) scheduleDate = now + 86_400;
+    const id = this.next.mailing++;
+    const mailing: StoredMailing = {
+      id: String(id),
+      type: "campaign",
+      list_id: String(listId),
+      is_test: input.is_test ? "1" : "0",
+      schedule_date: String(scheduleDate ?? 0),
+      name: input.name,
+      description: input.description ?? "",
+      status,
+      status_date: String(now),
+      created: String(now),
+      modified: String(now),
+      deleted: status === STATUS.deleted ? "1" : "0",
+      segments: this.checkMailingSegments(listId, input.segments),
+      distribution: this.checkDistribution(input.distribution ?? [{ esp_connection_id: ESP_CONNECTIONS[0]!.id, percent: 100 }]),
+      email_message: (input.email_message ?? [1]).map(String),
+    };
+    this.mailings.set(id, mailing);
+    return mailing;
+  }
+
+  /** A campaign of the given list (any status, deleted ones included); NotFound otherwise. */
+  mailing(listId: number, id: number): StoredMailing {
+    const m = this.mailings.get(id);
+    if (!m || Number(m.list_id) !== listId) throw new NotFound(`Campaign ${id} not found in list ${listId}`);
+    return m;
+  }
+
+  /** A campaign by id, whatever its list (for tests). */
+  rawMailing(id: number | string): StoredMailing | undefined {
+    return this.mailings.get(Number(id));
+  }
+
+  /** Campaigns of a list in id order, including cancelled and deleted ones. */
+  listMailings(listId: number): StoredMailing[] {
+    return [...this.mailings.values()].filter((m) => Number(m.list_id) === listId).sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /** Every campaign (any list) that names the segment, included or excluded, except deleted campaigns; id order. */
+  segmentUses(segmentId: number | string): SegmentUse[] {
+    const key = String(segmentId);
+    const uses: SegmentUse[] = [];
+    for (const m of [...this.mailings.values()].sort((a, b) => Number(a.id) - Number(b.id))) {
+      if (m.deleted === "1") continue;
+      const ref = m.segments.find((s) => s.segment_id === key);
+      if (ref) uses.push({ mailing: m, exclude: ref.exclude === "1" });
+    }
+    return uses;
+  }
+
+  /** Partial update of a New or Scheduled campaign; a `schedule_date` (re)schedules it. */
+  updateMailing(listId: number, id: number, changes: MailingChanges): StoredMailing {
+    const current = this.mailing(listId, id);
+    assertEditable(current);
+    const now = this.nowSeconds();
+    const next: StoredMailing = { ...current, modified: String(now) };
+    if (changes.name !== undefined) next.name = changes.name;
+    if (changes.description != null) next.description = changes.description;
+    if (changes.segments !== undefined) next.segments = this.checkMailingSegments(listId, changes.segments);
+    if (changes.email_message !== undefined) next.email_message = changes.email_message.map(String);
+    if (changes.distribution !== undefined) next.distribution = this.checkDistribution(changes.distribution);
+    if (changes.schedule_date != null) {
+      this.checkFuture(changes.schedule_date);
+      next.schedule_date = String(changes.schedule_date);
+      if (next.status !== STATUS.scheduled) next.status_date = String(now);
+      next.status = STATUS.scheduled;
+    }
+    this.mailings.set(id, next);
+    return next;
+  }
+
+  /** `PUT …/unschedule`: Scheduled → New, schedule_date "0". */
+  unscheduleMailing(listId: number, id: number): StoredMailing {
+    const m = this.mailing(listId, id);
+    return this.moveMailing(m, afterUnschedule(m), { schedule_date: "0" });
+  }
+
+  /** `PUT …/cancel`: New, Scheduled or On hold → Cancelled. */
+  cancelMailing(listId: number, id: number): StoredMailing {
+    const m = this.mailing(listId, id);
+    return this.moveMailing(m, afterCancel(m));
+  }
+
+  /** `PUT …/abort`: In progress ↔ On hold. */
+  abortMailing(listId: number, id: number): StoredMailing {
+    const m = this.mailing(listId, id);
+    return this.moveMailing(m, afterAbort(m));
+  }
+
+  /** Store API for tests and seeding: any status (code or description), no transition rules. */
+  setMailingStatus(id: number | string, status: string): StoredMailing {
+    const m = this.mailings.get(Number(id));
+    if (!m) throw new NotFound(`Campaign ${id} not found`);
+    const code = statusCode(status);
+    return this.moveMailing(m, code, { deleted: code === STATUS.deleted ? "1" : m.deleted });
   }
 
   // ---- contact counts ----------------------------------------------------
@@ -372,6 +548,7 @@ export class OngageStore {
   reset(): void {
     this.segments.clear();
     this.counts.clear();
+    this.mailings.clear();
     this.next = { ...FIRST_IDS };
     this.lists.clear();
     this.seedLists();
@@ -384,18 +561,21 @@ export class OngageStore {
       lists: [...this.lists.values()],
       segments: [...this.segments.values()],
       counts: [...this.counts.values()],
+      mailings: [...this.mailings.values()],
     };
   }
 
   /** Restores a snapshot; lists configured at start win over stored lists with the same id. */
   restore(data: unknown): void {
     if (data === undefined || data === null) return;
-    const snap = data as { version?: number; next?: Counters; lists?: OngageList[]; segments?: StoredSegment[]; counts?: ContactCountRecord[] };
-    if (snap.version !== SNAPSHOT_VERSION) throw new Error(`ongage emulator state: unsupported snapshot version ${String(snap.version)}`);
+    const snap = data as { version?: number; next?: Counters; lists?: OngageList[]; segments?: StoredSegment[]; counts?: ContactCountRecord[]; mailings?: StoredMailing[] };
+    // Version 1 (before campaigns) has the same sections minus mailings.
+    if (snap.version !== SNAPSHOT_VERSION && snap.version !== 1) throw new Error(`ongage emulator state: unsupported snapshot version ${String(snap.version)}`);
     const configured = new Set(this.lists.keys());
     for (const list of snap.lists ?? []) if (!configured.has(list.id)) this.lists.set(list.id, list);
     this.segments = new Map((snap.segments ?? []).map((s) => [Number(s.id), s]));
     this.counts = new Map((snap.counts ?? []).map((c) => [c.id, c]));
+    this.mailings = new Map((snap.mailings ?? []).map((m) => [Number(m.id), m]));
     if (snap.next) this.next = { ...FIRST_IDS, ...snap.next };
   }
 
@@ -425,6 +605,52 @@ export class OngageStore {
       isWhitelist,
       path: "criteria",
     });
+  }
+
+  private moveMailing(m: StoredMailing, status: MailingStatusCode, extra: Partial<StoredMailing> = {}): StoredMailing {
+    const now = String(this.nowSeconds());
+    const next: StoredMailing = { ...m, ...extra, status, status_date: now, modified: now };
+    this.mailings.set(Number(m.id), next);
+    return next;
+  }
+
+  private checkFuture(scheduleDate: number): void {
+    if (scheduleDate <= this.nowSeconds()) throw new InvalidData("schedule_date", `${scheduleDate} is not in the future (now ${this.nowSeconds()})`);
+  }
+
+  /** Live segments of the list, each once, at least one included. */
+  private checkMailingSegments(listId: number, entries: MailingInput["segments"]): StoredMailing["segments"] {
+    if (entries.length === 0) throw new InvalidData("segments", "must name at least one segment");
+    const seen = new Set<number>();
+    const refs = entries.map((e, i) => {
+      const ref = typeof e === "number" ? { segment_id: e, exclude: false } : { segment_id: e.segment_id, exclude: e.exclude === true };
+      const s = this.segments.get(ref.segment_id);
+      if (!s || s.deleted === "1" || Number(s.list_id) !== listId) throw new InvalidData(`segments[${i}]`, `segment ${ref.segment_id} does not exist in list ${listId}`);
+      if (seen.has(ref.segment_id)) throw new InvalidData(`segments[${i}]`, `segment ${ref.segment_id} is named twice`);
+      seen.add(ref.segment_id);
+      return { segment_id: String(ref.segment_id), exclude: ref.exclude ? ("1" as const) : ("0" as const) };
+    });
+    if (refs.every((r) => r.exclude === "1")) throw new InvalidData("segments", "must include at least one segment that is not excluded");
+    return refs;
+  }
+
+  /** Known ESP connections, each once, percents 1-100 adding up to 100. */
+  private checkDistribution(entries: NonNullable<MailingInput["distribution"]>): StoredMailing["distribution"] {
+    if (entries.length === 0) throw new InvalidData("distribution", "must name at least one ESP connection");
+    const seen = new Set<number>();
+    let total = 0;
+    const out = entries.map((d, i) => {
+      if (!ESP_CONNECTIONS.some((c) => c.id === d.esp_connection_id)) {
+        throw new InvalidData(`distribution[${i}].esp_connection_id`, `${d.esp_connection_id} is not an ESP connection of this account (${ESP_CONNECTIONS.map((c) => c.id).join(", ")})`);
+      }
+      if (seen.has(d.esp_connection_id)) throw new InvalidData(`distribution[${i}].esp_connection_id`, `${d.esp_connection_id} is named twice`);
+      seen.add(d.esp_connection_id);
+      if (!(d.percent > 0 && d.percent <= 100)) throw new InvalidData(`distribution[${i}].percent`, "must be more than 0 and at most 100");
+      total += d.percent;
+      return { esp_connection_id: String(d.esp_connection_id), percent: String(d.percent) };
+    });
+    if (Math.abs(total - 100) > 1e-9) throw new InvalidData("distribution", `percents must add up to 100 (got ${total})`);
+    return out;
   }
 
   private withIds(rules: WireRuleBody[], segmentId: number): StoredRule[] {
