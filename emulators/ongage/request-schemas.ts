@@ -100,7 +100,9 @@ const dateTime = z.union(
   ],
   unlessMissing("must be \"YYYY-MM-DD HH:mm:ss\" or epoch seconds"),
 );
-const unit = z.string().regex(/^[a-z]+$/, "must be a unit word such as day or month");
+/** Behavioral time-range units (ASSUMED: the documented examples use day and month). */
+export const TIME_UNITS = ["minute", "hour", "day", "week", "month", "year"] as const;
+const unit = z.enum(TIME_UNITS, unlessMissing(`must be one of ${TIME_UNITS.join(", ")}`));
 /** `[]` is how GET shows an empty sub-object; accept it back as "not given". */
 const emptyArray = z.array(z.never()).max(0).transform(() => undefined);
 

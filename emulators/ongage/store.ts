@@ -10,12 +10,22 @@ import {
   statusCode,
   type StoredMailing,
 } from "./mailings";
-import { checkCriteria, type FieldType, InvalidData, isEmailAddress, type WireRuleBody } from "./rules";
+import { type Contact, type ContactCounts, type ContactSeed, emptyCounts } from "./contacts";
+import { compileRules, countContacts, type ContactPredicate, type EvaluationContext } from "./evaluate";
+import {
+  DEFAULT_POPULATION_SEED,
+  DEFAULT_POPULATION_SIZE,
+  generatePopulation,
+  historyMailings,
+  type PopulationOptions,
+} from "./population";
+import { checkCriteria, type FieldType, InvalidData, isEmailAddress, SYSTEM_FIELDS, type WireRuleBody } from "./rules";
 
 /**
  * State and business rules of the Ongage emulator, no HTTP: one account with lists, each list's
- * fields, segments (soft-deleted ones kept with their deleted flag), rule ids, contact counts and the
- * recipients of external segments. Scalars are kept in the API's string form so GET needs no mapping.
+ * fields and contacts, segments (soft-deleted ones kept with their deleted flag), rule ids, campaigns,
+ * contact counts evaluated over the contacts, and the recipients of external segments. Scalars are
+ * kept in the API's string form so GET needs no mapping.
  */
 
 export interface ListFieldSeed {
@@ -31,6 +41,8 @@ export interface ListSeed {
   name?: string;
   /** Default: the typical fields (email, first_name, last_name, address, birthdate, product_id). */
   fields?: ListFieldSeed[];
+  /** This list's synthetic population; default: the store's `population` option. */
+  population?: PopulationOptions;
 }
 
 export interface ListField {
@@ -92,12 +104,7 @@ export interface StoredSegment {
 
 export type Recipient = Record<string, string | number | null> & { email: string };
 
-export interface ContactCounts {
-  active: number;
-  bounced: number;
-  complaint: number;
-  unsubscribed: number;
-}
+export type { ContactCounts } from "./contacts";
 
 export interface ContactCountRecord extends ContactCounts {
   id: number;
@@ -178,7 +185,12 @@ export interface OngageStoreOptions {
   userId?: number;
   /** Name shown as the collection's `modifier`. */
   userName?: string;
+  /** Synthetic contacts per list (default 3000, seed 1); `{ size: 0 }` starts every list empty. */
+  population?: PopulationOptions;
 }
+
+/** ASSUMED: the default list's past campaigns carry the mailing ids of the documented behavioral examples. */
+export const DEFAULT_LIST_HISTORY_IDS = [84666, 84668, 84715, 85360, 85362, 85364];
 
 interface Counters {
   segment: number;
@@ -200,6 +212,14 @@ export class OngageStore {
   private segments = new Map<number, StoredSegment>();
   private counts = new Map<number, ContactCountRecord>();
   private mailings = new Map<number, StoredMailing>();
+  /** Epoch seconds (a UTC midnight) the synthetic populations are generated relative to. */
+  private populationAnchor = 0;
+  /** Past campaigns per list (ids), the synthetic events' mailings. */
+  private history = new Map<number, number[]>();
+  /** Contacts set through `setContacts` (persisted); other lists use the generated population. */
+  private explicitContacts = new Map<number, Contact[]>();
+  /** Generated populations with the inputs they came from (kept across reset() while those match). */
+  private generated = new Map<number, { key: string; contacts: Contact[] }>();
   private next: Counters = { ...FIRST_IDS };
 
   constructor(private readonly opts: OngageStoreOptions) {
@@ -207,6 +227,7 @@ export class OngageStore {
     this.userId = String(opts.userId ?? 1001);
     this.userName = opts.userName ?? "Emulator User";
     this.clock = opts.now ?? Date.now;
+    this.populationAnchor = this.midnight();
     this.seedLists();
   }
 
@@ -233,7 +254,79 @@ export class OngageStore {
     if (ids.size !== fields.length) throw new Error(`list ${seed.id}: duplicate field ids`);
     const list = { id: seed.id, name: seed.name ?? `List ${seed.id}`, fields };
     this.lists.set(seed.id, list);
+    this.seedHistory(seed);
     return list;
+  }
+
+  // ---- contacts ------------------------------------------------------------
+
+  /** The list's contacts: those given to `setContacts`, else its synthetic population (generated once). */
+  contacts(listId: number): readonly Contact[] {
+    this.requireList(listId);
+    const explicit = this.explicitContacts.get(listId);
+    if (explicit) return explicit;
+    const list = this.lists.get(listId)!;
+    const { size, seed } = this.populationOf(listId);
+    const anchor = this.populationAnchor;
+    const historyIds = this.history.get(listId) ?? [];
+    const key = JSON.stringify([size, seed, anchor, historyIds, list.fields.map((f) => [f.name, f.type])]);
+    const cached = this.generated.get(listId);
+    if (cached?.key === key) return cached.contacts;
+    const contacts = generatePopulation({
+      listId, fields: list.fields, size, seed, anchor,
+      history: historyMailings(historyIds, anchor, ESP_CONNECTIONS.map((c) => c.id)),
+    });
+    this.generated.set(listId, { key, contacts });
+    return contacts;
+  }
+
+  /**
+   * Replaces the list's contacts with hand-written ones (tests, seeding); they persist with the
+   * state file. Field keys must be fields of the list or `ocx_*` system fields.
+   */
+  setContacts(listId: number, seeds: readonly ContactSeed[]): readonly Contact[] {
+    const list = this.requireList(listId);
+    const names = new Set([...list.fields.map((f) => f.name), ...Object.keys(SYSTEM_FIELDS)]);
+    const contacts = seeds.map((c, i): Contact => {
+      for (const key of Object.keys(c.fields ?? {})) {
+        if (!names.has(key)) throw new Error(`setContacts: contact ${i}: ${key} is not a field of list ${listId}`);
+      }
+      const id = c.id ?? `c${listId}-${i + 1}`;
+      return {
+        id,
+        status: c.status ?? "active",
+        fields: { ocx_contact_id: id, ocx_list_id: listId, ...c.fields, email: c.email },
+        events: [...(c.events ?? [])],
+      };
+    });
+    this.explicitContacts.set(listId, contacts);
+    return contacts;
+  }
+
+  /** Past (Completed) campaigns the list's synthetic events refer to, oldest first. */
+  historyMailingIds(listId: number): readonly number[] {
+    return this.history.get(listId) ?? [];
+  }
+
+  /**
+   * Contact counts, without recording anything: of a live segment of the list (by id), or of
+   * write-side `criteria` exactly as `POST /api/contact_counts` takes them (validated: InvalidData).
+   */
+  countFor(listId: number, source: number | readonly RuleInput[]): ContactCounts {
+    const list = this.requireList(listId);
+    if (typeof source === "number") return this.countsFor(this.segment(listId, source));
+    return countContacts(this.contacts(listId), this.buildRules(list, source, false, undefined), this.evaluationContext(listId));
+  }
+
+  /** The contacts of the list a live segment (or criteria) selects, for tests that want ids. */
+  matchingContacts(listId: number, source: number | readonly RuleInput[]): Contact[] {
+    const list = this.requireList(listId);
+    const ctx = this.evaluationContext(listId);
+    const selects =
+      typeof source === "number"
+        ? this.membership(this.segment(listId, source), ctx)
+        : compileRules(this.buildRules(list, source, false, undefined), ctx);
+    return this.contacts(listId).filter(selects);
   }
 
   list(id: number): OngageList | undefined {
@@ -514,8 +607,7 @@ export class OngageStore {
       this.segments.set(source.segmentId, { ...segment, last_count: String(counts.active), last_count_date: now, last_count_request_date: now });
       segmentId = source.segmentId;
     } else {
-      const rules = this.buildRules(list, source.criteria, false, undefined);
-      counts = pseudoCounts(`${listId}:${JSON.stringify(rules)}`);
+      counts = countContacts(this.contacts(list.id), this.buildRules(list, source.criteria, false, undefined), this.evaluationContext(list.id));
     }
     const record: ContactCountRecord = { id: this.next.count++, list_id: listId, segment_id: segmentId, created: this.nowSeconds(), ...counts };
     this.counts.set(record.id, record);
@@ -529,17 +621,24 @@ export class OngageStore {
   }
 
   /**
-   * Deterministic counts (no contacts are modelled): external segments count their recipients,
-   * white-lists their addresses, others a stable pseudo-number derived from the rules.
+   * Counts of a segment over its list's contacts, by contact status. External segments count their
+   * recipients: each one found among the list's contacts under that contact's status (an unsubscribed
+   * one as active when `external_include_unsubscribes` is "1"), one not found as active only when
+   * `external_insert_missing` is "1" (ASSUMED). Other segments (white-lists too) evaluate their rules.
    */
   countsFor(segment: StoredSegment): ContactCounts {
-    if (segment.is_external === "1") return { active: segment.recipients.length, bounced: 0, complaint: 0, unsubscribed: 0 };
-    if (segment.is_whitelist) {
-      const n = segment.rules.reduce((sum, r) => sum + (typeof r.operand === "string" ? (JSON.parse(r.operand) as unknown[]).length : 0), 0);
-      return { active: n, bounced: 0, complaint: 0, unsubscribed: 0 };
+    const listId = Number(segment.list_id);
+    if (segment.is_external === "1") {
+      const byEmail = new Map(this.contacts(listId).map((c) => [String(c.fields.email ?? "").toLowerCase(), c]));
+      const counts = emptyCounts();
+      for (const r of segment.recipients) {
+        const c = byEmail.get(r.email.toLowerCase());
+        if (c) counts[c.status === "unsubscribed" && segment.external_include_unsubscribes === "1" ? "active" : c.status]++;
+        else if (segment.external_insert_missing === "1") counts.active++;
+      }
+      return counts;
     }
-    const rules = segment.rules.map(({ id: _id, segment_id: _s, ...rest }) => rest);
-    return pseudoCounts(`${segment.list_id}:${JSON.stringify(rules)}`);
+    return countContacts(this.contacts(listId), segment.rules, this.evaluationContext(listId));
   }
 
   // ---- lifecycle -----------------------------------------------------------
@@ -551,6 +650,9 @@ export class OngageStore {
     this.mailings.clear();
     this.next = { ...FIRST_IDS };
     this.lists.clear();
+    this.history.clear();
+    this.explicitContacts.clear();
+    this.populationAnchor = this.midnight();
     this.seedLists();
   }
 
@@ -562,20 +664,34 @@ export class OngageStore {
       segments: [...this.segments.values()],
       counts: [...this.counts.values()],
       mailings: [...this.mailings.values()],
+      population: {
+        anchor: this.populationAnchor,
+        history: Object.fromEntries(this.history),
+        contacts: Object.fromEntries(this.explicitContacts),
+      },
     };
   }
 
   /** Restores a snapshot; lists configured at start win over stored lists with the same id. */
   restore(data: unknown): void {
     if (data === undefined || data === null) return;
-    const snap = data as { version?: number; next?: Counters; lists?: OngageList[]; segments?: StoredSegment[]; counts?: ContactCountRecord[]; mailings?: StoredMailing[] };
+    const snap = data as {
+      version?: number; next?: Counters; lists?: OngageList[]; segments?: StoredSegment[]; counts?: ContactCountRecord[]; mailings?: StoredMailing[];
+      population?: { anchor: number; history: Record<string, number[]>; contacts: Record<string, Contact[]> };
+    };
     // Version 1 (before campaigns) has the same sections minus mailings.
     if (snap.version !== SNAPSHOT_VERSION && snap.version !== 1) throw new Error(`ongage emulator state: unsupported snapshot version ${String(snap.version)}`);
     const configured = new Set(this.lists.keys());
     for (const list of snap.lists ?? []) if (!configured.has(list.id)) this.lists.set(list.id, list);
     this.segments = new Map((snap.segments ?? []).map((s) => [Number(s.id), s]));
     this.counts = new Map((snap.counts ?? []).map((c) => [c.id, c]));
-    this.mailings = new Map((snap.mailings ?? []).map((m) => [Number(m.id), m]));
+    // A version-1 file has no campaigns: keep the past campaigns seeded at start.
+    if (snap.mailings) this.mailings = new Map(snap.mailings.map((m) => [Number(m.id), m]));
+    if (snap.population) {
+      this.populationAnchor = snap.population.anchor;
+      for (const [id, ids] of Object.entries(snap.population.history)) this.history.set(Number(id), ids);
+      this.explicitContacts = new Map(Object.entries(snap.population.contacts).map(([id, cs]) => [Number(id), cs]));
+    }
     if (snap.next) this.next = { ...FIRST_IDS, ...snap.next };
   }
 
@@ -605,6 +721,74 @@ export class OngageStore {
       isWhitelist,
       path: "criteria",
     });
+  }
+
+  private midnight(): number {
+    return Math.floor(this.nowSeconds() / 86_400) * 86_400;
+  }
+
+  private populationOf(listId: number): Required<PopulationOptions> {
+    const own = this.opts.lists?.find((l) => l.id === listId)?.population;
+    return {
+      size: own?.size ?? this.opts.population?.size ?? DEFAULT_POPULATION_SIZE,
+      seed: own?.seed ?? this.opts.population?.seed ?? DEFAULT_POPULATION_SEED,
+    };
+  }
+
+  /**
+   * A list with a population gets its past campaigns: Completed, sent to the whole list (no
+   * segments), through the ESP connections its events use. The default list's ids are the documented
+   * examples' (DEFAULT_LIST_HISTORY_IDS); other lists draw from the campaign counter.
+   */
+  private seedHistory(seed: ListSeed): void {
+    if (this.populationOf(seed.id).size === 0) {
+      this.history.delete(seed.id);
+      return;
+    }
+    const count = DEFAULT_LIST_HISTORY_IDS.length;
+    const ids = seed.id === this.defaultListId ? [...DEFAULT_LIST_HISTORY_IDS] : Array.from({ length: count }, () => this.next.mailing++);
+    this.history.set(seed.id, ids);
+    for (const h of historyMailings(ids, this.populationAnchor, ESP_CONNECTIONS.map((c) => c.id))) {
+      const share = 100 / h.espConnectionIds.length;
+      this.mailings.set(h.id, {
+        id: String(h.id), type: "campaign", list_id: String(seed.id), is_test: "0", schedule_date: String(h.sentAt),
+        name: h.name, description: "Past campaign of the synthetic population", status: STATUS.completed,
+        status_date: String(h.sentAt + 3 * 3600), created: String(h.sentAt - 2 * 86_400), modified: String(h.sentAt + 3 * 3600),
+        deleted: "0", segments: [], distribution: h.espConnectionIds.map((id) => ({ esp_connection_id: String(id), percent: String(share) })),
+        email_message: [String(2000 + (h.id % 1000))],
+      });
+    }
+  }
+
+  /** Evaluation context of a list: now, and segment membership with memoised, cycle-safe predicates. */
+  private evaluationContext(listId: number): EvaluationContext {
+    const memo = new Map<number, ContactPredicate>();
+    const visiting = new Set<number>();
+    const ctx: EvaluationContext = {
+      now: this.nowSeconds(),
+      inSegment: (id, contact) => {
+        let p = memo.get(id);
+        if (!p) {
+          const s = this.segments.get(id);
+          if (!s || s.deleted === "1" || Number(s.list_id) !== listId || visiting.has(id)) return false;
+          visiting.add(id);
+          p = this.membership(s, ctx);
+          visiting.delete(id);
+          memo.set(id, p);
+        }
+        return p(contact);
+      },
+    };
+    return ctx;
+  }
+
+  /** Who is in a segment: external → its recipients' addresses; otherwise its rules. */
+  private membership(s: StoredSegment, ctx: EvaluationContext): ContactPredicate {
+    if (s.is_external === "1") {
+      const emails = new Set(s.recipients.map((r) => r.email.toLowerCase()));
+      return (c) => emails.has(String(c.fields.email ?? "").toLowerCase());
+    }
+    return compileRules(s.rules, ctx);
   }
 
   private moveMailing(m: StoredMailing, status: MailingStatusCode, extra: Partial<StoredMailing> = {}): StoredMailing {
@@ -674,14 +858,4 @@ function storedToInput(r: StoredRule): RuleInput {
     group: r.group,
     case_sensitive: r.case_sensitive === "1",
   };
-}
-
-/** Stable pseudo-random counts from a key (FNV-1a), so repeated counts agree. */
-function pseudoCounts(key: string): ContactCounts {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return { active: h % 100_000, bounced: (h >>> 7) % 5_000, complaint: (h >>> 13) % 100, unsubscribed: (h >>> 17) % 1_000 };
 }
