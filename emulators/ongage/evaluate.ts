@@ -18,7 +18,7 @@ export interface EvaluationContext {
 export type ContactPredicate = (contact: Contact) => boolean;
 
 /** `_LIKE` / `LIKE_` as the Contact Counts page documents them; flip here if a live check disagrees. */
-export const AFFIX_OPERATORS = { _LIKE: "begins with", LIKE_: "ends with" } as const;
+export const AFFIX_OPERATORS: Readonly<Record<"_LIKE" | "LIKE_", "begins with" | "ends with">> = { _LIKE: "begins with", LIKE_: "ends with" };
 
 /** Seconds per behavioral time-range unit (ASSUMED: months of 30 days, years of 365). */
 export const TIME_UNIT_SECONDS: Readonly<Record<string, number>> = {
@@ -143,9 +143,8 @@ function valueTest(rule: WireRuleBody, ctx: EvaluationContext): (v: string | num
         case "NOT LIKE":
           return negate(has((t, w) => t.includes(w)));
         case "_LIKE":
-          return has(AFFIX_OPERATORS._LIKE === "begins with" ? (t, w) => t.startsWith(w) : (t, w) => t.endsWith(w));
         case "LIKE_":
-          return has(AFFIX_OPERATORS.LIKE_ === "ends with" ? (t, w) => t.endsWith(w) : (t, w) => t.startsWith(w));
+          return has(AFFIX_OPERATORS[op] === "begins with" ? (t, w) => t.startsWith(w) : (t, w) => t.endsWith(w));
         case "=":
           return has((t, w) => t === w);
         case "!=":

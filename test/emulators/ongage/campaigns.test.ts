@@ -13,7 +13,7 @@ let clockMs = T0;
 const nowS = () => Math.floor(clockMs / 1000);
 let em: OngageEmulator;
 beforeAll(async () => {
-  em = await startOngageEmulator({ defaultListId: 10000, lists: [EMAIL_DATE_LIST, { id: 2002 }], now: () => clockMs });
+  em = await startOngageEmulator({ defaultListId: 10000, lists: [EMAIL_DATE_LIST, { id: 2002 }], now: () => clockMs, population: { size: 0 } });
 });
 afterAll(async () => em.close());
 beforeEach(() => {
@@ -289,11 +289,11 @@ describe("store API and persistence", () => {
   it("campaigns survive a --state restart, and their ids keep counting up", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "ongage-mailings-")), "state.json");
     const persistence = stateSection(jsonFileState(file), "ongage");
-    const first = await startOngageEmulator({ persistence, lists: [EMAIL_DATE_LIST] });
+    const first = await startOngageEmulator({ persistence, lists: [EMAIL_DATE_LIST], population: { size: 0 } });
     const seg = await call(first, "POST", "/2001/api/segments", { name: "p", type: "Active" });
     const c = await call(first, "POST", "/2001/api/mailings", body([Number(seg.body.payload.id)], { schedule_date: Math.floor(Date.now() / 1000) + 3600 }));
     await first.close();
-    const second = await startOngageEmulator({ persistence, lists: [EMAIL_DATE_LIST] });
+    const second = await startOngageEmulator({ persistence, lists: [EMAIL_DATE_LIST], population: { size: 0 } });
     try {
       expect((await call(second, "GET", `/2001/api/mailings/${c.body.payload.id}`)).body).toEqual(c.body);
       expect((await call(second, "GET", `/2001/api/segments/${seg.body.payload.id}`)).body.payload.mailings).toHaveLength(1);
