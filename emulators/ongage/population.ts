@@ -56,7 +56,8 @@ export function historyMailings(ids: readonly number[], anchor: number, espConne
     id,
     name: `Newsletter #${k + 1}`,
     sentAt: anchor - (daysAgo[k % daysAgo.length] ?? 1) * DAY + 10 * 3600,
-    espConnectionIds: k % 3 === 2 ? [espConnectionIds[k % espConnectionIds.length]!, espConnectionIds[(k + 1) % espConnectionIds.length]!] : [espConnectionIds[k % espConnectionIds.length]!],
+    // Every third campaign is split over two connections.
+    espConnectionIds: [espConnectionIds[(k + 1) % espConnectionIds.length]!, ...(k % 3 === 2 ? [espConnectionIds[(k + 2) % espConnectionIds.length]!] : [])],
   }));
 }
 
