@@ -63,9 +63,9 @@ export const ONGAGE_FAULT_REPLIES = {
   serverError(status: 500 | 502 | 503): EmulatorReply {
     return errorReply(status, status === 500 ? "Internal server error" : status === 502 ? "Bad gateway" : "Service unavailable");
   },
-  /** True for the one non-idempotent call: POST (create) of a segment. */
+  /** True for the non-idempotent calls: POST (create) of a segment or a campaign. */
   isCreate(req: EmulatorRequest): boolean {
-    return req.method === "POST" && /^(?:\/\d+)?\/api\/segments\/?$/.test(req.path);
+    return req.method === "POST" && /^(?:\/\d+)?\/api\/(?:segments|mailings)\/?$/.test(req.path);
   },
 };
 
