@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Dispatcher } from "undici";
 import { HttpClient, path, type Classifier } from "../http/client";
-import { NotFoundError, kindForStatus } from "../http/errors";
+import { NotFoundError, UnexpectedResponseError, kindForStatus } from "../http/errors";
 import { RateLimiter } from "../http/rate-limiter";
 import type { RetrySettings } from "../http/retry-policy";
 import { antsAuth, credentialsKey } from "./auth";
@@ -22,7 +22,8 @@ function bodyDetail(message: unknown, data: unknown): string | undefined {
  * ANTS errors (ants.md §3): a response is an error when HTTP is not 2xx OR the body's `code` is not
  * 200. Body code 301 → permission; code 500 wrapping nginx's 429 page (or HTTP 429) → rate limit;
  * 401 → authentication; a JSON 404 keeps its `apiCode` (object not found) while an HTML 404 has none
- * (route not found).
+ * (route not found); a body code below 400 other than 200 on HTTP 2xx is unrecognised, so it is an
+ * UnexpectedResponseError (the request may have been processed), never a refusal.
  */
 export const classifyAnts: Classifier = (status, body) => {
   const env = WireEnvelopeCode.safeParse(body);
@@ -40,7 +41,8 @@ export const classifyAnts: Classifier = (status, body) => {
   if (code === 301) return { kind: "permission", apiCode: code, detail };
   if (code === 401 || status === 401) return { kind: "authentication", apiCode: code, detail };
   if (code === 200) return { kind: kindForStatus(status), detail };
-  const effective = code >= 400 ? code : status >= 300 ? status : 400;
+  if (code < 400 && status < 300) return { kind: "unexpected", apiCode: code, detail: detail ?? `unrecognised body code ${code}` };
+  const effective = code >= 400 ? code : status;
   return { kind: kindForStatus(effective), apiCode: code, detail };
 };
 
@@ -184,7 +186,9 @@ export class AntsClient {
       schema: UploadResponse,
     });
     const entry = res.body.data.entries[0];
-    if (!entry) throw new Error(`ants upload of "${fileName}" answered without an entry`);
+    if (!entry) {
+      throw new UnexpectedResponseError({ api: "ants", method: "POST", path: path`/segment/upload/${itemTypeId}`, status: res.status, requestId: res.requestId, detail: `upload of "${fileName}" answered without an entry` });
+    }
     return entry;
   }
 
@@ -193,7 +197,9 @@ export class AntsClient {
     this.invalidateSnapshot();
     const res = await this.http.send({ method: "POST", path: "/segment/create", body: { json: body }, idempotent: false, schema: CreateResponse });
     const id = res.body.data.entries[0];
-    if (id === undefined) throw new Error("ants create answered without a segment id");
+    if (id === undefined) {
+      throw new UnexpectedResponseError({ api: "ants", method: "POST", path: "/segment/create", status: res.status, requestId: res.requestId, detail: "answered without a segment id" });
+    }
     return String(id);
   }
 
