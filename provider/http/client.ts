@@ -179,6 +179,9 @@ export class HttpClient {
       // A failing auth hook (e.g. the token endpoint refused) means this request was never sent.
       const authHeaders = await this.opts.auth.headers(signal).catch((err: unknown) => Promise.reject(markNotSent(err)));
       const headers: Record<string, string> = { accept: "application/json", ...authHeaders };
+      if (deadline.aborted) {
+        throw new DeadlineError({ ...where, detail: "operation deadline exceeded before the request was sent" });
+      }
       let body: string | FormData | undefined;
       if (spec.body && "json" in spec.body) {
         headers["content-type"] = "application/json";
