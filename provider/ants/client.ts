@@ -2,7 +2,10 @@ import { z } from "zod";
 import type { Dispatcher } from "undici";
 import { HttpClient, path, type Classifier } from "../http/client";
 import { NotFoundError, UnexpectedResponseError, kindForStatus } from "../http/errors";
-import { RateLimiter } from "../http/rate-limiter";
+import { onResetProcessState } from "../http/process-state";
+import { PromiseCache } from "../http/promise-cache";
+import { markNotProcessed } from "../http/unknown-outcomes";
+import { sharedLimiter } from "../http/rate-limiter";
 import type { RetrySettings } from "../http/retry-policy";
 import { antsAuth, credentialsKey } from "./auth";
 import { assumedPath, endpointMissingMessage, type AssumedOperation } from "./endpoints";
@@ -61,18 +64,12 @@ const AnyEnvelope = z.unknown();
 
 export const LISTING_PAGE_SIZE = 100;
 
-let limiter: RateLimiter | undefined;
-/** One limiter per provider process: every ANTS resource shares the quota. */
-function sharedLimiter(): RateLimiter {
-  const t = antsTransportSettings();
-  if (!limiter || limiter.settings.perMinute !== t.perMinute || limiter.settings.concurrency !== t.concurrency) {
-    limiter = new RateLimiter({ perMinute: t.perMinute, concurrency: t.concurrency });
-  }
-  return limiter;
-}
-
 let dispatcherOverride: Dispatcher | undefined;
-/** Routes every AntsClient (and token request) through `d`; for tests with an undici MockAgent. */
+onResetProcessState(() => (dispatcherOverride = undefined));
+/**
+ * Routes every AntsClient (and token request) through `d` until resetProcessState(); for tests
+ * that drive the provider (which builds its own clients) against an undici MockAgent.
+ */
 export function useAntsDispatcher(d: Dispatcher | undefined): void {
   dispatcherOverride = d;
 }
@@ -84,15 +81,18 @@ export interface AntsClientOptions {
   now?: () => number;
 }
 
-/** Listing snapshots shared by reads in this process, keyed by base URL + credentials. */
-const snapshots = new Map<string, { takenAt: number; entries: Promise<Map<string, WireListingEntry>> }>();
-const attributeCache = new Map<string, Promise<WireBoAttribute[]>>();
+/** Listing snapshots shared by reads in this process, per server and credentials. */
+const snapshots = new PromiseCache<Map<string, WireListingEntry>>();
+/** BO attributes per server, credentials and item type. */
+const attributeCache = new PromiseCache<WireBoAttribute[]>();
 
 /** Thrown when an assumed (undocumented) endpoint does not exist; the message names the setting to change. */
 export class EndpointMissingError extends Error {
   constructor(message: string, readonly operation: AssumedOperation, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "EndpointMissingError";
+    // The route does not exist: the server processed nothing.
+    markNotProcessed(this);
   }
 }
 
@@ -111,7 +111,7 @@ export class AntsClient {
       api: "ants",
       baseUrl: this.baseUrl,
       classify: classifyAnts,
-      limiter: sharedLimiter(),
+      limiter: sharedLimiter("ants", t),
       dispatcher,
       timeoutMs: t.timeoutMs,
       deadlineMs: t.deadlineMs,
@@ -152,28 +152,25 @@ export class AntsClient {
   async findInSnapshot(id: string): Promise<WireListingEntry | undefined> {
     const ttl = listingCacheMs();
     if (ttl === 0) return this.findById(id);
-    const key = `${this.baseUrl}|${credentialsKey()}`;
-    const now = this.now();
-    let snap = snapshots.get(key);
-    if (!snap || now - snap.takenAt > ttl) {
-      const entries = (async () => {
+    const snapshot = await snapshots.get(
+      this.cacheKey("listing"),
+      async () => {
         const byId = new Map<string, WireListingEntry>();
         for await (const e of this.listing()) byId.set(String(e.segment_id), e);
         return byId;
-      })();
-      snap = { takenAt: now, entries };
-      snapshots.set(key, snap);
-      const mine = snap;
-      entries.catch(() => {
-        if (snapshots.get(key) === mine) snapshots.delete(key);
-      });
-    }
-    return (await snap.entries).get(id);
+      },
+      { maxAgeMs: ttl, now: this.now() },
+    );
+    return snapshot.get(id);
   }
 
   /** Drops the Listing snapshot after a change made by this process. */
   invalidateSnapshot(): void {
-    snapshots.delete(`${this.baseUrl}|${credentialsKey()}`);
+    snapshots.delete(this.cacheKey("listing"));
+  }
+
+  private cacheKey(item: string) {
+    return { baseUrl: this.baseUrl, credentials: credentialsKey(), item };
   }
 
   /** Uploads the member file (multipart part `file`); a lost response only leaves an unused upload behind. */
@@ -220,17 +217,13 @@ export class AntsClient {
 
   /** BO attributes of the item type, cached per process; `refresh` drops the cached copy. */
   async boAttributes(itemTypeId: number, refresh = false): Promise<WireBoAttribute[]> {
-    const key = `${this.baseUrl}|${itemTypeId}`;
-    if (refresh) attributeCache.delete(key);
-    let cached = attributeCache.get(key);
-    if (!cached) {
-      cached = this.http
+    return attributeCache.get(
+      this.cacheKey(`attributes|${itemTypeId}`),
+      () => this.http
         .send({ method: "GET", path: path`/item/${itemTypeId}/attribute`, idempotent: true, schema: AttributesResponse })
-        .then((r) => r.body.data.entries);
-      attributeCache.set(key, cached);
-      cached.catch(() => attributeCache.delete(key));
-    }
-    return cached;
+        .then((r) => r.body.data.entries),
+      { refresh },
+    );
   }
 
   /**
@@ -254,7 +247,7 @@ export class AntsClient {
   }
 }
 
-/** Forgets Listing snapshots and BO attributes; for tests that switch servers within one process. */
+/** Drops Listing snapshots and BO attributes only (stack config and tokens stay); between tests use resetProcessState(). */
 export function forgetClientCaches(): void {
   snapshots.clear();
   attributeCache.clear();

@@ -16,7 +16,7 @@ import {
 } from "./errors";
 import { DEFAULT_RETRY, isRetryable, parseRetryAfter, retryDelayMs, type RetrySettings } from "./retry-policy";
 import type { RateLimiter } from "./rate-limiter";
-import { markNotSent } from "./unknown-outcomes";
+import { markNotProcessed } from "./unknown-outcomes";
 
 /** What an API-specific classifier returns for a response that is an error. */
 export interface Classified {
@@ -177,7 +177,7 @@ export class HttpClient {
     const signal = AbortSignal.any([deadline, attemptTimeout]);
     try {
       // A failing auth hook (e.g. the token endpoint refused) means this request was never sent.
-      const authHeaders = await this.opts.auth.headers(signal).catch((err: unknown) => Promise.reject(markNotSent(err)));
+      const authHeaders = await this.opts.auth.headers(signal).catch((err: unknown) => Promise.reject(markNotProcessed(err)));
       const headers: Record<string, string> = { accept: "application/json", ...authHeaders };
       if (deadline.aborted) {
         throw new DeadlineError({ ...where, detail: "operation deadline exceeded before the request was sent" });

@@ -1,3 +1,6 @@
+import type { ApiName } from "./errors";
+import { onResetProcessState } from "./process-state";
+
 export interface RateLimitSettings {
   /** Requests allowed in any 60 s window. */
   perMinute: number;
@@ -120,4 +123,19 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+const shared = new Map<string, RateLimiter>();
+onResetProcessState(() => shared.clear());
+
+/**
+ * The one limiter of `api` in this process, shared by every resource and client. A change of
+ * settings (new stack config) starts a fresh limiter with the new quota.
+ */
+export function sharedLimiter(api: ApiName, settings: RateLimitSettings): RateLimiter {
+  const current = shared.get(api);
+  if (current && current.settings.perMinute === settings.perMinute && current.settings.concurrency === settings.concurrency) return current;
+  const next = new RateLimiter({ perMinute: settings.perMinute, concurrency: settings.concurrency });
+  shared.set(api, next);
+  return next;
 }

@@ -15,14 +15,15 @@ import {
  * it? Decided here, once, from the error's class; the lifecycle code never looks at HTTP statuses.
  */
 
-const notSent = new WeakSet<object>();
+const notProcessed = new WeakSet<object>();
 
 /**
- * Records that `err` was raised before the request left this process (the auth hook or the rate
- * limiter failed), so it proves nothing was processed whatever its class. Returns `err`.
+ * Records that `err` proves nothing was processed whatever its class: it was raised before the
+ * request left this process (the auth hook failed), or it wraps a refusal (an assumed route that
+ * does not exist). Returns `err`.
  */
-export function markNotSent<E>(err: E): E {
-  if (typeof err === "object" && err !== null) notSent.add(err);
+export function markNotProcessed<E>(err: E): E {
+  if (typeof err === "object" && err !== null) notProcessed.add(err);
   return err;
 }
 
@@ -31,7 +32,7 @@ export function markNotSent<E>(err: E): E {
  * a refusal by the API (ValidationError, AuthenticationError, PermissionError, NotFoundError,
  * RateLimitError — whether the refusal came as an HTTP status or as a 4xx code inside an HTTP 200
  * body), a DeadlineError (the deadline passed before sending), a ConnectFailedError (no connection,
- * no byte sent), a ConfigurationError, or any error marked with `markNotSent`.
+ * no byte sent), a ConfigurationError, or any error marked with `markNotProcessed`.
  *
  * True for everything else: timeouts and resets after sending (TimeoutError, ConnectionError), 5xx
  * and 5xx-like codes inside an HTTP 200 body (ServerError), a malformed or unrecognised 2xx answer
@@ -39,7 +40,7 @@ export function markNotSent<E>(err: E): E {
  * a successful POST). A true answer means the write must be looked up, never re-sent blindly.
  */
 export function mayHaveBeenProcessed(err: unknown): boolean {
-  if (typeof err === "object" && err !== null && notSent.has(err)) return false;
+  if (typeof err === "object" && err !== null && notProcessed.has(err)) return false;
   if (err instanceof ConfigurationError) return false;
   if (!(err instanceof ApiError)) return true;
   return !(

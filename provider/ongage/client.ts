@@ -3,7 +3,8 @@ import type { Dispatcher } from "undici";
 import type { RetrySettings } from "../http/retry-policy";
 import { HttpClient, path, type ApiResponse, type Classifier } from "../http/client";
 import { NotFoundError, UnexpectedResponseError, kindForStatus, type ErrorKind } from "../http/errors";
-import { RateLimiter } from "../http/rate-limiter";
+import { fingerprint, PromiseCache } from "../http/promise-cache";
+import { sharedLimiter } from "../http/rate-limiter";
 import { ongageBaseUrl, ongageCredentials, ongageTransportSettings } from "./settings";
 import { WireError, WireListField, WireSegment, WireSegmentSummary, envelope, type WireListField as ListField } from "./schemas";
 
@@ -29,17 +30,8 @@ const AnyEnvelope = z.unknown();
 
 const PAGE_SIZE = 200;
 
-let limiter: RateLimiter | undefined;
-/** One limiter per provider process: every Ongage resource shares the account's quota. */
-function sharedLimiter(): RateLimiter {
-  const t = ongageTransportSettings();
-  if (!limiter || limiter.settings.perMinute !== t.perMinute || limiter.settings.concurrency !== t.concurrency) {
-    limiter = new RateLimiter({ perMinute: t.perMinute, concurrency: t.concurrency });
-  }
-  return limiter;
-}
-
-const fieldCache = new Map<string, Promise<ListField[]>>();
+/** list_fields per server, account and list, shared by every resource in the process. */
+const fieldCache = new PromiseCache<ListField[]>();
 
 /** Injected transport for tests (an undici MockAgent) and a fake clock for backoff waits. */
 export interface OngageClientOptions {
@@ -60,7 +52,7 @@ export class OngageClient {
       api: "ongage",
       baseUrl: this.baseUrl,
       classify: classifyOngage,
-      limiter: sharedLimiter(),
+      limiter: sharedLimiter("ongage", t),
       dispatcher: opts.dispatcher,
       sleep: opts.sleep,
       timeoutMs: t.timeoutMs,
@@ -133,21 +125,18 @@ export class OngageClient {
     });
   }
 
-  /** The list's fields, cached per process; `refresh` drops the cached copy first. */
+  /** The list's fields, cached per process (per server, account and list); `refresh` drops the cached copy first. */
   async listFields(listId: number | undefined, refresh = false): Promise<ListField[]> {
-    const key = `${this.baseUrl}|${listId ?? "default"}`;
-    if (refresh) fieldCache.delete(key);
-    let cached = fieldCache.get(key);
-    if (!cached) {
-      cached = this.http
+    const c = ongageCredentials();
+    const key = { baseUrl: this.baseUrl, credentials: fingerprint(c.username, c.password, c.accountCode), item: `list_fields|${listId ?? "default"}` };
+    return fieldCache.get(
+      key,
+      () => this.http
         .send({ method: "GET", path: this.prefix(listId) + "/api/list_fields", query: { limit: 1000 }, idempotent: true, schema: FieldsPage })
-        .then((r) => r.body.payload);
-      fieldCache.set(key, cached);
-      cached.catch(() => fieldCache.delete(key));
-    }
-    return cached;
+        .then((r) => r.body.payload),
+      { refresh },
+    );
   }
-
 }
 
 /** The segment (or at least its id) of a write's 2xx answer; an UnexpectedResponseError otherwise. */
