@@ -17,6 +17,7 @@ import {
 import { DEFAULT_RETRY, isRetryable, parseRetryAfter, retryDelayMs, type RetrySettings } from "./retry-policy";
 import type { RateLimiter } from "./rate-limiter";
 import { markNotProcessed } from "./unknown-outcomes";
+import { redact, registerSecret } from "./redact";
 
 /** What an API-specific classifier returns for a response that is an error. */
 export interface Classified {
@@ -178,6 +179,7 @@ export class HttpClient {
     try {
       // A failing auth hook (e.g. the token endpoint refused) means this request was never sent.
       const authHeaders = await this.opts.auth.headers(signal).catch((err: unknown) => Promise.reject(markNotProcessed(err)));
+      for (const [name, value] of Object.entries(authHeaders)) if (SECRET_HEADER.test(name)) registerSecret(value);
       const headers: Record<string, string> = { accept: "application/json", ...authHeaders };
       if (deadline.aborted) {
         throw new DeadlineError({ ...where, detail: "operation deadline exceeded before the request was sent" });
@@ -223,7 +225,7 @@ export class HttpClient {
           ...where,
           status: res.statusCode,
           apiCode: failed.apiCode,
-          detail: failed.detail ?? (typeof parsed === "string" ? truncate(parsed) : undefined),
+          detail: failed.detail ?? (typeof parsed === "string" ? textDetail(parsed) : undefined),
           requestId,
           retryAfterMs: parseRetryAfter(res.headers),
         });
@@ -258,10 +260,18 @@ function parseJson(text: string): unknown {
   }
 }
 
-function truncate(s: string): string {
-  const one = s.replace(/\s+/g, " ").trim();
+/**
+ * At most 200 characters of a non-JSON error body, markup stripped and every registered secret
+ * scrubbed before truncation (so no secret survives cut in half).
+ */
+function textDetail(s: string): string | undefined {
+  const one = redact(s).replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  if (one === "") return undefined;
   return one.length > 200 ? `${one.slice(0, 200)}…` : one;
 }
+
+/** Auth header names whose values are secrets (registered for redaction whenever they are sent). */
+const SECRET_HEADER = /authorization|pass|secret|token|api[-_]?key|cookie/i;
 
 /** Error codes meaning no connection was ever established, so no byte of the request was sent. */
 const CONNECT_FAILURES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);

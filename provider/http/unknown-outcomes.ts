@@ -9,6 +9,7 @@ import {
   RateLimitError,
   ValidationError,
 } from "./errors";
+import { redact } from "./redact";
 
 /**
  * Unknown outcomes of writes: when a create (or delete) fails, did the server nevertheless process
@@ -113,7 +114,7 @@ export async function recoverLostCreate<T>(
 ): Promise<T> {
   const settleMs = lostCreateSettleMs(timeoutMs);
   const found = await findAfterLostCreate(search, settleMs, sleep);
-  const cause = failure instanceof Error ? failure.message : String(failure);
+  const cause = redact(failure instanceof Error ? failure.message : String(failure));
   if (found.length === 0) {
     throw new UnknownOutcomeError(
       `${cause}; no segment named "${name}" appeared within ${7 * settleMs} ms, so it was presumably not created: run \`pulumi up\` again.`,
