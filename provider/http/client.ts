@@ -9,7 +9,6 @@ import {
   TimeoutError,
   UnexpectedResponseError,
   AuthenticationError,
-  apiError,
   kindForStatus,
   type ApiName,
   type ErrorKind,
@@ -221,7 +220,7 @@ export class HttpClient {
       const classified = this.opts.classify(res.statusCode, parsed);
       const failed = classified ?? (res.statusCode >= 300 ? { kind: kindForStatus(res.statusCode) } : undefined);
       if (failed) {
-        throw apiError(failed.kind, {
+        throw ApiError.from(failed.kind, {
           ...where,
           status: res.statusCode,
           apiCode: failed.apiCode,

@@ -49,14 +49,28 @@ export class ApiError extends Error {
     this.requestId = init.requestId;
     this.retryAfterMs = init.retryAfterMs;
   }
+
+  /**
+   * The single factory: the subclass for the kind an API classifier assigned to a response
+   * (`classifyOngage`, `classifyAnts`), which reads the API's own code even inside an HTTP 200 body.
+   */
+  static from(kind: ErrorKind, init: ApiErrorInit): ApiError {
+    return new CLASSES[kind](init);
+  }
 }
 
 /** 401, or a token endpoint refusal: credentials are wrong, expired or missing. */
 export class AuthenticationError extends ApiError {}
 /** 403, or ANTS body code 301 "Permission denied". */
 export class PermissionError extends ApiError {}
-/** 404: the object (or the endpoint) does not exist. */
+/** The object does not exist: a 404 in the API's own error format (as HTTP status or inside an HTTP 200 body). */
 export class NotFoundError extends ApiError {}
+/**
+ * A 404 outside the API's error format (an HTML or empty 404): the route itself does not exist,
+ * e.g. a wrong base URL or an assumed endpoint the server lacks. Not a NotFoundError, so it is never
+ * taken for "already deleted"; nothing was processed.
+ */
+export class RouteNotFoundError extends ApiError {}
 /** 400/412 and other 4xx: the server rejected the request content. */
 export class ValidationError extends ApiError {}
 /** 429, or ANTS body code 500 wrapping nginx's 429 page. Safe to retry: nothing was processed. */
@@ -79,6 +93,7 @@ export type ErrorKind =
   | "authentication"
   | "permission"
   | "not-found"
+  | "route-not-found"
   | "validation"
   | "rate-limit"
   | "server"
@@ -88,15 +103,16 @@ const CLASSES: Record<ErrorKind, new (init: ApiErrorInit) => ApiError> = {
   authentication: AuthenticationError,
   permission: PermissionError,
   "not-found": NotFoundError,
+  "route-not-found": RouteNotFoundError,
   validation: ValidationError,
   "rate-limit": RateLimitError,
   server: ServerError,
   unexpected: UnexpectedResponseError,
 };
 
-/** Builds the subclass for `kind`; the single factory every client uses. */
+/** Same as ApiError.from. */
 export function apiError(kind: ErrorKind, init: ApiErrorInit): ApiError {
-  return new CLASSES[kind](init);
+  return ApiError.from(kind, init);
 }
 
 /** The kind an HTTP status implies when the body says nothing more specific. */

@@ -7,6 +7,7 @@ import {
   NotFoundError,
   PermissionError,
   RateLimitError,
+  RouteNotFoundError,
   ValidationError,
 } from "./errors";
 import { redact } from "./redact";
@@ -31,7 +32,7 @@ export function markNotProcessed<E>(err: E): E {
 /**
  * False only when the error proves the server rejected the request or never received it:
  * a refusal by the API (ValidationError, AuthenticationError, PermissionError, NotFoundError,
- * RateLimitError — whether the refusal came as an HTTP status or as a 4xx code inside an HTTP 200
+ * RouteNotFoundError, RateLimitError — whether the refusal came as an HTTP status or as a 4xx code inside an HTTP 200
  * body), a DeadlineError (the deadline passed before sending), a ConnectFailedError (no connection,
  * no byte sent), a ConfigurationError, or any error marked with `markNotProcessed`.
  *
@@ -49,6 +50,7 @@ export function mayHaveBeenProcessed(err: unknown): boolean {
     err instanceof AuthenticationError ||
     err instanceof PermissionError ||
     err instanceof NotFoundError ||
+    err instanceof RouteNotFoundError ||
     err instanceof RateLimitError ||
     err instanceof DeadlineError ||
     err instanceof ConnectFailedError
