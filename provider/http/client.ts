@@ -178,7 +178,8 @@ export class HttpClient {
     try {
       // A failing auth hook (e.g. the token endpoint refused) means this request was never sent.
       const authHeaders = await this.opts.auth.headers(signal).catch((err: unknown) => Promise.reject(markNotProcessed(err)));
-      for (const [name, value] of Object.entries(authHeaders)) if (SECRET_HEADER.test(name)) registerSecret(value);
+      // Every value the auth hook adds (password, token, user, account) is scrubbed from all output.
+      for (const value of Object.values(authHeaders)) registerSecret(value);
       const headers: Record<string, string> = { accept: "application/json", ...authHeaders };
       if (deadline.aborted) {
         throw new DeadlineError({ ...where, detail: "operation deadline exceeded before the request was sent" });
@@ -269,8 +270,6 @@ function textDetail(s: string): string | undefined {
   return one.length > 200 ? `${one.slice(0, 200)}…` : one;
 }
 
-/** Auth header names whose values are secrets (registered for redaction whenever they are sent). */
-const SECRET_HEADER = /authorization|pass|secret|token|api[-_]?key|cookie/i;
 
 /** Error codes meaning no connection was ever established, so no byte of the request was sent. */
 const CONNECT_FAILURES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);

@@ -93,7 +93,7 @@ describe("secrets never appear in errors or stderr, even when the server echoes 
     // The echo really carried the password; the error still says what went wrong.
     expect(String(err)).toMatch(/ongage POST \/api\/segments → 400 rejected: /);
     expect(String(err)).toContain("[redacted]");
-    expectNoSecret(traces(err) + stderr, [ONGAGE_PASSWORD]);
+    expectNoSecret(traces(err) + stderr, [ONGAGE_PASSWORD, "someone@example.com", "acct-1"]);
   });
 
   it("ongage: the password echoed inside the JSON error envelope of an HTTP 200, and in an HTML 502", async () => {
