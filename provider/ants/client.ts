@@ -6,7 +6,7 @@ import { RateLimiter } from "../http/rate-limiter";
 import type { RetrySettings } from "../http/retry-policy";
 import { antsAuth, credentialsKey } from "./auth";
 import { assumedPath, endpointMissingMessage, type AssumedOperation } from "./endpoints";
-import { WireBoAttribute, WireEnvelopeCode, WireListingEntry, WireUploadEntry, envelope } from "./schemas";
+import { WireBoAttribute, WireEnvelopeCode, WireListingEntry, WireUploadEntry, antsEnvelope } from "./schemas";
 import { antsBaseUrl, antsTransportSettings, listingCacheMs } from "./settings";
 
 const RATE_LIMIT_MARKER = /429 Too Many Requests/i;
@@ -51,10 +51,10 @@ export const LISTING_COLUMNS = [
   "segment_size", "source_names", "status", "storage_type", "u_user_id", "update_method", "utime",
 ] as const;
 
-const ListingPage = envelope(WireListingEntry);
-const UploadResponse = envelope(WireUploadEntry);
-const CreateResponse = envelope(z.union([z.number(), z.string()]));
-const AttributesResponse = envelope(WireBoAttribute);
+const ListingPage = antsEnvelope(WireListingEntry);
+const UploadResponse = antsEnvelope(WireUploadEntry);
+const CreateResponse = antsEnvelope(z.union([z.number(), z.string()]));
+const AttributesResponse = antsEnvelope(WireBoAttribute);
 const AnyEnvelope = z.unknown();
 
 export const LISTING_PAGE_SIZE = 100;

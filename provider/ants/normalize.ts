@@ -1,6 +1,5 @@
 import { compact, sameCanonical } from "../pulumi/canonical";
 
-export { sameCanonical };
 import type { MemberFile } from "./file-source";
 import { missingColumnMessage, portablePath } from "./file-source";
 import {

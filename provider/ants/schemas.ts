@@ -269,7 +269,7 @@ export type SegmentOutputs = z.infer<typeof SegmentOutputs>;
 // ---------------------------------------------------------------------------------------------
 
 /** `{ code, message, data: { entries, meta } }` around an entry schema. */
-export function envelope<T extends z.ZodType>(entry: T) {
+export function antsEnvelope<T extends z.ZodType>(entry: T) {
   return z.object({
     code: z.number(),
     message: z.string().optional(),

@@ -7,7 +7,7 @@ import { useAntsDispatcher } from "../../provider/ants/client";
 import { canonicalFromInputs, canonicalFromWire, resolveRules, toCreateBody } from "../../provider/ants/normalize";
 import { segmentProvider } from "../../provider/ants/provider";
 import { SegmentInputs, type SegmentOutputs } from "../../provider/ants/schemas";
-import { UNKNOWN } from "../../provider/pulumi/check-failures";
+import { PREVIEW_UNKNOWN as UNKNOWN } from "../../provider/pulumi/unknowns";
 
 const dir = mkdtempSync(join(tmpdir(), "ants-check-"));
 const SEED = "id\tcreated_date\tfrom_user\tto_user\tchannel\tmessage\n1\t2024-01-02\t84900000001\tshop\tsms\tAlice\n";

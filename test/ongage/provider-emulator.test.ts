@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
 import { segmentProvider } from "../../provider/ongage/provider";
 import { recipientsProvider } from "../../provider/ongage/recipients-provider";
-import type { CanonicalSegment, SegmentOutputs } from "../../provider/ongage/schemas";
+import type { CanonicalSegment, SegmentOutputs } from "../../provider/ongage/canonical";
 import { forgetConfig } from "../../provider/pulumi/settings";
 
 const CREDS = { username: "prov-user", password: "prov-Secret-123", accountCode: "PROVACC" };
