@@ -61,8 +61,10 @@ export class RateLimitError extends ApiError {}
 export class ServerError extends ApiError {}
 /** A 2xx answer whose body does not have the documented shape. */
 export class UnexpectedResponseError extends ApiError {}
-/** No response: connection refused/reset, or the socket closed mid-response. The request may have been processed. */
+/** No response: the connection was reset or closed mid-request or mid-response. The request may have been processed. */
 export class ConnectionError extends ApiError {}
+/** The connection could not be opened (refused, DNS failure, connect timeout): no byte of the request was sent. */
+export class ConnectFailedError extends ConnectionError {}
 /** The operation deadline passed before the request was sent (e.g. waiting for the rate limiter). Nothing was processed. */
 export class DeadlineError extends ApiError {}
 /** No response within the per-attempt timeout or the operation deadline. The request may have been processed. */
