@@ -11,7 +11,7 @@ import { AntsClient } from "./client";
 import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "./file-source";
 import { canonicalFromInputs, canonicalFromWire, changedKeys, managedPart, resolveRules, statusFromWire, toCreateBody } from "./normalize";
 import { AUDIENCE_ITEM_TYPE, CanonicalSegment, SegmentInputs, type ParsedSegmentInputs, type SegmentOutputs, type SegmentStatus, type UploadInfo, type WireListingEntry } from "./schemas";
-import { ANTS_KEYS, antsTransportSettings, deleteStrategy, updateStrategy } from "./settings";
+import { ANTS_KEYS, antsSettingsFailures, antsTransportSettings, deleteStrategy, updateStrategy } from "./settings";
 import { sameCanonical } from "../pulumi/canonical";
 
 /** Inputs after check: the canonical definition. */
@@ -121,7 +121,7 @@ export const segmentProvider = {
 
   /** Validates every range, enum and the member file locally; never makes an HTTP call and never throws. */
   async check(_olds, news) {
-    return checkInputs(news, { schema: SegmentInputs, canonical: canonicalAtCheck });
+    return checkInputs(news, { schema: SegmentInputs, settings: antsSettingsFailures, canonical: canonicalAtCheck });
   },
 
   /**

@@ -13,7 +13,7 @@ import { CanonicalSegment, type SegmentOutputs } from "./canonical";
 import { OngageClient } from "./client";
 import { ValidSegmentInputs } from "./inputs";
 import { canonicalFromInputs, canonicalFromWire, fieldNamesToResolve, managedPart, toRequestBody, type FieldResolver } from "./normalize";
-import { ONGAGE_KEYS, ongageDefaultListId, ongageTransportSettings } from "./settings";
+import { ONGAGE_KEYS, ongageDefaultListId, ongageSettingsFailures, ongageTransportSettings } from "./settings";
 import { isDeletedSegment, type WireSegment, type WireSegmentSummary } from "./wire";
 
 /** Settings whose change cannot be applied by PUT. */
@@ -82,6 +82,7 @@ export const segmentProvider = {
   async check(_olds, news) {
     return checkInputs(news, {
       schema: ValidSegmentInputs,
+      settings: ongageSettingsFailures,
       canonical: (inputs) => {
         const list = defaultListId();
         return Array.isArray(list) ? list : canonicalFromInputs(inputs, list.listId);

@@ -9,7 +9,7 @@ import { warn } from "../pulumi/warnings";
 import { CanonicalRecipients, type RecipientsOutputs } from "./canonical";
 import { OngageClient } from "./client";
 import { RecipientsInputs } from "./inputs";
-import { ONGAGE_KEYS, ongageDefaultListId } from "./settings";
+import { ONGAGE_KEYS, ongageDefaultListId, ongageSettingsFailures } from "./settings";
 
 function canonicalRecipients(inputs: RecipientsInputs, defaultListId: number | undefined): CanonicalRecipients {
   const recipients = inputs.recipients
@@ -52,6 +52,7 @@ export const recipientsProvider = {
   async check(_olds, news) {
     return checkInputs(news, {
       schema: RecipientsInputs,
+      settings: ongageSettingsFailures,
       canonical: (inputs) => {
         const duplicates = duplicateIssues(inputs);
         if (duplicates.length > 0) return duplicates;

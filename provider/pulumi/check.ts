@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { issuesToFailures, toCheckFailures, type CheckIssue } from "./check-failures";
+import { issuesToFailures, toCheckFailures, type CheckFailure, type CheckIssue } from "./check-failures";
 import type { CheckResult } from "./dynamic-provider";
 import { plainProperties } from "./property-bag";
 import { containsUnknown } from "./unknowns";
@@ -9,10 +9,10 @@ export interface CheckSpec<S extends z.ZodType, C> {
   /** The user-facing schema (strict objects: a typo is a failure). */
   schema: S;
   /**
-   * Settings the resource needs at apply time (transport profile, defaults), validated at check so a
-   * bad value fails the preview. Each issue's path is reported as given (e.g. `["(provider)"]`).
+   * Settings the resource needs at apply time (the API's transport profile), validated at check so a
+   * bad value fails the preview instead of the create. Reported as given, before canonicalisation.
    */
-  settings?: () => CheckIssue[];
+  settings?: () => CheckFailure[];
   /**
    * Validated inputs → the canonical form create/update/diff receive, or a non-empty list of issues zod
    * cannot see (files, duplicates, missing defaults). Must not make HTTP calls. Issues about values not
@@ -34,7 +34,7 @@ export async function checkInputs<S extends z.ZodType, C extends Record<string, 
   try {
     const parsed = spec.schema.safeParse(raw);
     if (!parsed.success) return answer(toCheckFailures(parsed.error, raw));
-    const settings = issuesToFailures(spec.settings?.() ?? [], undefined);
+    const settings = spec.settings?.() ?? [];
     if (settings.length > 0) return answer(settings);
     const canonical = spec.canonical(parsed.data);
     if (Array.isArray(canonical)) return answer(issuesToFailures(canonical, raw));

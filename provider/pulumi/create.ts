@@ -1,4 +1,4 @@
-import { createMayHaveCommitted, recoverLostCreate } from "../http/lost-create";
+import { mayHaveBeenProcessed, recoverLostCreate } from "../http/unknown-outcomes";
 import { partialCreate } from "./partial-create";
 
 /** Created (or taken over) remote object: its id and the resource's outputs. */
@@ -74,7 +74,7 @@ export async function createWithRecovery<P, F, O extends object>(inputs: object,
   try {
     id = await recipe.post(prepared);
   } catch (err) {
-    if (!createMayHaveCommitted(err)) throw err;
+    if (!mayHaveBeenProcessed(err)) throw err;
     const found = await recoverLostCreate(
       err,
       recipe.name,

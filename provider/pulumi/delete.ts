@@ -1,5 +1,5 @@
 import { NotFoundError } from "../http/errors";
-import { createMayHaveCommitted, lostCreateSettleMs, settlesTo } from "../http/lost-create";
+import { lostCreateSettleMs, mayHaveBeenProcessed, settlesTo } from "../http/unknown-outcomes";
 
 /** How one resource deletes its remote object. */
 export interface DeleteRecipe {
@@ -26,7 +26,7 @@ export async function deleteWithVerification(recipe: DeleteRecipe): Promise<void
   try {
     await recipe.remove();
   } catch (err) {
-    if (!createMayHaveCommitted(err)) throw err;
+    if (!mayHaveBeenProcessed(err)) throw err;
     const isGone = () => recipe.isGone().catch((readErr: unknown) => (readErr instanceof NotFoundError ? true : Promise.reject(err)));
     if (!(await settlesTo(isGone, lostCreateSettleMs(recipe.timeoutMs())))) throw err;
   }
