@@ -113,6 +113,15 @@ describe("ants check", () => {
     expect(res.inputs).toEqual(news);
   });
 
+  it("a rule column not known yet (preview) is no failure, and a missing known column still is", async () => {
+    const pending = { ...base, matchRules: [{ column: UNKNOWN, attribute: "email" }] };
+    const res = await check(pending);
+    expect(res.failures ?? []).toEqual([]);
+    expect(res.inputs).toEqual(pending);
+    const mixed = await check({ ...base, matchRules: [{ column: UNKNOWN, attribute: "email" }, { column: "mobile", attribute: "phone" }] });
+    expect(mixed.failures?.map((f) => f.property)).toEqual(["matchRules[1].column"]);
+  });
+
   it("reports real errors next to unknown values", async () => {
     const res = await check({ ...base, name: UNKNOWN, schedule: { type: "dynamic", repeat: { every: 99, unit: "months" } } });
     expect(res.failures?.map((f) => f.property)).toEqual(["schedule.repeat.every"]);

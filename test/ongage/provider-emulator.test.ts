@@ -101,6 +101,22 @@ describe("ongage provider against the emulator", () => {
     expect(await segmentProvider.diff(id, outs, inputs)).toMatchObject({ changes: false });
   });
 
+  it("refresh drops a segment Ongage reports as not found inside an HTTP 200 body (one way: NotFoundError)", async () => {
+    const inputs = await checked({ name: "gone in a 200", rules: [] });
+    const { id, outs } = await segmentProvider.create(inputs);
+    emu.http.failNext({
+      reply: { status: 200, body: { metadata: { error: true }, payload: { code: 404, errors: [], message: "Segment not found" } } },
+      match: (r) => r.method === "GET" && r.path.endsWith(`/api/segments/${id}`),
+    });
+    await expect(segmentProvider.read(id, outs)).resolves.toEqual({});
+    // A real failure in the same shape is not mistaken for "gone".
+    emu.http.failNext({
+      reply: { status: 200, body: { metadata: { error: true }, payload: { code: 412, errors: [], message: "Invalid data" } } },
+      match: (r) => r.method === "GET" && r.path.endsWith(`/api/segments/${id}`),
+    });
+    await expect(segmentProvider.read(id, outs)).rejects.toThrow(/412/);
+  });
+
   it("a create answered by a server error is not retried (it may have been processed)", async () => {
     const inputs = await checked({ name: "server error", rules: [] });
     emu.http.failNext({ reply: { status: 503, body: { metadata: { error: true }, payload: { code: 503, errors: [], message: "Service unavailable" } } }, match: (r) => r.method === "POST" });
