@@ -65,7 +65,7 @@ describe("the secret-inputs hook", () => {
     const props = registeredProperties(reg, { token: "s3cret", other: 1 });
     expect(Object.keys(props).sort()).toEqual(["id", "other", "token"]);
     expect(pulumi.Output.isInstance(props.token)).toBe(true);
-    expect(await (props.token as pulumi.Output<string>).isSecret).toBe(true);
+    expect(await pulumi.isSecret(props.token as pulumi.Output<string>)).toBe(true);
     expect(props.other).toBe(1);
     expect(registeredOptions(reg, { additionalSecretOutputs: ["id"] })?.additionalSecretOutputs).toEqual(["id", "token"]);
   });
