@@ -10,3 +10,4 @@ export { UNKNOWN } from "./unknown";
 export { runProgram, runProgramModule } from "./program";
 export type { ProgramOptions, ProgramResult } from "./program";
 export { deepEqual } from "./deep-equal";
+export { TYPES, consumerDir, serializedProvider, specs, startEngine } from "./consumer-project";
