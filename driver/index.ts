@@ -1,6 +1,6 @@
 export { ProviderHost } from "./provider-host";
 export type { CallRecord, CheckFailure, CheckResult, DiffChanges, DiffResult, Props, ReadResult, StartOptions } from "./provider-host";
-export { PartialCreateError, ProviderError } from "./provider-errors";
+export { ResourceInitFailedError, ProviderError } from "./provider-errors";
 export { Engine, Run } from "./engine";
 export type { EngineOptions, RefreshResult, ResolvedSpec, ResourceSpec, RunError, RunMode, RunResult, Step, StepOp, StepOutcome } from "./engine";
 export { emptyState, makeUrn } from "./state";
