@@ -13,7 +13,7 @@ export function parseDateToEpoch(value: string | number): number | undefined {
   return Math.floor(ms / 1000);
 }
 
-/** `YYYY-MM-DD HH:mm:ss` in UTC, the form Ongage's behavioral time ranges use (ongage.md §5.4). */
+/** `YYYY-MM-DD HH:mm:ss` in UTC, the form Ongage's behavioral time ranges use (docs/api/ongage.md §8). */
 export function utcText(epoch: number): string {
   return new Date(epoch * 1000).toISOString().replace("T", " ").slice(0, 19);
 }

@@ -55,7 +55,7 @@ export const WireListField = z.object({
 });
 export type WireListField = z.infer<typeof WireListField>;
 
-/** `{"metadata":{"error":false},"payload":…}` around any payload schema (ongage.md §2). */
+/** `{"metadata":{"error":false},"payload":…}` around any payload schema (docs/api/ongage.md §2). */
 export function ongageEnvelope<T extends z.ZodType>(payload: T) {
   return z.object({
     metadata: z.object({ error: z.boolean().optional(), total: z.union([z.string(), z.number()]).optional() }).optional(),
@@ -63,7 +63,7 @@ export function ongageEnvelope<T extends z.ZodType>(payload: T) {
   });
 }
 
-/** The documented error envelope; `payload.code` mirrors the HTTP status (ongage.md §2). */
+/** The documented error envelope; `payload.code` mirrors the HTTP status (docs/api/ongage.md §2). */
 export const WireError = z.object({
   metadata: z.object({ error: z.literal(true) }),
   payload: z.object({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional() }).optional(),
