@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Dispatcher } from "undici";
 import { HttpClient, path, type Classifier } from "../http/client";
-import { NotFoundError, UnexpectedResponseError, kindForStatus } from "../http/errors";
+import { NotFoundError, RouteNotFoundError, UnexpectedResponseError, kindForStatus } from "../http/errors";
 import { onResetProcessState } from "../http/process-state";
 import { PromiseCache } from "../http/promise-cache";
 import { markNotProcessed } from "../http/unknown-outcomes";
@@ -33,7 +33,8 @@ export const classifyAnts: Classifier = (status, body) => {
   if (!env.success) {
     if (status >= 300) {
       if (typeof body === "string" && RATE_LIMIT_MARKER.test(body)) return { kind: "rate-limit" };
-      return { kind: kindForStatus(status), detail: status === 404 ? "route not found" : undefined };
+      if (status === 404) return { kind: "route-not-found", detail: "route not found" };
+      return { kind: kindForStatus(status) };
     }
     return undefined;
   }
@@ -227,9 +228,9 @@ export class AntsClient {
   }
 
   /**
-   * Calls an assumed endpoint. A 404 without an ANTS envelope (the route does not exist) becomes an
-   * EndpointMissingError naming the setting to change; a 404 inside the envelope means the segment
-   * is unknown and stays a NotFoundError.
+   * Calls an assumed endpoint. A RouteNotFoundError (404 without an ANTS envelope: the route does
+   * not exist) becomes an EndpointMissingError naming the setting to change; a 404 inside the
+   * envelope means the segment is unknown and stays a NotFoundError.
    */
   private async assumed(op: AssumedOperation, json: Record<string, unknown>): Promise<void> {
     const p = assumedPath(op);
@@ -237,7 +238,7 @@ export class AntsClient {
     try {
       await this.http.send({ method: "POST", path: p, body: { json }, idempotent: true, schema: AnyEnvelope });
     } catch (err) {
-      if (err instanceof NotFoundError && err.apiCode === undefined) {
+      if (err instanceof RouteNotFoundError) {
         throw new EndpointMissingError(endpointMissingMessage(op, p, err.message), op, { cause: err });
       }
       throw err;

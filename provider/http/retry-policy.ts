@@ -51,7 +51,7 @@ export function retryDelayMs(
 
 /**
  * Server wait hint in milliseconds from `retry-after-ms`, or `retry-after` as seconds or an HTTP
- * date; undefined when absent or unparseable.
+ * date (a past date gives 0); undefined when absent or unparseable (e.g. a negative number).
  */
 export function parseRetryAfter(
   headers: Record<string, string | string[] | undefined>,
@@ -63,6 +63,8 @@ export function parseRetryAfter(
   const ra = one(headers["retry-after"])?.trim();
   if (!ra) return undefined;
   if (/^\d+(\.\d+)?$/.test(ra)) return Math.ceil(Number(ra) * 1000);
+  // HTTP dates (IMF-fixdate and the two obsolete forms) all start with a day name.
+  if (!/^[A-Za-z]{3}/.test(ra)) return undefined;
   const at = Date.parse(ra);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);

@@ -7,8 +7,10 @@ import {
   NotFoundError,
   PermissionError,
   RateLimitError,
+  RouteNotFoundError,
   ValidationError,
 } from "./errors";
+import { redact } from "./redact";
 
 /**
  * Unknown outcomes of writes: when a create (or delete) fails, did the server nevertheless process
@@ -30,7 +32,7 @@ export function markNotProcessed<E>(err: E): E {
 /**
  * False only when the error proves the server rejected the request or never received it:
  * a refusal by the API (ValidationError, AuthenticationError, PermissionError, NotFoundError,
- * RateLimitError — whether the refusal came as an HTTP status or as a 4xx code inside an HTTP 200
+ * RouteNotFoundError, RateLimitError — whether the refusal came as an HTTP status or as a 4xx code inside an HTTP 200
  * body), a DeadlineError (the deadline passed before sending), a ConnectFailedError (no connection,
  * no byte sent), a ConfigurationError, or any error marked with `markNotProcessed`.
  *
@@ -48,6 +50,7 @@ export function mayHaveBeenProcessed(err: unknown): boolean {
     err instanceof AuthenticationError ||
     err instanceof PermissionError ||
     err instanceof NotFoundError ||
+    err instanceof RouteNotFoundError ||
     err instanceof RateLimitError ||
     err instanceof DeadlineError ||
     err instanceof ConnectFailedError
@@ -113,7 +116,7 @@ export async function recoverLostCreate<T>(
 ): Promise<T> {
   const settleMs = lostCreateSettleMs(timeoutMs);
   const found = await findAfterLostCreate(search, settleMs, sleep);
-  const cause = failure instanceof Error ? failure.message : String(failure);
+  const cause = redact(failure instanceof Error ? failure.message : String(failure));
   if (found.length === 0) {
     throw new UnknownOutcomeError(
       `${cause}; no segment named "${name}" appeared within ${7 * settleMs} ms, so it was presumably not created: run \`pulumi up\` again.`,

@@ -10,7 +10,10 @@ import { WireError, WireListField, WireSegment, WireSegmentSummary, ongageEnvelo
 
 /**
  * Ongage errors: `metadata.error === true` (whatever the HTTP status) with `payload.code` mirroring
- * the status, or any non-2xx status.
+ * the status, or any non-2xx status. The envelope's code decides the class, so a 404 inside an
+ * HTTP 200 body is a NotFoundError like an HTTP 404 envelope; an envelope without a 4xx/5xx code
+ * on HTTP 2xx is a ServerError (the request may have been processed). A 404 without the envelope
+ * is a RouteNotFoundError (wrong base URL or route), never "segment not found".
  */
 export const classifyOngage: Classifier = (status, body) => {
   const parsed = WireError.safeParse(body);
@@ -19,6 +22,7 @@ export const classifyOngage: Classifier = (status, body) => {
     const effective = Number.isFinite(code) && code >= 400 ? code : status >= 400 ? status : 500;
     return { kind: kindForStatus(effective) as ErrorKind, apiCode: effective, detail: parsed.data.payload?.message };
   }
+  if (status === 404) return { kind: "route-not-found", detail: "route not found (no Ongage error envelope)" };
   return status >= 300 ? { kind: kindForStatus(status) } : undefined;
 };
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { AntsClient } from "../../provider/ants/client";
+import { AntsClient, EndpointMissingError } from "../../provider/ants/client";
 import { HttpClient } from "../../provider/http/client";
 import {
   ConfigurationError,
@@ -12,6 +12,7 @@ import {
   DeadlineError,
   NotFoundError,
   RateLimitError,
+  RouteNotFoundError,
   ServerError,
   TimeoutError,
   UnexpectedResponseError,
@@ -127,6 +128,16 @@ describe("a create that provably was not processed (no search)", () => {
       expect(err).toBeInstanceOf(cls);
       expect(mayHaveBeenProcessed(err)).toBe(false);
     }
+  });
+
+  it("a missing route (HTML 404), and the ANTS assumed endpoint it turns into", async () => {
+    const route = await ongageCreateFails(404, "<html>Not Found</html>");
+    expect(route).toBeInstanceOf(RouteNotFoundError);
+    expect(mayHaveBeenProcessed(route)).toBe(false);
+    agent.get(ANTS).intercept({ path: "/access/api/segment/delete", method: "POST" }).reply(404, "<html>Not Found</html>");
+    const missing = await ants().delete("12").catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(EndpointMissingError);
+    expect(mayHaveBeenProcessed(missing)).toBe(false);
   });
 
   it("a 429 refusal is retried even for a create, and then succeeds", async () => {
