@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertCheckContract, mutate, mutation } from "../property/check-contract";
+import { assertCheckContract, mutate, mutation } from "../pulumi/check-contract";
 import { segmentProvider } from "../../provider/ants/provider";
 import { MATCH_OPERATORS, REPEAT_RANGES, USER_ROLES } from "../../provider/ants/schemas";
 import { PREVIEW_UNKNOWN as UNKNOWN } from "../../provider/pulumi/unknowns";

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertCheckContract, mutate, mutation } from "../property/check-contract";
+import { assertCheckContract, mutate, mutation } from "../pulumi/check-contract";
 import { segmentProvider } from "../../provider/ongage/provider";
 import { recipientsProvider } from "../../provider/ongage/recipients-provider";
 import { OPERATORS } from "../../provider/ongage/inputs";
