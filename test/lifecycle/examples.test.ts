@@ -66,7 +66,7 @@ describe.each([
     const dir = mkdtempSync(join(tmpdir(), `example-${example}-`));
     const statePath = join(dir, "state.json");
     const before = remote();
-    const r = await phase<{ up: { ops: string[]; errors: string[] }; refresh: { changed: number; dropped: number }; preview: { ops: string[]; errors: string[] }; resources: Applied[] }>(example, "up", statePath);
+    const r = await phase<{ up: { ops: string[]; errors: string[] }; refresh: { moved: string[]; dropped: number }; preview: { ops: string[]; errors: string[] }; resources: Applied[] }>(example, "up", statePath);
     expect(r.up.errors).toEqual([]);
     expect(r.up.ops).toHaveLength(count);
     expect(r.up.ops.every((o) => o.startsWith("create "))).toBe(true);
@@ -83,7 +83,9 @@ describe.each([
     const segments = r.resources.filter((x) => !x.type.endsWith("ExternalRecipients")).length;
     expect(after.ongage.size + after.ants.size - before.ongage.size - before.ants.size).toBe(segments);
 
-    expect(r.refresh).toEqual({ changed: 0, dropped: 0 });
+    // Refresh changes nothing the program manages; only ANTS's informational serverStatus may move while the CDP computes.
+    expect(r.refresh.dropped).toBe(0);
+    expect(r.refresh.moved.filter((m) => !m.endsWith(".serverStatus"))).toEqual([]);
     expect(r.preview.errors).toEqual([]);
     expect(r.preview.ops.every((o) => o.startsWith("same "))).toBe(true);
 
