@@ -26,4 +26,5 @@ export type {
   StringRule,
   TimeRange,
 } from "./segment-args";
-export type { CanonicalRule, CanonicalSegment, Operator, RecipientsInputs, RuleInput, SegmentInputs, SegmentOutputs } from "./schemas";
+export type { Operator, RecipientsInputs, RuleInput, SegmentInputs } from "./inputs";
+export type { CanonicalRule, CanonicalSegment, SegmentOutputs } from "./canonical";
