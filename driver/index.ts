@@ -10,3 +10,5 @@ export { UNKNOWN } from "./unknown";
 export { runProgram, runProgramModule } from "./program";
 export type { ProgramOptions, ProgramResult } from "./program";
 export { deepEqual } from "./deep-equal";
+export { previewDigest } from "./preview-digest";
+export type { PreviewDigestOptions } from "./preview-digest";
