@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { emulatorCommand } from "./emulator-command";
 import { exportCommand } from "./export-command";
+import { reviewCommand } from "./review-command";
 import { UsageError } from "./usage-error";
 import { validateCommand } from "./validate-command";
 
@@ -16,6 +17,7 @@ export const COMMANDS: Record<string, Command> = {
   emulator: emulatorCommand,
   validate: validateCommand,
   export: exportCommand,
+  review: reviewCommand,
 };
 
 export function usage(): string {
