@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { REVIEW_KINDS, ReviewInputError, type Change, type ChangeSet, type ResourceSide, type ReviewKind, type ReviewOp, type Unchanged } from "./change-set";
+import { canonicalFromInputs, managedPart } from "../ongage/normalize";
+import { ValidSegmentInputs } from "../ongage/rules";
+import type { CanonicalSegment } from "../ongage/schemas";
+import { sameCanonical } from "../pulumi/canonical";
+import { containsUnknown } from "../pulumi/check-failures";
 import { dataRows, sha256Hex } from "./ants-logic";
+import { UNKNOWN, asObject, type Json } from "./values";
 
 /**
  * Reads a preview digest exactly as `pulumi preview --json` prints it (design/pulumi-preview-json.md):
@@ -171,6 +177,14 @@ export function changeSetFromDigest(digest: PreviewDigest, projectDir: string): 
       replaceReasons: created?.replaceReasons ?? undefined,
     });
   }
+  const settled = settleStableReferences([...changes.values()]);
+  for (const c of settled.unchanged) {
+    changes.delete(c.urn!);
+    unchanged.push({ name: c.name, kind: c.kind, side: c.after! });
+  }
+  if (settled.unchanged.length > 0) {
+    notes.push(`${settled.unchanged.map((c) => `\`${c.name}\``).join(", ")}: shown by the preview as ${settled.unchanged.length === 1 ? "an update" : "updates"} only because ${settled.unchanged.length === 1 ? "it refers" : "they refer"} to updated segments, whose ids are unknown during a preview but do not change; nothing changes in ${settled.unchanged.length === 1 ? "it" : "them"}`);
+  }
   const errors = (digest.diagnostics ?? []).filter((d) => d.severity === "error");
   if (errors.length > 0) notes.push(`pulumi preview reported ${errors.length} error${errors.length === 1 ? "" : "s"}: the plan may be incomplete (see the preview's own output)`);
   if (digest.maybeCorrupt) notes.push("the preview says its output may be corrupt");
@@ -201,4 +215,53 @@ export function readDigestFile(path: string): string {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ReviewInputError(`cannot read ${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
   }
+}
+
+/** The segment rules of inputs (flat `rules`, or the rules inside a `match` tree). */
+function segmentRules(inputs: Json): Json[] {
+  const out: Json[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    const o = asObject(v);
+    if (!o) return;
+    if (o.type === "segment") out.push(o);
+    if (Array.isArray(o.all)) walk(o.all);
+    if (Array.isArray(o.any)) walk(o.any);
+  };
+  walk(inputs.rules);
+  walk(inputs.match);
+  return out;
+}
+
+/**
+ * During a preview, every output of an updated resource is unknown, so a segment whose rules refer
+ * to an updated segment receives unknown ids and `check` keeps its raw inputs. An update keeps the
+ * segment id: when the unknown ids of one segment rule are exactly the dependencies being updated,
+ * they are those dependencies' ids. The inputs then become canonical again; a segment that differs
+ * in nothing else is not a change at all (at apply time its step is `same`).
+ */
+function settleStableReferences(changes: Change[]): { unchanged: Change[] } {
+  const byName = new Map(changes.map((c) => [c.name, c]));
+  const unchanged: Change[] = [];
+  for (const c of changes) {
+    if (c.kind !== "ongage.Segment" || !c.after || !containsUnknown(c.after.inputs)) continue;
+    const deps = c.dependsOn.map((n) => byName.get(n)).filter((d): d is Change => d !== undefined && d.kind === "ongage.Segment");
+    if (deps.some((d) => d.op !== "update")) continue;
+    const stable = deps.map((d) => d.before?.outputs?.segmentId ?? d.before?.id).filter((id): id is string => typeof id === "string");
+    const inputs = structuredClone(c.after.inputs);
+    const holders = segmentRules(inputs).filter((r) => Array.isArray(r.segmentIds) && r.segmentIds.includes(UNKNOWN));
+    if (holders.length !== 1 || stable.length !== deps.length) continue;
+    const rule = holders[0]!;
+    const ids = rule.segmentIds as unknown[];
+    if (ids.filter((x) => x === UNKNOWN).length !== stable.length) continue;
+    rule.segmentIds = [...ids.filter((x) => x !== UNKNOWN), ...stable];
+    if (containsUnknown(inputs)) continue;
+    const parsed = ValidSegmentInputs.safeParse(inputs);
+    if (!parsed.success) continue;
+    const before = c.before?.inputs as unknown as CanonicalSegment | undefined;
+    const canonical = canonicalFromInputs(parsed.data, before?.listId);
+    c.after = { ...c.after, inputs: canonical as unknown as Json };
+    if (c.op === "update" && before && sameCanonical(managedPart({ ...before, adopt: undefined }), managedPart({ ...canonical, adopt: undefined }))) unchanged.push(c);
+  }
+  return { unchanged };
 }
