@@ -46,7 +46,9 @@ export function audienceText(s: SegmentReport): string | undefined {
   if (b == null && a == null) return undefined;
   const unit = s.kind === "ants.Segment" ? "" : " active contacts";
   const side = (v: number | null | undefined, present: boolean) => (!present ? "—" : v == null ? "not counted" : num(v));
-  let text = `${side(b, s.before !== null)} → ${side(a, s.after !== null)}${unit}`;
+  let text = b != null && a != null
+    ? `${num(b)} → ${num(a)}${unit}`
+    : `${side(b, s.before !== null)}${b != null ? unit : ""} → ${side(a, s.after !== null)}${a != null ? unit : ""}`;
   if (s.audienceChange) {
     const d = s.audienceChange.difference;
     const sign = d > 0 ? "+" : d < 0 ? "−" : "±";

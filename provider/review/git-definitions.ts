@@ -58,25 +58,30 @@ const PROVIDERS = {
   "ants.Segment": antsSegmentProvider,
 } as const;
 
-/** Reads one side's definitions; `repoRoot` is where that side's files are (the work tree or an extracted revision). */
-async function readSide(repoRoot: string, defsDir: string, label: string, refIds: RefIds, notes: string[], rows: Map<string, number>, fetchMissing?: (repoPath: string) => void): Promise<Map<string, SideDefinition>> {
-  const out = new Map<string, SideDefinition>();
-  if (!existsSync(defsDir) || !statSync(defsDir).isDirectory()) return out;
+/** One side's schema-valid definitions (the work tree, or a revision extracted to a folder). */
+function readStructure(defsDir: string, label: string, notes: string[]): CheckedDefinition[] {
+  if (!existsSync(defsDir) || !statSync(defsDir).isDirectory()) return [];
   const parsed = parseDefinitionFolder(defsDir);
   const structure = validateStructure(parsed.definitions);
   const problems = parsed.diagnostics.length + structure.diagnostics.length;
   if (problems > 0) notes.push(`${label}: ${problems} problem${problems === 1 ? "" : "s"} in the definition files (run \`pulumi-segments validate\`); definitions that cannot be read are left out`);
-  for (const c of structure.definitions) {
-    const def = await checkDefinition(c, repoRoot, refIds, rows, fetchMissing);
+  return structure.definitions;
+}
+
+/** Checks every definition of a side; `repoRoot` is where that side's files are. */
+async function checkSide(defs: CheckedDefinition[], repoRoot: string, label: string, refIdFor: (name: string) => string, notes: string[], rows: Map<string, number>, fetchMissing?: (repoPath: string) => void): Promise<Map<string, SideDefinition>> {
+  const out = new Map<string, SideDefinition>();
+  for (const c of defs) {
+    const def = await checkDefinition(c, repoRoot, refIdFor, rows, fetchMissing);
     if (!def.checked) notes.push(`${label}: definition "${def.name}" does not pass its checks; shown as written`);
     out.set(def.name, def);
   }
   return out;
 }
 
-async function checkDefinition(c: CheckedDefinition, repoRoot: string, refIds: RefIds, rows: Map<string, number>, fetchMissing?: (repoPath: string) => void): Promise<SideDefinition> {
+async function checkDefinition(c: CheckedDefinition, repoRoot: string, refIdFor: (name: string) => string, rows: Map<string, number>, fetchMissing?: (repoPath: string) => void): Promise<SideDefinition> {
   const d = c.definition;
-  const spec = replaceReferences(d.spec, (name) => refIds.idFor(name)) as Json;
+  const spec = replaceReferences(d.spec, refIdFor) as Json;
   let memberRepoPath: string | undefined;
   if (d.kind === "ants.Segment") {
     const abs = memberFilePath(c.source.file, d.spec.file.path);
@@ -153,6 +158,7 @@ export async function changeSetFromGit(ref: string, dir: string, cwd: string = p
   const refIds = new RefIds();
   let olds: Map<string, SideDefinition>;
   let news: Map<string, SideDefinition>;
+  let renamed: Map<string, string>;
   try {
     extract(repoRoot, commit, repoPath, tmp);
     const fetchMissing = (p: string) => {
@@ -164,8 +170,12 @@ export async function changeSetFromGit(ref: string, dir: string, cwd: string = p
         // Not in that revision either: the definition's check reports the missing file.
       }
     };
-    olds = await readSide(tmp, join(tmp, repoPath), `at ${ref}`, refIds, notes, rows, fetchMissing);
-    news = await readSide(repoRoot, absDir, "working tree", refIds, notes, rows);
+    const oldDefs = readStructure(join(tmp, repoPath), `at ${ref}`, notes);
+    const newDefs = readStructure(absDir, "working tree", notes);
+    renamed = renamedDefinitions(oldDefs, newDefs);
+    // A reference to a renamed definition's old name is a reference to the same segment.
+    olds = await checkSide(oldDefs, tmp, `at ${ref}`, (name) => refIds.idFor(renamed.get(name) ?? name), notes, rows, fetchMissing);
+    news = await checkSide(newDefs, repoRoot, "working tree", (name) => refIds.idFor(name), notes, rows);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -173,22 +183,14 @@ export async function changeSetFromGit(ref: string, dir: string, cwd: string = p
   const changes: Change[] = [];
   const unchanged: Unchanged[] = [];
   const pairs: Array<[SideDefinition | undefined, SideDefinition | undefined, string | undefined]> = [];
-  const unpairedOld = [...olds.values()].filter((o) => !news.has(o.name));
-  const unpairedNew = [...news.values()].filter((n) => !olds.has(n.name));
-  for (const n of news.values()) if (olds.has(n.name)) pairs.push([olds.get(n.name), n, undefined]);
-  const key = (d: SideDefinition) => (d.kind === "ongage.ExternalRecipients" || typeof d.inputs.name !== "string" ? undefined : `${d.kind}\u0000${d.inputs.name}`);
-  for (const n of [...unpairedNew]) {
-    const k = key(n);
-    const candidates = k === undefined ? [] : unpairedOld.filter((o) => key(o) === k);
-    const rivals = k === undefined ? [] : unpairedNew.filter((x) => key(x) === k);
-    if (candidates.length === 1 && rivals.length === 1) {
-      pairs.push([candidates[0], n, candidates[0]!.name]);
-      unpairedOld.splice(unpairedOld.indexOf(candidates[0]!), 1);
-      unpairedNew.splice(unpairedNew.indexOf(n), 1);
-    }
+  const renamedTo = new Set(renamed.values());
+  for (const n of news.values()) {
+    const from = [...renamed].find(([, to]) => to === n.name)?.[0];
+    if (olds.has(n.name) && !renamedTo.has(n.name)) pairs.push([olds.get(n.name), n, undefined]);
+    else if (from !== undefined) pairs.push([olds.get(from), n, from]);
+    else pairs.push([undefined, n, undefined]);
   }
-  for (const n of unpairedNew) pairs.push([undefined, n, undefined]);
-  for (const o of unpairedOld) pairs.push([o, undefined, undefined]);
+  for (const o of olds.values()) if (!news.has(o.name) && !renamed.has(o.name)) pairs.push([o, undefined, undefined]);
 
   for (const [before, after, renamedFrom] of pairs) {
     const name = (after ?? before)!.name;
@@ -212,4 +214,21 @@ export async function changeSetFromGit(ref: string, dir: string, cwd: string = p
     refIds: refIds.byId,
     memberRows: (path, sha256) => (sha256 === undefined ? undefined : rows.get(`${path}\u0000${sha256}`)),
   };
+}
+
+/** Old name → new name of definitions renamed in place: unpaired by name, same kind and segment name, unique on both sides. */
+function renamedDefinitions(olds: readonly CheckedDefinition[], news: readonly CheckedDefinition[]): Map<string, string> {
+  const oldNames = new Set(olds.map((c) => c.definition.name));
+  const newNames = new Set(news.map((c) => c.definition.name));
+  const key = (c: CheckedDefinition) => (c.definition.kind === "ongage.ExternalRecipients" ? undefined : `${c.definition.kind}\u0000${c.definition.spec.name.trim()}`);
+  const unpairedOld = olds.filter((c) => !newNames.has(c.definition.name));
+  const unpairedNew = news.filter((c) => !oldNames.has(c.definition.name));
+  const out = new Map<string, string>();
+  for (const n of unpairedNew) {
+    const k = key(n);
+    if (k === undefined) continue;
+    const from = unpairedOld.filter((o) => key(o) === k);
+    if (from.length === 1 && unpairedNew.filter((x) => key(x) === k).length === 1) out.set(from[0]!.definition.name, n.definition.name);
+  }
+  return out;
 }

@@ -144,7 +144,7 @@ function properties(kind: ReviewKind, inputs: Json, set: ChangeSet, names: Segme
     case "ongage.ExternalRecipients": {
       const id = inputs.segmentId === undefined ? undefined : String(inputs.segmentId);
       return [
-        ["segment", id === undefined ? "—" : (names.labelOf(id) ?? (opaqueText(id) ?? id))],
+        ["segment", id === undefined ? "—" : id === UNKNOWN && names.pending?.length === 1 ? `"${names.pending[0]}" (new id, known after apply)` : (names.labelOf(id) ?? (opaqueText(id) ?? id))],
         ["recipients", recipientsCountText(inputs, outputs)],
       ];
     }
