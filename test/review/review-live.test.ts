@@ -1,5 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
@@ -255,5 +256,29 @@ describe("review of a digest the driver wrote in the CLI's format", () => {
     } finally {
       process.env.ONGAGE_PASSWORD = "emulator-password";
     }
+  });
+
+  it("--base <ref> <dir> --live: segments found by name in the emulators, counted and their campaigns listed", async () => {
+    // A repository whose committed definitions are the ones applied above, and whose work tree holds the edit.
+    const repo = join(projectDir, "repo");
+    const put = (path: string, content: string) => {
+      mkdirSync(join(repo, "segments"), { recursive: true });
+      writeFileSync(join(repo, path), content);
+    };
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, stdio: "pipe" });
+    put("segments/openers.yaml", openers(30));
+    put("segments/old-vip.yaml", OLD_VIP);
+    git("init", "-q", "-b", "main");
+    git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".");
+    git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "applied");
+    put("segments/openers.yaml", openers(7));
+    execFileSync("rm", [join(repo, "segments/old-vip.yaml")]);
+    const out = await runCli("review", "--base", "main", join(repo, "segments"), "--live", "--format", "json");
+    expect(out.code).toBe(0);
+    const r = JSON.parse(out.stdout) as Report;
+    expect(r.segments.map((x) => `${x.op} ${x.name}`)).toEqual(["delete old-vip", "update openers"]);
+    expect(seg(r, "openers").before!.audience).toBe(ongage.store.countFor(LIST, Number(plan.ids.openers)).active);
+    expect(seg(r, "openers").after!.audience).toBe(expectedCount({ name: "x", rules: [{ type: "behavioral", event: "opened", operator: "=", operand: { timeRange: { operator: "between", inLast: 7, inLastUnit: "day", to: 0, toUnit: "day" } } }] }));
+    expect(seg(r, "old-vip").warnings.find((w) => w.code === "campaigns-affected")!.campaigns!.map((c) => c.name)).toEqual(["Black Friday", "Everyone but old VIPs"]);
   });
 });
