@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -109,6 +110,20 @@ describe("review --base <git-ref> <dir>", () => {
     } finally {
       write("segments/engaged.yaml", engaged("engaged-openers", 14));
     }
+  });
+
+  it("makes no HTTP call (the providers' checks are offline): no socket is opened", async () => {
+    const net = createRequire(__filename)("node:net") as typeof import("node:net");
+    const original = { connect: net.connect, createConnection: net.createConnection };
+    let sockets = 0;
+    net.connect = ((...a: Parameters<typeof net.connect>) => (sockets++, original.connect(...a))) as typeof net.connect;
+    net.createConnection = ((...a: Parameters<typeof net.createConnection>) => (sockets++, original.createConnection(...a))) as typeof net.createConnection;
+    try {
+      expect((await runCli("review", "--base", "main", join(repo, "segments"), "--format", "json")).code).toBe(0);
+    } finally {
+      Object.assign(net, original);
+    }
+    expect(sockets).toBe(0);
   });
 
   it("no change: one line", async () => {

@@ -223,7 +223,11 @@ describe("review of a digest the driver wrote in the CLI's format", () => {
 
   it("--live costs at most two counts plus polls per changed Ongage segment and one segment read per delete/replace", async () => {
     ongage.http.clearLog();
-    await json("--live");
+    const progress = await review("--live", "--format", "json");
+    // Progress on stderr, one line per looked-up segment; the report alone on stdout.
+    const lines = progress.stderr.split("\n").filter(Boolean);
+    expect(lines.map((l) => l.replace(/\[\d\/5\]/, "[n/5]")).sort()).toEqual(["crm", "gmail", "launch", "old-vip", "openers"].map((n) => `review --live [n/5] ${n === "launch" ? "ants" : "ongage"}.Segment ${n}`).sort());
+    expect(() => JSON.parse(progress.stdout)).not.toThrow();
     const calls = ongage.http.requests.map((q) => `${q.method} ${q.path.replace(/\d{5,}/g, "N")}`);
     const posts = calls.filter((c) => c.startsWith("POST") && c.includes("contact_counts")).length;
     // openers, gmail: before + after; old-vip: before; crm (external): before only.
