@@ -1,4 +1,4 @@
-import type { Json } from "./values";
+import { UNKNOWN as UNKNOWN_ID, type Json } from "./values";
 
 /** The resource kinds a review covers, by the type token's module and name. */
 export const REVIEW_KINDS = {
@@ -66,4 +66,10 @@ export class ReviewInputError extends Error {
     super(message);
     this.name = "ReviewInputError";
   }
+}
+
+/** The Ongage segment id (or provider id) of a side; undefined while unknown. */
+export function segmentIdOf(s: ResourceSide | undefined): string | undefined {
+  const id = s?.outputs?.segmentId ?? s?.id;
+  return (typeof id === "string" || typeof id === "number") && id !== UNKNOWN_ID ? String(id) : undefined;
 }

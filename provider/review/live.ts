@@ -7,9 +7,9 @@ import { fieldResolver } from "../ongage/provider";
 import type { CanonicalSegment } from "../ongage/schemas";
 import { sameCanonical } from "../pulumi/canonical";
 import { containsUnknown } from "../pulumi/check-failures";
-import type { Change, ChangeSet, ResourceSide } from "./change-set";
+import { segmentIdOf, type Change, type ChangeSet, type ResourceSide } from "./change-set";
 import type { CampaignRef, LiveFacts } from "./report";
-import { asObject, isOpaque, type Json } from "./values";
+import { asObject, type Json } from "./values";
 
 /**
  * `--live`: audiences and campaigns, through the providers' own clients (same limiter, retries and
@@ -32,12 +32,9 @@ function isFatal(err: unknown): boolean {
   return err instanceof ConfigurationError || err instanceof AuthenticationError || err instanceof PermissionError || err instanceof ConnectionError || err instanceof DeadlineError;
 }
 
-const idOf = (s: ResourceSide | undefined): string | undefined => {
-  const id = s?.outputs?.segmentId ?? s?.id;
-  return (typeof id === "string" || typeof id === "number") && !isOpaque(id) ? String(id) : undefined;
-};
-const listOf = (c: Change): number | undefined => {
-  for (const v of [c.after?.inputs.listId, c.before?.inputs.listId, c.before?.outputs?.listId]) if (typeof v === "number") return v;
+/** The list a side lives in (a replacement can move a segment to another list). */
+const listOf = (s: ResourceSide | undefined): number | undefined => {
+  for (const v of [s?.inputs.listId, s?.outputs?.listId]) if (typeof v === "number") return v;
   return undefined;
 };
 const describe = (err: unknown) => (err instanceof ApiError ? err.message : (err as Error).message);
@@ -116,11 +113,11 @@ function only(ids: string[] | undefined, name: string): string | undefined {
 /** The id of the existing segment: from the state (preview digest), else by name (`--base`). */
 async function existingId(c: Change, set: ChangeSet, byName: NameLookup): Promise<string | undefined> {
   if (!c.before) return undefined;
-  const id = idOf(c.before);
+  const id = segmentIdOf(c.before);
   if (id || set.source === "preview") return id;
   const name = c.before.inputs.name;
   if (typeof name !== "string") return undefined;
-  return c.kind === "ongage.Segment" ? byName.ongageId(listOf(c), name) : byName.antsId(String(c.before.inputs.audience), name);
+  return c.kind === "ongage.Segment" ? byName.ongageId(listOf(c.before), name) : byName.antsId(String(c.before.inputs.audience), name);
 }
 
 /** Rules with `--base` stand-in ids replaced by the referenced segments' real ids; undefined when one is not found. */
@@ -151,7 +148,8 @@ async function withRealIds(inputs: Json, set: ChangeSet, listId: number | undefi
 const sameLogic = (a: Json, b: Json) => sameCanonical(a.rules, b.rules) && sameCanonical(a.whitelist ?? false, b.whitelist ?? false) && sameCanonical(a.external, b.external);
 
 async function ongageFacts(client: OngageClient, c: Change, set: ChangeSet, facts: LiveFacts, byName: NameLookup): Promise<void> {
-  const listId = listOf(c);
+  const listId = listOf(c.before);
+  const afterList = listOf(c.after);
   const id = await existingId(c, set, byName);
   if (c.before) {
     if (id === undefined) facts.problems.push(set.source === "git" ? `no segment named "${String(c.before.inputs.name)}" in list ${listId ?? "(account default)"}: nothing to count before` : "the existing segment's id is not in the preview");
@@ -176,14 +174,14 @@ async function ongageFacts(client: OngageClient, c: Change, set: ChangeSet, fact
       facts.after = null;
       facts.problems.push("an external segment has no criteria to count");
     } else {
-      const real = await withRealIds(after, set, listId, byName);
+      const real = await withRealIds(after, set, afterList, byName);
       if (!real) {
         facts.after = null;
         facts.problems.push("it refers to a segment that does not exist yet: not counted");
       } else {
         const canonical = real as unknown as CanonicalSegment;
         const body = toRequestBody(canonical, await fieldResolver(client, canonical), false) as { criteria: unknown[] };
-        facts.after = (await client.countContacts(listId, { criteria: body.criteria })).active;
+        facts.after = (await client.countContacts(afterList, { criteria: body.criteria })).active;
       }
     }
   }
