@@ -1,6 +1,6 @@
 import { AntsClient } from "../ants/client";
 import { AUDIENCE_ITEM_TYPE } from "../ants/schemas";
-import { ApiError, AuthenticationError, ConfigurationError, ConnectionError, DeadlineError, NotFoundError, PermissionError } from "../http/errors";
+import { ApiError, AuthenticationError, ConfigurationError, ConnectionError, DeadlineError, NotFoundError, PermissionError, RouteNotFoundError } from "../http/errors";
 import { OngageClient } from "../ongage/client";
 import { toRequestBody } from "../ongage/normalize";
 import { fieldResolver } from "../ongage/provider";
@@ -29,7 +29,7 @@ export interface LiveOptions {
 
 /** Errors that concern the whole run (credentials, configuration, an unreachable API): the review fails. */
 function isFatal(err: unknown): boolean {
-  return err instanceof ConfigurationError || err instanceof AuthenticationError || err instanceof PermissionError || err instanceof ConnectionError || err instanceof DeadlineError;
+  return err instanceof ConfigurationError || err instanceof AuthenticationError || err instanceof PermissionError || err instanceof RouteNotFoundError || err instanceof ConnectionError || err instanceof DeadlineError;
 }
 
 /** The list a side lives in (a replacement can move a segment to another list). */
