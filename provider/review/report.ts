@@ -129,10 +129,11 @@ function recipientsCountText(inputs: Json, outputs?: Json): string {
   return opaqueText(inputs.recipients) ?? (isOpaque(inputs.recipients) ? SECRET : "recipients not shown");
 }
 
-function logicOf(kind: ReviewKind, side: ResourceSide | undefined, names: SegmentNames): RenderedLogic | undefined {
+/** `resolved`: ANTS rules as the provider resolved them (the same attribute keeps its datatype, so the operator holds for the planned side too). */
+function logicOf(kind: ReviewKind, side: ResourceSide | undefined, names: SegmentNames, resolved?: unknown): RenderedLogic | undefined {
   if (!side) return undefined;
   if (kind === "ongage.Segment") return ongageLogic(side.inputs, names);
-  if (kind === "ants.Segment") return antsLogic(side.inputs, side.outputs?.resolvedRules);
+  if (kind === "ants.Segment") return antsLogic(side.inputs, side.outputs?.resolvedRules ?? resolved);
   return undefined;
 }
 
@@ -175,7 +176,7 @@ export function buildReport(set: ChangeSet, live: ReadonlyMap<Change, LiveFacts>
     const beforeNames = namesFor(undefined);
     const afterNames = namesFor(c);
     const beforeLogic = logicOf(c.kind, c.before, beforeNames);
-    const afterLogic = logicOf(c.kind, c.after, afterNames);
+    const afterLogic = logicOf(c.kind, c.after, afterNames, c.before?.outputs?.resolvedRules);
     const inputs = c.after?.inputs ?? c.before?.inputs ?? {};
     const id = c.kind === "ongage.ExternalRecipients" ? (c.before?.id ?? null) : (segmentIdOf(c.before) ?? null);
     const displayName = c.kind === "ongage.ExternalRecipients"

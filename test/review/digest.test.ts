@@ -108,4 +108,29 @@ describe("preview digest parsing", () => {
     expect(() => parseDigest(text, "preview.json")).toThrow(ReviewInputError);
     expect(() => parseDigest(text, "preview.json")).toThrow(message);
   });
+
+  it("a white-list flag change is a warning; the addresses never appear", () => {
+    const wl = (whitelist: boolean) => seg("Partners", [], { whitelist, rules: [{ type: "email", field: "email", operator: "=", values: ["p1@partner.com", "p2@partner.com"], caseSensitive: false, condition: "and", openParens: 0, closeParens: 0, group: "" }] });
+    const d = { steps: [{ op: "update", urn: urn(T.seg, "partners"), oldState: state(T.seg, "partners", "50020", wl(false), { segmentId: "50020" }), newState: state(T.seg, "partners", "50020", wl(true)), diffReasons: ["whitelist"] }] };
+    const report = buildReport(changeSetFromDigest(parseDigest(JSON.stringify(d), "d"), "."));
+    const s = report.segments[0]!;
+    expect(s.warnings.map((w) => w.code)).toEqual(["whitelist-changed"]);
+    expect(s.before!.logic).toBe("email equals 2 addresses");
+    expect(s.after!.logic).toBe("white list of 2 addresses");
+    expect(s.changes).toEqual([{ property: "white list", before: "no", after: "yes" }]);
+    expect(JSON.stringify(reportJson(report))).not.toContain("partner.com");
+  });
+
+  it("ANTS steps: audience at segment level, secrets and unknowns shown as such", () => {
+    const ants = (every: number, file: unknown) => ({ name: "Launch", audience: "visitor", file, matchRules: [{ column: "id", attribute: "customer_id" }], logic: "or", schedule: { type: "dynamic", repeat: { every, unit: "hours" }, end: { never: true } }, shareAccess: SECRET, alerts: { accountIds: [], onSuccess: [], onFailure: ["email"] } });
+    const file = { path: "members.csv", delimiter: "comma", sha256: "ab".repeat(32), headers: ["id"] };
+    const d = { steps: [{ op: "update", urn: urn(T.ants, "launch"), oldState: state(T.ants, "launch", "5546595", ants(5, file), { segmentId: "5546595", resolvedRules: [{ column: "id", attribute: "customer_id", headerIndex: 0, operator: "exactly" }] }), newState: state(T.ants, "launch", "5546595", ants(6, { ...file, path: UNKNOWN })), diffReasons: ["file", "schedule"] }] };
+    const s = buildReport(changeSetFromDigest(parseDigest(JSON.stringify(d), "d"), ".")).segments[0]!;
+    expect(s).toMatchObject({ kind: "ants.Segment", audience: "visitor", id: "5546595", before: { logic: "customer_id exactly column id" }, after: { logic: "customer_id exactly column id" } });
+    expect(s).not.toHaveProperty("list");
+    expect(s.changes).toEqual([
+      { property: "member file", before: "members.csv (rows unknown: file not in this checkout, sha256 abababababab)", after: "known after apply (rows unknown: file not in this checkout, sha256 abababababab)" },
+      { property: "schedule", before: "every 5 hours, never ends", after: "every 6 hours, never ends" },
+    ]);
+  });
 });
