@@ -157,7 +157,7 @@ export function changeSetFromDigest(digest: PreviewDigest, projectDir: string): 
       before,
       after,
       dependsOn: (step.newState?.dependencies ?? []).map(nameOfUrn),
-      replaceReasons: op === "replace" ? (step.replaceReasons ?? undefined) ?? undefined : undefined,
+      replaceReasons: op === "replace" ? (step.replaceReasons ?? undefined) : undefined,
     });
   }
   // --show-replacement-steps: the two halves of a replacement, when no `replace` step names it.

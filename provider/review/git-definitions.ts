@@ -142,7 +142,8 @@ export async function changeSetFromGit(ref: string, dir: string, cwd: string = p
   let repoRoot: string;
   try {
     repoRoot = realpathSync(git(absDir, ["rev-parse", "--show-toplevel"]).toString("utf8").trim());
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new ReviewInputError("review --base needs git, which is not on PATH");
     throw new ReviewInputError(`${dir} is not inside a git repository (review --base compares the files with a git revision)`);
   }
   let commit: string;
