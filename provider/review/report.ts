@@ -191,7 +191,10 @@ export function buildReport(set: ChangeSet, live: ReadonlyMap<Change, LiveFacts>
       .filter((p) => c.op === "create" || c.op === "delete" || p.before !== p.after);
 
     const warnings = warningsFor(c, facts, set, all);
-    const problemNote = facts?.problems.length ? facts.problems : [];
+    const problemNote = [...(facts?.problems ?? [])];
+    if (c.op === "update" && !c.renamedFrom && changes.length === 0 && warnings.length === 0 && beforeLogic?.expression === afterLogic?.expression) {
+      problemNote.push("no difference in the segment's definition (only, e.g., the adopt flag or the serialized provider differ)");
+    }
 
     const side = (present: boolean, logic: RenderedLogic | undefined, audience: number | null | undefined): SideReport | null =>
       present ? { logic: logic?.expression ?? null, audience: audience ?? null } : null;
