@@ -191,9 +191,9 @@ export function buildReport(set: ChangeSet, live: ReadonlyMap<Change, LiveFacts>
       .filter((p) => c.op === "create" || c.op === "delete" || p.before !== p.after);
 
     const warnings = warningsFor(c, facts, set, all);
-    const problemNote = [...(facts?.problems ?? [])];
+    const segmentNotes = [...(facts?.problems ?? [])];
     if (c.op === "update" && !c.renamedFrom && changes.length === 0 && warnings.length === 0 && beforeLogic?.expression === afterLogic?.expression) {
-      problemNote.push("no difference in the segment's definition (only, e.g., the adopt flag or the serialized provider differ)");
+      segmentNotes.push("no difference in the segment's definition (only, e.g., the adopt flag or the serialized provider differ)");
     }
 
     const side = (present: boolean, logic: RenderedLogic | undefined, audience: number | null | undefined): SideReport | null =>
@@ -219,7 +219,7 @@ export function buildReport(set: ChangeSet, live: ReadonlyMap<Change, LiveFacts>
       warnings,
       ...(c.renamedFrom ? { renamedFrom: c.renamedFrom } : {}),
     };
-    if (problemNote.length) report.notes = problemNote;
+    if (segmentNotes.length) report.notes = segmentNotes;
     logicLines.set(report, { before: beforeLogic?.lines, after: afterLogic?.lines });
     return report;
   });

@@ -134,3 +134,83 @@ describe("preview digest parsing", () => {
     ]);
   });
 });
+
+describe("report formats: golden Markdown and text", () => {
+  const d = {
+    steps: [
+      { op: "update", urn: urn(T.seg, "vip"), oldState: state(T.seg, "vip", "50003", seg("VIP", ["a"]), { segmentId: "50003" }), newState: state(T.seg, "vip", "50003", seg("VIP", ["a", "b"], { description: "new" })), diffReasons: ["description", "rules"] },
+      { op: "delete", urn: urn(T.seg, "gone"), oldState: state(T.seg, "gone", "50005", seg("Gone", ["g"]), { segmentId: "50005" }) },
+    ],
+  };
+  const report = () => buildReport(changeSetFromDigest(parseDigest(JSON.stringify(d), "d"), "."));
+
+  it("markdown", async () => {
+    const { formatMarkdown } = await import("../../provider/review/formats");
+    expect(formatMarkdown(report())).toBe(`<!-- pulumi-segments review -->
+## Segment review: 1 to update, 1 to delete
+
+**1 warning** on \`gone\`
+
+### 🔴 delete \`gone\` · Gone
+
+ongage.Segment · list 10000 · id 50005
+
+> ⚠️ **delete**: segment 50005 is deleted; Ongage unschedules every scheduled campaign that uses it (run with --live to list them)
+
+**Logic**
+
+\`\`\`diff
+- email contains "g"
+\`\`\`
+
+| Property | Value |
+|---|---|
+| name | "Gone" |
+| list | 10000 |
+| description | "" |
+| favorite | no |
+| white list | no |
+
+### 🟡 update \`vip\` · VIP
+
+ongage.Segment · list 10000 · id 50003
+
+**Logic**
+
+\`\`\`diff
+- email contains "a"
++ email contains "a" or "b"
+\`\`\`
+
+Before: \`email contains "a"\`
+
+After: \`email contains "a" or "b"\`
+
+| Property | Before | After |
+|---|---|---|
+| description | "" | "new" |
+`);
+  });
+
+  it("text", async () => {
+    const { formatText } = await import("../../provider/review/formats");
+    expect(formatText(report())).toBe(`Segment review: 1 to update, 1 to delete
+
+- delete gone "Gone" (ongage.Segment · list 10000 · id 50005)
+    ! delete: segment 50005 is deleted; Ongage unschedules every scheduled campaign that uses it (run with --live to list them)
+    logic:
+      - email contains "g"
+    name: "Gone"
+    list: 10000
+    description: ""
+    favorite: no
+    white list: no
+
+~ update vip "VIP" (ongage.Segment · list 10000 · id 50003)
+    logic:
+      - email contains "a"
+      + email contains "a" or "b"
+    description: "" → "new"
+`);
+  });
+});
