@@ -151,6 +151,21 @@ describe("review of a digest the driver wrote in the CLI's format", () => {
     expect(plan.preview.ops).toEqual(["delete old-vip", "replace crm", "replace crm-members", "update both", "update gmail", "update launch", "update openers"]);
   });
 
+  it("the driver's digest has the shape pulumi preview --json prints", () => {
+    const d = JSON.parse(readFileSync(digestPath, "utf8")) as { config: Record<string, string>; steps: Array<Record<string, any>>; changeSummary: Record<string, number>; duration: number };
+    expect(d.config["ongage:password"]).toBe("[secret]");
+    expect(d.changeSummary).toEqual({ update: 4, replace: 2, delete: 1 });
+    expect(typeof d.duration).toBe("number");
+    const by = Object.fromEntries(d.steps.map((s) => [s.urn.split("::").pop(), s]));
+    expect(by.openers).toMatchObject({ op: "update", oldState: { id: plan.ids.openers, custom: true, type: "pulumi-nodejs:dynamic/ongage:Segment" }, newState: { id: plan.ids.openers }, diffReasons: ["rules"], detailedDiff: null });
+    expect(by.openers!.newState.outputs).toEqual(by.openers!.oldState.outputs); // a planned update keeps the old outputs
+    expect(by.crm).toMatchObject({ op: "replace", replaceReasons: ["external"] });
+    expect(by.crm!.newState).not.toHaveProperty("id");
+    expect(by["old-vip"]).not.toHaveProperty("newState");
+    expect(by.both!.newState.inputs.rules[0].segmentIds).toEqual(["04da6b54-80e4-46f7-96ec-b56ff0331ba9", "04da6b54-80e4-46f7-96ec-b56ff0331ba9"]);
+    expect(by.both!.newState.dependencies.map((u: string) => u.split("::").pop()).sort()).toEqual(["gmail", "openers"]);
+  });
+
   it("without --live: no HTTP call at all (no request reaches either emulator, no socket is opened)", async () => {
     const net = createRequire(__filename)("node:net") as typeof import("node:net");
     const before = { ongage: ongage.http.requests.length, ants: ants.http.requests.length };
