@@ -5,7 +5,7 @@ import { liveFacts } from "../provider/review/live";
 import { buildReport, reportJson } from "../provider/review/report";
 import { ReviewInputError, type ChangeSet } from "../provider/review/change-set";
 import { ApiError, ConfigurationError } from "../provider/http/errors";
-import type { Command } from "./main";
+import type { Command } from "./command";
 import { parseFlags, UsageError } from "./usage-error";
 
 const USAGE = `Usage: pulumi-segments review <preview.json | -> [--format markdown|text|json] [--live] [--project DIR]

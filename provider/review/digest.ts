@@ -3,10 +3,10 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { REVIEW_KINDS, ReviewInputError, type Change, type ChangeSet, type ResourceSide, type ReviewKind, type ReviewOp, type Unchanged } from "./change-set";
 import { canonicalFromInputs, managedPart } from "../ongage/normalize";
-import { ValidSegmentInputs } from "../ongage/rules";
-import type { CanonicalSegment } from "../ongage/schemas";
+import { ValidSegmentInputs } from "../ongage/inputs";
+import type { CanonicalSegment } from "../ongage/canonical";
 import { sameCanonical } from "../pulumi/canonical";
-import { containsUnknown } from "../pulumi/check-failures";
+import { containsUnknown } from "../pulumi/unknowns";
 import { dataRows, sha256Hex } from "./ants-logic";
 import { UNKNOWN, asObject, type Json } from "./values";
 

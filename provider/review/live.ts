@@ -4,9 +4,9 @@ import { ApiError, AuthenticationError, ConfigurationError, ConnectionError, Dea
 import { OngageClient } from "../ongage/client";
 import { toRequestBody } from "../ongage/normalize";
 import { fieldResolver } from "../ongage/provider";
-import type { CanonicalSegment } from "../ongage/schemas";
+import type { CanonicalSegment } from "../ongage/canonical";
 import { sameCanonical } from "../pulumi/canonical";
-import { containsUnknown } from "../pulumi/check-failures";
+import { containsUnknown } from "../pulumi/unknowns";
 import { segmentIdOf, type Change, type ChangeSet, type ResourceSide } from "./change-set";
 import type { CampaignRef, LiveFacts } from "./report";
 import { asObject, type Json } from "./values";

@@ -1,5 +1,6 @@
-import { compileMatch } from "../ongage/rules";
-import { parseDateToEpoch, type MatchGroup } from "../ongage/schemas";
+import { compileMatch } from "../ongage/match";
+import { parseDateToEpoch } from "../ongage/dates";
+import type { MatchGroup } from "../ongage/inputs";
 import { asObject, dateText, isOpaque, isUnknown, opaqueText, orList, plural, type Json } from "./values";
 
 /**

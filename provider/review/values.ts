@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../pulumi/check-failures";
+import { PREVIEW_UNKNOWN as UNKNOWN } from "../pulumi/unknowns";
 
 /** What `pulumi preview --json` prints in place of a secret value. */
 export const SECRET = "[secret]";

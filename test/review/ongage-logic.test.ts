@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { canonicalFromInputs } from "../../provider/ongage/normalize";
-import { ValidSegmentInputs } from "../../provider/ongage/rules";
-import type { RuleInput, SegmentInputs } from "../../provider/ongage/schemas";
+import { ValidSegmentInputs } from "../../provider/ongage/inputs";
+import type { RuleInput, SegmentInputs } from "../../provider/ongage/inputs";
 import { ongageLogic, type SegmentNames } from "../../provider/review/ongage-logic";
 import { SECRET, UNKNOWN } from "../../provider/review/values";
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
 import { canonicalFromInputs, toRequestBody } from "../../provider/ongage/normalize";
-import { ValidSegmentInputs } from "../../provider/ongage/rules";
+import { ValidSegmentInputs } from "../../provider/ongage/inputs";
 import { MARKDOWN_MARKER } from "../../provider/review/formats";
 import type { Report } from "../../provider/review/report";
 import { runCli } from "../cli/run-cli";
