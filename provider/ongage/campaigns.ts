@@ -1,11 +1,11 @@
 import { z } from "zod";
 
 /**
- * Ongage campaigns (mailings) as segments see them, and contact counts (ongage-mailings.md,
- * ongage.md §13.2). Wire shapes are non-strict: new server fields never break a read.
+ * Ongage campaigns (mailings) as segments see them, and contact counts (docs/api/ongage-mailings.md,
+ * docs/api/ongage.md §13.2). Wire shapes are non-strict: new server fields never break a read.
  */
 
-/** Campaign status codes → Ongage's own status text (ongage-mailings.md §5). */
+/** Campaign status codes → Ongage's own status text (docs/api/ongage-mailings.md §5). */
 export const MAILING_STATUSES: Record<string, string> = {
   "60001": "New",
   "60002": "Scheduled",
@@ -19,7 +19,7 @@ export const MAILING_STATUSES: Record<string, string> = {
   "60010": "Stopped",
 };
 
-/** Statuses in which a delete of a segment the campaign names still affects it (ongage-mailings.md §5 [A]). */
+/** Statuses in which a delete of a segment the campaign names still affects it (docs/api/ongage-mailings.md §5 [A]). */
 export const IN_USE_STATUSES: ReadonlySet<string> = new Set(["60001", "60002", "60003", "60009"]);
 
 const Str = z.union([z.string(), z.number()]).transform(String);
