@@ -10,3 +10,6 @@ export { UNKNOWN } from "./unknown";
 export { runProgram, runProgramModule } from "./program";
 export type { ProgramOptions, ProgramResult } from "./program";
 export { deepEqual } from "./deep-equal";
+export { previewDigest } from "./preview-json";
+export type { PreviewDigest, PreviewResource, PreviewStep } from "./preview-json";
+export { BLINDED, SecretsCrypter, annotateSecrets, blindSecrets, containsSecrets, isSecret, secret, stripSecrets } from "./secrets";
