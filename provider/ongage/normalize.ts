@@ -57,7 +57,7 @@ function behavioralFromInput(o: NonNullable<Extract<RuleInput, { type: "behavior
       ? undefined
       : tr.operator === "between"
         ? { operator: "between", inLast: tr.inLast, inLastUnit: tr.inLastUnit, to: tr.to, toUnit: tr.toUnit }
-        : { operator: "custom", from: parseDateToEpoch(tr.from)!, to: parseDateToEpoch(tr.to)! },
+        : { operator: "custom", fromDate: parseDateToEpoch(tr.fromDate)!, toDate: parseDateToEpoch(tr.toDate)! },
     repeat: o.repeat && { operator: o.repeat.operator, counter: o.repeat.counter },
     browsers: nonEmpty(o.browsers && sortStrings(o.browsers)),
     countries: nonEmpty(o.countries && sortStrings(o.countries)),
@@ -81,7 +81,7 @@ function behavioralFromWire(raw: unknown): Json | undefined {
     timeRange: tr === undefined
       ? undefined
       : tr.operator === "custom"
-        ? { operator: "custom", from: parseDateToEpoch(tr.from_date as string | number), to: parseDateToEpoch(tr.to_date as string | number) }
+        ? { operator: "custom", fromDate: parseDateToEpoch(tr.from_date as string | number), toDate: parseDateToEpoch(tr.to_date as string | number) }
         : { operator: String(tr.operator), inLast: num(tr.in_last), inLastUnit: tr.in_last_unit, to: num(tr.to), toUnit: tr.to_unit },
     repeat: rp === undefined ? undefined : { operator: String(rp.operator), counter: num(rp.counter) },
     browsers: strs(o.browsers),
@@ -214,6 +214,17 @@ export function canonicalFromWire(seg: WireSegment, like?: Partial<CanonicalSegm
   });
 }
 
+/**
+ * Rules recorded by earlier versions, in today's canonical form: a custom time range's `from` / `to`
+ * (before they were named `fromDate` / `toDate`). State written before the rename diffs clean.
+ */
+function upgradeRule(r: CanonicalRule): CanonicalRule {
+  const tr = r.operand?.timeRange as Json | undefined;
+  if (tr?.operator !== "custom" || !("from" in tr || "to" in tr)) return r;
+  const { from, to, ...rest } = tr;
+  return { ...r, operand: { ...r.operand, timeRange: { ...rest, fromDate: rest.fromDate ?? from, toDate: rest.toDate ?? to } } };
+}
+
 /** The managed part of outputs, in the same shape as canonical inputs, for diffing. */
 export function managedPart(o: Partial<SegmentOutputs> & CanonicalSegment): CanonicalSegment {
   return compact({
@@ -222,7 +233,7 @@ export function managedPart(o: Partial<SegmentOutputs> & CanonicalSegment): Cano
     description: o.description,
     favorite: o.favorite,
     whitelist: o.whitelist,
-    rules: o.rules,
+    rules: o.rules?.map(upgradeRule),
     external: o.external,
     adopt: o.adopt,
   });
@@ -241,7 +252,7 @@ function behavioralToWire(o: Json | undefined): Json {
     time_range: tr === undefined
       ? undefined
       : tr.operator === "custom"
-        ? { operator: "custom", from_date: utcText(tr.from as number), to_date: utcText(tr.to as number) }
+        ? { operator: "custom", from_date: utcText(tr.fromDate as number), to_date: utcText(tr.toDate as number) }
         : { operator: tr.operator, in_last: tr.inLast, in_last_unit: tr.inLastUnit, to: tr.to, to_unit: tr.toUnit },
     repeat: o.repeat,
     browsers: o.browsers,

@@ -78,7 +78,7 @@ export const segmentProvider = {
     const raw = withoutProvider(news);
     const parsed = ValidSegmentInputs.safeParse(raw);
     if (!parsed.success) {
-      const failures = toCheckFailures(parsed.error, raw);
+      const failures = toCheckFailures(parsed.error, raw, [], ValidSegmentInputs);
       return failures.length > 0 || !containsUnknown(raw) ? { inputs: raw, failures } : { inputs: raw };
     }
     let defaultListId: number | undefined;

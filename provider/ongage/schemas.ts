@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { renamedKeys } from "../pulumi/issue-paths";
 
 // ---------------------------------------------------------------------------------------------
 // User inputs (strict: a typo is a check failure). Types exported here are the only definitions.
@@ -23,7 +24,7 @@ const DateValue = z.union([
   }),
 ], { error: "expected epoch seconds or an ISO date such as 2024-01-31 or 2024-01-31T10:00:00Z" });
 
-const NumericValue = z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/)], { error: "expected a number" });
+const NumericValue = z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/, "expected a number")], { error: "expected a number" });
 
 const FieldAddress = {
   /** List field by name (resolved to its id through list_fields), or an `ocx_*` system field. */
@@ -80,6 +81,10 @@ const DateRelativeRule = z.strictObject({
 
 const TIME_UNITS = ["minute", "hour", "day", "week", "month", "year"] as const;
 
+/** A custom range, `fromDate` / `toDate` as the API's from_date / to_date (formerly `from` / `to`). */
+const CustomTimeRange = z.strictObject({ operator: z.literal("custom"), fromDate: DateValue, toDate: DateValue });
+renamedKeys.add(CustomTimeRange, { renamed: { from: "fromDate", to: "toDate" } });
+
 export const BehavioralOperand = z.strictObject({
   mailingIds: z.array(z.number().int().positive()).optional(),
   espConnectionIds: z.array(z.number().int().positive()).optional(),
@@ -92,7 +97,7 @@ export const BehavioralOperand = z.strictObject({
         to: z.number().int().min(0),
         toUnit: z.enum(TIME_UNITS),
       }),
-      z.strictObject({ operator: z.literal("custom"), from: DateValue, to: DateValue }),
+      CustomTimeRange,
     ])
     .optional(),
   repeat: z.strictObject({ operator: z.enum(["=", "!=", ">", "<", ">=", "<="]), counter: z.number().int().min(0) }).optional(),
@@ -113,12 +118,14 @@ const BehavioralRule = z.strictObject({
   ...Joining,
 });
 
+const SEGMENT_ID_MESSAGE = "expected a segment id (digits), e.g. other.segmentId";
+
 const SegmentRule = z.strictObject({
   type: z.literal("segment"),
   /** "=" member of any of the segments, "!=" member of none. */
   operator: z.enum(EQUALITY_OPERATORS),
   /** Ids of other segments in the same list (e.g. `other.segmentId`). */
-  segmentIds: z.array(z.union([z.string().regex(/^\d+$/), z.number().int().positive()], { error: "expected a segment id (digits), e.g. other.segmentId" })).min(1),
+  segmentIds: z.array(z.union([z.string().regex(/^\d+$/, SEGMENT_ID_MESSAGE), z.number().int().positive()], { error: SEGMENT_ID_MESSAGE })).min(1),
   ...Joining,
 });
 
@@ -158,7 +165,9 @@ export const MatchGroupSchema: z.ZodType<MatchGroup, MatchGroup> = z.lazy(() =>
   ]),
 );
 const MatchItemSchema: z.ZodType<MatchItem, MatchItem> = z.lazy(() =>
-  z.union([RuleWithoutJoining, MatchGroupSchema]),
+  z.union([RuleWithoutJoining, MatchGroupSchema], {
+    error: `expected a rule (an object with \`type\`: ${RuleInput.options.map((o) => o.shape.type.value).join(", ")}) or a group (an object with \`all\` or \`any\`)`,
+  }),
 ) as z.ZodType<MatchItem, MatchItem>;
 
 export const ExternalInput = z.strictObject({

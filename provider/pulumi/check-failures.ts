@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { explainIssues } from "./issue-paths";
 
 /** The value the engine sends during preview for inputs that are not known yet (pulumi/pulumi#6310). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -38,13 +39,16 @@ export function propertyPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /**
- * zod issues → Pulumi check failures, one per issue, property as a path. Issues about values that
- * are (or contain) the preview unknown sentinel are dropped: they are validated at apply time.
+ * zod issues → Pulumi check failures, one per issue, property as a path. With the `schema` that
+ * produced them, failures inside unions name the deepest wrong property and what is allowed there
+ * (issue-paths.ts). Issues about values that are (or contain) the preview unknown sentinel are
+ * dropped: they are validated at apply time.
  */
-export function toCheckFailures(error: z.ZodError, input: unknown, prefix: ReadonlyArray<PropertyKey> = []): CheckFailure[] {
+export function toCheckFailures(error: z.ZodError, input: unknown, prefix: ReadonlyArray<PropertyKey> = [], schema?: z.core.$ZodType): CheckFailure[] {
   const seen = new Set<string>();
   const out: CheckFailure[] = [];
-  for (const issue of error.issues) {
+  const issues = schema ? explainIssues(schema, input, error.issues) : error.issues;
+  for (const issue of issues) {
     if (unknownAlongPath(input, issue.path)) continue;
     const property = propertyPath([...prefix, ...issue.path]) || "(resource)";
     const reason = issue.message;

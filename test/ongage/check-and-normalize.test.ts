@@ -33,7 +33,7 @@ describe("ongage check", () => {
     [{ name: "x", rules: [{ type: "string", field: "a", fieldId: 3, operator: "=", values: ["1"] }] }, "rules[0].field", "exactly one"],
     [{ name: "x", rules: [{ type: "behavioral", operator: "=" }] }, "rules[0].event", "exactly one"],
     [{ name: "x", rules: [{ type: "date_absolute", field: "birthdate", operator: "<", values: ["10/01/1988"] }] }, "rules[0].values[0]", "epoch seconds or an ISO date"],
-    [{ name: "x", rules: [{ type: "string", feild: "a", operator: "=", values: ["1"] }] }, "rules[0]", "feild"],
+    [{ name: "x", rules: [{ type: "string", feild: "a", operator: "=", values: ["1"] }] }, "rules[0].feild", "allowed here: `type`, `field`"],
     [{ name: "", rules: [] }, "name", ""],
     [{ name: "x", external: { url: "https://crm.example.com/seg.csv" }, rules: [{ type: "email", field: "email", operator: "notempty" }] }, "external.url", "no rules"],
     [{ name: "x", rules: [], match: { all: [{ type: "email", field: "email", operator: "notempty" }] } }, "match", "not both"],
