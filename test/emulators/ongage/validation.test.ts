@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type OngageEmulator, startOngageEmulator } from "../../emulators/ongage/server";
-import { call, EMAIL_DATE_LIST, errorEnvelope, NAMES_LIST } from "./ongage-http";
+import { type OngageEmulator, startOngageEmulator } from "../../../emulators/ongage/server";
+import { call, EMAIL_DATE_LIST, errorEnvelope, NAMES_LIST } from "./http";
 
 let em: OngageEmulator;
 beforeAll(async () => {
