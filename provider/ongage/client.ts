@@ -3,7 +3,7 @@ import { HttpClient, path, type Classifier } from "../http/client";
 import { NotFoundError, kindForStatus, type ErrorKind } from "../http/errors";
 import { RateLimiter } from "../http/rate-limiter";
 import { ongageBaseUrl, ongageCredentials, ongageTransportSettings } from "./settings";
-import { WireError, WireListField, WireSegment, WireSegmentSummary, envelope, type WireListField as ListField } from "./schemas";
+import { WireError, WireListField, WireMailing, WireSegment, WireSegmentSummary, envelope, type WireListField as ListField } from "./schemas";
 
 /**
  * Ongage errors: `metadata.error === true` (whatever the HTTP status) with `payload.code` mirroring
@@ -20,6 +20,7 @@ export const classifyOngage: Classifier = (status, body) => {
 };
 
 const SegmentEnvelope = envelope(WireSegment);
+const MailingEnvelope = envelope(WireMailing);
 const IdEnvelope = envelope(z.object({ id: z.union([z.string(), z.number()]) }).loose());
 const SummaryPage = envelope(z.array(WireSegmentSummary));
 const FieldsPage = envelope(z.array(WireListField));
@@ -118,6 +119,12 @@ export class OngageClient {
       idempotent: true,
       schema: AnyEnvelope,
     });
+  }
+
+  /** One campaign (mailing) of the list. */
+  async getMailing(listId: number | undefined, id: string) {
+    const res = await this.http.send({ method: "GET", path: this.prefix(listId) + path`/api/mailings/${id}`, idempotent: true, schema: MailingEnvelope });
+    return res.body.payload;
   }
 
   /** The list's fields, cached per process; `refresh` drops the cached copy first. */

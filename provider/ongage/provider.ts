@@ -1,8 +1,9 @@
 import { ApiError, ValidationError } from "../http/errors";
 import { createMayHaveCommitted, lostCreateSettleMs, recoverLostCreate, settlesTo } from "../http/lost-create";
 import { UNKNOWN, containsUnknown, toCheckFailures } from "../pulumi/check-failures";
-import { PartialCreateError, withProviderOf, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
+import { PartialCreateError, warn, withProviderOf, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
+import { guardSegmentDelete } from "./campaigns-in-use";
 import { OngageClient } from "./client";
 import {
   canonicalFromInputs,
@@ -172,9 +173,14 @@ export const segmentProvider = {
     }
   },
 
-  /** Gone already counts as deleted; after a lost response or 5xx, a read decides whether the delete took effect. */
+  /**
+   * Refused while campaigns use the segment (campaigns-in-use.ts). Gone already counts as deleted;
+   * after a lost response or 5xx, a read decides whether the delete took effect.
+   */
   async delete(id, props) {
     const client = new OngageClient();
+    const guard = await guardSegmentDelete(client, props.listId || undefined, id);
+    if (guard === undefined) return;
     try {
       await client.deleteSegment(props.listId || undefined, id);
     } catch (err) {
@@ -186,5 +192,6 @@ export const segmentProvider = {
       const gone = await settlesTo(isGone, lostCreateSettleMs(ongageTransportSettings().timeoutMs));
       if (!gone) throw err;
     }
+    if (guard.warning) warn(guard.warning);
   },
 } satisfies DynamicProvider<Inputs, SegmentOutputs>;

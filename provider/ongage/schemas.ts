@@ -262,6 +262,30 @@ export const WireRule = z.object({
 });
 export type WireRule = z.infer<typeof WireRule>;
 
+/**
+ * A campaign as a segment's GET lists it in `mailings` (entry shape ASSUMED: ongage-mailings.md §1,
+ * the summary fields; `exclude` "1" for an excluded segment). Any field may be missing.
+ */
+export const WireMailingRef = z.object({
+  id: z.union([z.string(), z.number()]),
+  name: z.string().nullable().optional(),
+  status: Scalar,
+  status_desc: z.string().nullable().optional(),
+  schedule_date: Scalar,
+  exclude: Scalar,
+});
+export type WireMailingRef = z.infer<typeof WireMailingRef>;
+
+/** One campaign, `GET /api/mailings/<id>` (ongage-mailings.md §4; only what a delete guard needs). */
+export const WireMailing = z.object({
+  id: z.union([z.string(), z.number()]),
+  name: z.string().nullable().optional(),
+  status: Scalar,
+  status_desc: z.string().nullable().optional(),
+  segments: z.array(z.object({ segment_id: z.union([z.string(), z.number()]), exclude: Scalar })).nullable().optional(),
+});
+export type WireMailing = z.infer<typeof WireMailing>;
+
 export const WireSegment = z.object({
   id: z.union([z.string(), z.number()]),
   list_id: z.union([z.string(), z.number()]),
@@ -277,6 +301,8 @@ export const WireSegment = z.object({
   deleted: Scalar,
   created: Scalar,
   rules: z.array(WireRule).nullable().optional(),
+  /** Campaigns that name the segment ("associated mailings"). */
+  mailings: z.array(WireMailingRef).nullable().optional(),
 });
 export type WireSegment = z.infer<typeof WireSegment>;
 

@@ -16,6 +16,7 @@ export const ONGAGE_KEYS = {
   maxRetries: { config: "ongage:maxRetries", env: "ONGAGE_MAX_RETRIES" },
   retryBaseMs: { config: "ongage:retryBaseMs", env: "ONGAGE_RETRY_BASE_MS" },
   maxRetryAfterMs: { config: "ongage:maxRetryAfterMs", env: "ONGAGE_MAX_RETRY_AFTER_MS" },
+  deleteInUse: { config: "ongage:deleteInUse", env: "ONGAGE_DELETE_IN_USE" },
 } as const satisfies Record<string, SettingKey>;
 
 export const ONGAGE_DEFAULT_BASE_URL = "https://api.ongage.net";

@@ -26,7 +26,7 @@ async function campaign(name: string, segments: Array<number | { segment_id: num
   const body: Record<string, unknown> = { name, email_message: [27], segments, distribution: [{ esp_connection_id: 12345, percent: 100 }] };
   if (opts.scheduled) body.schedule_date = Math.floor(Date.now() / 1000) + 48 * HOUR;
   const res = await api("POST", `/${opts.list ?? LIST}/api/mailings`, body);
-  expect(res.status).toBe(200);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
   return { id: String(res.body.payload.id), name };
 }
 const statusOf = async (id: string) => (await api("GET", `/${LIST}/api/mailings/${id}`)).body.payload.status_desc as string;
@@ -61,8 +61,12 @@ describe("a replacement whose old segment is in use", () => {
   it("is refused after the new segment is created: the error names the segment, each campaign and the ways out", async () => {
     expect((await engine.up([segment("news", {})])).errors).toEqual([]);
     const oldId = engine.state.resources[0]!.id;
+    const other = await api("POST", `/${LIST}/api/segments`, { name: "hand-made", type: "Active", criteria: [] });
+    const otherId = Number(other.body.payload.id);
     const scheduled = await campaign("Black Friday", [Number(oldId)], { scheduled: true });
-    const draft = await campaign("Weekly digest", [{ segment_id: Number(oldId), exclude: 1 }]);
+    // A draft (New) that sends to everyone of `other` except the segment's contacts.
+    const draft = await campaign("Weekly digest", [otherId, { segment_id: Number(oldId), exclude: 1 }], { scheduled: true });
+    expect((await api("PUT", `/${LIST}/api/mailings/${draft.id}/unschedule`)).status).toBe(200);
     const cancelled = await campaign("Old promo", [Number(oldId)], { scheduled: true });
     expect((await api("PUT", `/${LIST}/api/mailings/${cancelled.id}/cancel`)).status).toBe(200);
 
@@ -98,8 +102,7 @@ describe("a replacement whose old segment is in use", () => {
     expect(engine.calls.filter((c) => c.rpc === "Create")).toHaveLength(2);
 
     // Detach the campaigns (one moves to another segment, one is cancelled): the next up finishes the replacement.
-    const other = await api("POST", `/${LIST}/api/segments`, { name: "hand-made", type: "Active", criteria: [] });
-    expect((await api("PUT", `/${LIST}/api/mailings/${scheduled.id}`, { segments: [Number(other.body.payload.id)] })).status).toBe(200);
+    expect((await api("PUT", `/${LIST}/api/mailings/${scheduled.id}`, { segments: [otherId] })).status).toBe(200);
     expect((await api("PUT", `/${LIST}/api/mailings/${draft.id}/cancel`)).status).toBe(200);
     const creates = engine.calls.filter((c) => c.rpc === "Create").length;
     const finished = await engine.up([segment("news", { listId: OTHER_LIST })]);
