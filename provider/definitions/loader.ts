@@ -68,7 +68,9 @@ export function loadSegments(dir: string, opts: LoadSegmentsOptions = {}): Reado
         const target = typeof d.spec.segmentId === "object" ? report.definitions.find((t) => t.definition.name === (d.spec.segmentId as { ref: string }).ref) : undefined;
         // Recipients follow their segment's list unless they name one.
         const listId = d.spec.listId ?? (target?.definition.kind === "ongage.Segment" ? target.definition.spec.listId : undefined);
-        const args = replaceReferences({ ...d.spec, ...(listId === undefined ? {} : { listId }) }, segmentIdOf) as unknown as ExternalRecipientsArgs;
+        // A recipients file, like an ANTS member file, is relative to the definition file.
+        const file = d.spec.file && { ...d.spec.file, path: memberFilePath(c.source.file, d.spec.file.path) };
+        const args = replaceReferences({ ...d.spec, ...(file ? { file } : {}), ...(listId === undefined ? {} : { listId }) }, segmentIdOf) as unknown as ExternalRecipientsArgs;
         out.set(d.name, new ExternalRecipients(d.name, args, opts_));
         break;
       }

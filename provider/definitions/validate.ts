@@ -188,8 +188,8 @@ export function memberFilePath(definitionFile: string, path: string): string {
 /** The arguments handed to a provider's `check` offline: refs → a valid id, member files → from the definition's folder. */
 function offlineInputs(c: CheckedDefinition, cwd: string): Record<string, unknown> {
   const spec = replaceReferences(c.definition.spec, () => PLACEHOLDER_SEGMENT_ID) as Record<string, unknown>;
-  if (c.definition.kind !== "ants.Segment") return spec;
-  const file = c.definition.spec.file;
+  const file = c.definition.kind === "ants.Segment" || c.definition.kind === "ongage.ExternalRecipients" ? c.definition.spec.file : undefined;
+  if (!file) return spec;
   const rebased = relative(cwd, memberFilePath(c.source.file, file.path)) || ".";
   return { ...spec, file: { ...file, path: rebased } };
 }

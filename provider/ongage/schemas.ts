@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FileInput, type DelimiterCode } from "../ants/schemas";
 import { renamedKeys } from "../pulumi/issue-paths";
 
 // ---------------------------------------------------------------------------------------------
@@ -358,33 +359,43 @@ export function parseDateToEpoch(value: string | number): number | undefined {
 // External segment recipients (populate_external)
 // ---------------------------------------------------------------------------------------------
 
+const RECIPIENTS_SEGMENT_ID_MESSAGE = "expected a segment id (digits), e.g. segment.segmentId";
+
 /** One recipient: an email plus list-field values keyed by list field name. */
 export const Recipient = z
   .object({ email: z.string().trim().pipe(z.email("expected an email address")) })
   .catchall(z.union([z.string(), z.number()]));
 
-/** Arguments of `ongage.ExternalRecipients`. */
+/** Arguments of `ongage.ExternalRecipients`: the recipients come from a file or inline, never both. */
 export const RecipientsInputs = z.strictObject({
   /** The external segment's list; defaults like `ongage.Segment`. */
   listId: z.number().int().positive().optional(),
   /** Id of an external segment (e.g. `segment.segmentId`). */
-  segmentId: z.union([z.string().regex(/^\d+$/), z.number().int().positive()], { error: "expected a segment id (digits), e.g. segment.segmentId" }),
-  recipients: z.array(Recipient).max(100_000),
+  segmentId: z.union([z.string().regex(/^\d+$/, RECIPIENTS_SEGMENT_ID_MESSAGE), z.number().int().positive()], { error: RECIPIENTS_SEGMENT_ID_MESSAGE }),
+  /** A CSV/TSV file with an `email` column and one column per list field (as for ANTS member files). */
+  file: FileInput.optional(),
+  /** Inline rows; the resource marks them secret. Prefer `file`: it keeps them out of the program. */
+  recipients: z.array(Recipient).max(100_000).optional(),
 });
 export type RecipientsInputs = z.input<typeof RecipientsInputs>;
 
+/** What check returns and create/update receive: the file by path and hash, or the canonical rows. */
 export interface CanonicalRecipients {
   listId?: number;
   segmentId: string;
-  /** Sorted by email, emails trimmed, values as strings. */
-  recipients: Array<Record<string, string>>;
-  /** sha256 of the canonical recipient list: the only thing diffed. */
+  /** File form: the path as state records it, the sha256 of its bytes, the delimiter if one was given. */
+  file?: { path: string; sha256: string; delimiter?: DelimiterCode };
+  /** Inline form: sorted by email, emails trimmed, values as strings (secret in state). */
+  recipients?: Array<Record<string, string>>;
+  recipientCount: number;
+  /** sha256 of the canonical recipient list, the same for both forms: the only content diffed. */
   contentHash: string;
 }
 
 export interface RecipientsOutputs {
   listId?: number;
   segmentId: string;
+  file?: { path: string; sha256: string };
   recipientCount: number;
   contentHash: string;
 }
