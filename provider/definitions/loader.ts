@@ -29,8 +29,12 @@ export class DefinitionsError extends Error {
 
 function options(c: CheckedDefinition, base: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions | undefined {
   const own = c.definition.options;
-  if (own?.protect === undefined) return base;
-  return { ...base, protect: own.protect };
+  if (own?.protect === undefined && own?.retainOnDelete === undefined) return base;
+  return {
+    ...base,
+    ...(own.protect === undefined ? {} : { protect: own.protect }),
+    ...(own.retainOnDelete === undefined ? {} : { retainOnDelete: own.retainOnDelete }),
+  };
 }
 
 /**

@@ -98,7 +98,7 @@ export function readRecipientsFile(path: string, delimiter?: DelimiterCode, cwd:
     const key = email.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
-      problems.push(`${where(line, "email")}: the same address as line ${first}`);
+      problems.push(`${where(line, "email")}: duplicate of line ${first}`);
       continue;
     }
     seen.set(key, line);

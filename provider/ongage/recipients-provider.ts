@@ -16,7 +16,7 @@ function inlineFailures(rows: Parsed["recipients"] & object): CheckFailure[] {
   const failures: CheckFailure[] = [];
   for (const [i, r] of rows.entries()) {
     const key = r.email.toLowerCase();
-    if (seen.has(key)) failures.push({ property: `recipients[${i}].email`, reason: `the same address as recipients[${seen.get(key)}]` });
+    if (seen.has(key)) failures.push({ property: `recipients[${i}].email`, reason: `duplicate of recipients[${seen.get(key)}]` });
     else seen.set(key, i);
   }
   return failures;

@@ -48,7 +48,7 @@ describe("ongage.ExternalRecipients check, file form", () => {
   it.each([
     ["no-email.csv", "mail,first_name\nx@corp.example,X\n", /file "no-email\.csv" has no column "email" \(columns: mail, first_name\)/],
     ["bad.csv", "email,first_name\nok.person@corp.example,Ok\nnot-an-address-quillon,Quillonne\n", /file "bad\.csv" line 3, column "email": expected an email address/],
-    ["dup.csv", "email\nsame.one@corp.example\nSAME.ONE@corp.example\n", /file "dup\.csv" line 3, column "email": the same address as line 2/],
+    ["dup.csv", "email\nsame.one@corp.example\nSAME.ONE@corp.example\n", /file "dup\.csv" line 3, column "email": duplicate of line 2/],
     ["short.csv", "email,first_name,last_name\nshort.row@corp.example,Shortie\n", /file "short\.csv" line 2: 2 values for 3 columns/],
     ["empty-email.csv", "email,first_name\n,Nobodyelse\n", /line 2, column "email": empty/],
     ["twice.csv", "email,email\na@corp.example,b@corp.example\n", /column "email" appears twice/],
@@ -81,6 +81,6 @@ describe("ongage.ExternalRecipients check, file form", () => {
     const res = await check({ recipients: [{ email: "first.one@corp.example" }, { email: "nope-zorblatt" }, { email: "FIRST.ONE@corp.example" }] });
     expect(res.failures).toEqual([{ property: "recipients[1].email", reason: "expected an email address" }]);
     const dup = await check({ recipients: [{ email: "first.one@corp.example" }, { email: "FIRST.ONE@corp.example" }] });
-    expect(dup.failures).toEqual([{ property: "recipients[1].email", reason: "the same address as recipients[0]" }]);
+    expect(dup.failures).toEqual([{ property: "recipients[1].email", reason: "duplicate of recipients[0]" }]);
   });
 });
