@@ -1,46 +1,30 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Engine, type ResourceSpec } from "../../driver/engine";
+import { Engine } from "../../driver/engine";
 import { previewDigest } from "../../driver/preview-json";
-import { ProviderHost, type CallRecord } from "../../driver/provider-host";
 import { isSecret, secret } from "../../driver/secrets";
 import { loadState, saveState } from "../../driver/state-file";
-import { FIXTURE_TYPE, fixtureProviderText, newStore, repoRoot } from "./helpers";
+import { startFixtureHost } from "./helpers";
 
-let text: string;
-let host: ProviderHost;
-const store = newStore();
-
+let fx: Awaited<ReturnType<typeof startFixtureHost>>;
 beforeAll(async () => {
-  text = await fixtureProviderText();
-  host = await ProviderHost.start({ cwd: repoRoot, project: "driver" });
-  await host.configure({ "fixture:storePath": store.path });
+  fx = await startFixtureHost();
 });
-afterAll(async () => host.close());
+afterAll(async () => fx.host.close());
 
-const item = (name: string, inputs: Record<string, unknown>, extra: Partial<ResourceSpec> = {}): ResourceSpec => ({
-  type: FIXTURE_TYPE,
-  name,
-  inputs: { name, ...inputs, __provider: text },
-  ...extra,
-});
-async function callsDuring<T>(fn: () => Promise<T>): Promise<{ result: T; calls: CallRecord[] }> {
-  const from = host.calls.length;
-  const result = await fn();
-  return { result, calls: host.calls.slice(from) };
-}
-const rpcs = (calls: CallRecord[]) => calls.map((c) => `${c.rpc} ${c.urn.split("::").pop()}`);
-const remoteValues = () => Object.values(store.read().items).map((i) => i.value).sort();
+const item: (typeof fx)["item"] = (...args) => fx.item(...args);
+const rpcsDuring: (typeof fx)["rpcsDuring"] = (fn) => fx.rpcsDuring(fn);
+const remoteValues = () => Object.values(fx.store.read().items).map((i) => i.value).sort();
 
 describe("resource option protect (the engine's DeleteStep and replace check)", () => {
   it("refuses to delete a protected resource: Pulumi's message, no Delete call, still in state", async () => {
-    const engine = new Engine({ host, project: "driver", stack: "protect" });
+    const engine = new Engine({ host: fx.host, project: "driver", stack: "protect" });
     expect((await engine.up([item("p", { value: "kept-1" }, { protect: true })])).errors).toEqual([]);
     expect(engine.state.resources[0]!.protect).toBe(true);
 
-    const { result, calls } = await callsDuring(() => engine.destroy());
-    expect(rpcs(calls)).toEqual([]);
+    const { result, rpcs } = await rpcsDuring(() => engine.destroy());
+    expect(rpcs).toEqual([]);
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]!.message).toMatch(/cannot be deleted\nbecause it is protected.*remove the `protect` flag/s);
     expect(engine.state.resources.map((r) => r.name)).toEqual(["p"]);
@@ -53,10 +37,10 @@ describe("resource option protect (the engine's DeleteStep and replace check)", 
   });
 
   it("refuses to replace a protected resource before creating anything; unprotecting in the same run allows it", async () => {
-    const engine = new Engine({ host, project: "driver", stack: "protect-replace" });
+    const engine = new Engine({ host: fx.host, project: "driver", stack: "protect-replace" });
     await engine.up([item("r", { value: "v-r" }, { protect: true })]);
-    const { result, calls } = await callsDuring(() => engine.up([item("r", { value: "v-r", kind: "other" }, { protect: true })]));
-    expect(rpcs(calls)).toEqual(["Check r", "Diff r"]);
+    const { result, rpcs } = await rpcsDuring(() => engine.up([item("r", { value: "v-r", kind: "other" }, { protect: true })]));
+    expect(rpcs).toEqual(["Check r", "Diff r"]);
     expect(result.errors[0]!.message).toMatch(/unable to replace resource .*::r"\nas it is currently marked for protection/);
 
     const unprotected = await engine.up([item("r", { value: "v-r", kind: "other" })]);
@@ -67,22 +51,22 @@ describe("resource option protect (the engine's DeleteStep and replace check)", 
 
 describe("resource option retainOnDelete", () => {
   it("a removed resource leaves state without a Delete call and stays in the remote system", async () => {
-    const engine = new Engine({ host, project: "driver", stack: "retain" });
+    const engine = new Engine({ host: fx.host, project: "driver", stack: "retain" });
     await engine.up([item("keep", { value: "retained-1" }, { retainOnDelete: true })]);
-    const { result, calls } = await callsDuring(() => engine.up([]));
+    const { result, rpcs } = await rpcsDuring(() => engine.up([]));
     expect(result.errors).toEqual([]);
-    expect(rpcs(calls)).toEqual([]);
+    expect(rpcs).toEqual([]);
     expect(result.steps).toEqual([expect.objectContaining({ op: "delete", retained: true })]);
     expect(engine.state.resources).toEqual([]);
     expect(remoteValues()).toContain("retained-1");
   });
 
   it("the old copy of a replacement is retained when it was recorded with retainOnDelete", async () => {
-    const engine = new Engine({ host, project: "driver", stack: "retain-replace" });
+    const engine = new Engine({ host: fx.host, project: "driver", stack: "retain-replace" });
     await engine.up([item("rr", { value: "old-copy" }, { retainOnDelete: true })]);
-    const { result, calls } = await callsDuring(() => engine.up([item("rr", { value: "old-copy", kind: "k2" }, { retainOnDelete: true })]));
+    const { result, rpcs } = await rpcsDuring(() => engine.up([item("rr", { value: "old-copy", kind: "k2" }, { retainOnDelete: true })]));
     expect(result.errors).toEqual([]);
-    expect(rpcs(calls)).toEqual(["Check rr", "Diff rr", "Create rr"]);
+    expect(rpcs).toEqual(["Check rr", "Diff rr", "Create rr"]);
     expect(remoteValues().filter((v) => v === "old-copy")).toHaveLength(2);
     expect(engine.state.resources).toHaveLength(1);
   });
@@ -90,7 +74,7 @@ describe("resource option retainOnDelete", () => {
 
 describe("secrets (the host does not accept them: stripped on the way in, re-marked on the way out)", () => {
   it("keeps a secret input secret in checked inputs and outputs, encrypts it in the state file, blinds it in the preview digest", async () => {
-    const engine = new Engine({ host, project: "driver", stack: "secrets" });
+    const engine = new Engine({ host: fx.host, project: "driver", stack: "secrets" });
     const specs = [item("s", { value: secret("very-secret-value"), tags: ["public-tag"] })];
     const up = await engine.up(specs);
     expect(up.errors).toEqual([]);
@@ -101,7 +85,7 @@ describe("secrets (the host does not accept them: stripped on the way in, re-mar
     expect(isSecret(r.outputs.value)).toBe(true);
     expect(r.inputs.tags).toEqual(["public-tag"]);
 
-    const path = join(store.dir, "secrets-state.json");
+    const path = join(fx.store.dir, "secrets-state.json");
     saveState(path, engine.state, "pass");
     const fileText = readFileSync(path, "utf8");
     expect(fileText).not.toContain("very-secret-value");
@@ -109,7 +93,7 @@ describe("secrets (the host does not accept them: stripped on the way in, re-mar
     const reloaded = loadState(path, "pass");
     expect(reloaded).toEqual(engine.state);
 
-    const next = new Engine({ host, project: "driver", stack: "secrets", state: reloaded });
+    const next = new Engine({ host: fx.host, project: "driver", stack: "secrets", state: reloaded });
     const before = structuredClone(next.state);
     const preview = await next.preview([item("s", { value: secret("very-secret-value"), tags: ["public-tag", "t2"] })]);
     const digest = previewDigest(preview, before);
