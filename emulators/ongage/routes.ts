@@ -63,9 +63,9 @@ export const ONGAGE_FAULT_REPLIES = {
   serverError(status: 500 | 502 | 503): EmulatorReply {
     return errorReply(status, status === 500 ? "Internal server error" : status === 502 ? "Bad gateway" : "Service unavailable");
   },
-  /** True for the one non-idempotent call: POST (create) of a segment. */
+  /** True for the non-idempotent calls: POST (create) of a segment or a campaign. */
   isCreate(req: EmulatorRequest): boolean {
-    return req.method === "POST" && /^(?:\/\d+)?\/api\/segments\/?$/.test(req.path);
+    return req.method === "POST" && /^(?:\/\d+)?\/api\/(?:segments|mailings)\/?$/.test(req.path);
   },
 };
 
@@ -234,11 +234,12 @@ function resolveList(store: OngageStore, routeList: string | undefined, req: Emu
   return list ? { ok: true, value: list } : { ok: false, reply: notFound(`List ${id} not found`) };
 }
 
-function parseWith<S extends z.ZodType>(schema: S, data: unknown): Outcome<z.output<S>> {
+/** Parses with a zod schema; the first issue becomes an "Invalid data" reply (412 for segments, 400 for campaigns). */
+function parseWith<S extends z.ZodType>(schema: S, data: unknown, status = 412): Outcome<z.output<S>> {
   const parsed = schema.safeParse(data);
   if (parsed.success) return { ok: true, value: parsed.data };
   const [field, problem] = firstIssue(parsed.error);
-  return { ok: false, reply: invalidData(field, problem) };
+  return { ok: false, reply: status === 412 ? invalidData(field, problem) : errorReply(status, `Invalid data: ${field}: ${problem}`) };
 }
 
 /** Runs a store call, turning its domain errors into 404/412 replies. */
@@ -371,31 +372,41 @@ export function ongageHandler(cfg: OngageRoutesConfig): Handler {
   }
 
   /**
-   * A PUT on an existing segment: JSON body (400), list (404), segment in that list (404), body shape
-   * (412), in that order; `apply` runs (and state is saved) only when every check passes.
+   * A PUT on an existing segment or campaign: JSON body (400), list (404), the object in that list
+   * (404), body shape (412 for segments, 400 for campaigns), in that order; `apply` runs (and state is
+   * saved) only when every check passes; its domain errors become replies through `run`.
    */
-  function putOnSegment<S extends z.ZodType>(req: EmulatorRequest, routeList: string | undefined, id: number, schema: S, apply: (listId: number, value: z.output<S>) => EmulatorReply): EmulatorReply {
+  function putOn<S extends z.ZodType>(
+    req: EmulatorRequest,
+    routeList: string | undefined,
+    target: { exists: (listId: number) => unknown; invalidStatus: number; run: (fn: () => EmulatorReply) => EmulatorReply },
+    schema: S,
+    apply: (listId: number, value: z.output<S>) => EmulatorReply,
+  ): EmulatorReply {
     const body = jsonObject(req);
     if (!body.ok) return body.reply;
     const list = resolveList(store, routeList, req, body.value);
     if (!list.ok) return list.reply;
-    const existing = attempt(() => (store.segment(list.value.id, id), single(null)));
+    const existing = attempt(() => (target.exists(list.value.id), single(null)));
     if (existing.status !== 200) return existing;
-    const parsed = parseWith(schema, body.value);
+    const parsed = parseWith(schema, body.value, target.invalidStatus);
     if (!parsed.ok) return parsed.reply;
-    return attempt(() => {
+    return target.run(() => {
       const reply = apply(list.value.id, parsed.value);
       cfg.onMutation();
       return reply;
     });
   }
 
+  const existingSegment = (id: number) => ({ exists: (listId: number) => store.segment(listId, id), invalidStatus: 412, run: (fn: () => EmulatorReply) => attempt(fn) });
+  const existingMailing = (id: number) => ({ exists: (listId: number) => store.mailing(listId, id), invalidStatus: 400, run: attemptMailing });
+
   function updateSegment(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
-    return putOnSegment(req, routeList, id, updateSegmentBody, (listId, value) => single(segmentPayload(store.updateSegment(listId, id, value), store.segmentUses(id))));
+    return putOn(req, routeList, existingSegment(id), updateSegmentBody, (listId, value) => single(segmentPayload(store.updateSegment(listId, id, value), store.segmentUses(id))));
   }
 
   function populateExternal(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
-    return putOnSegment(req, routeList, id, populateExternalBody, (listId, value) => {
+    return putOn(req, routeList, existingSegment(id), populateExternalBody, (listId, value) => {
       const r = store.populateExternal(listId, id, value.recipients);
       return single({ segment_id: String(id), received: String(r.received), added: String(r.added), updated: String(r.updated), total: String(r.total) });
     });
@@ -455,13 +466,6 @@ export function ongageHandler(cfg: OngageRoutesConfig): Handler {
 
   const badMailing = (e: InvalidData) => errorReply(400, `Invalid data: ${e.field}: ${e.problem}`);
 
-  function parseMailing<S extends z.ZodType>(schema: S, data: unknown): Outcome<z.output<S>> {
-    const parsed = schema.safeParse(data);
-    if (parsed.success) return { ok: true, value: parsed.data };
-    const [field, problem] = firstIssue(parsed.error);
-    return { ok: false, reply: errorReply(400, `Invalid data: ${field}: ${problem}`) };
-  }
-
   /** Store call for a campaign route: NotFound → 404, InvalidData → 400, refused change → 400. */
   function attemptMailing(fn: () => EmulatorReply): EmulatorReply {
     return attempt(() => {
@@ -500,7 +504,7 @@ export function ongageHandler(cfg: OngageRoutesConfig): Handler {
     if (!body.ok) return body.reply;
     const list = resolveList(store, routeList, req, body.value);
     if (!list.ok) return list.reply;
-    const parsed = parseMailing(createMailingBody, body.value);
+    const parsed = parseWith(createMailingBody, body.value, 400);
     if (!parsed.ok) return parsed.reply;
     return attemptMailing(() => {
       const { list_id: _l, ...input } = parsed.value;
@@ -511,20 +515,9 @@ export function ongageHandler(cfg: OngageRoutesConfig): Handler {
   }
 
   function updateMailing(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
-    const body = jsonObject(req);
-    if (!body.ok) return body.reply;
-    const list = resolveList(store, routeList, req, body.value);
-    if (!list.ok) return list.reply;
-    const existing = attempt(() => (store.mailing(list.value.id, id), single(null)));
-    if (existing.status !== 200) return existing;
-    const parsed = parseMailing(updateMailingBody, body.value);
-    if (!parsed.ok) return parsed.reply;
-    return attemptMailing(() => {
-      const { list_id: _l, ...changes } = parsed.value;
-      const updated = store.updateMailing(list.value.id, id, changes);
-      cfg.onMutation();
-      return single(mailingPayload(updated, store));
-    });
+    return putOn(req, routeList, existingMailing(id), updateMailingBody, (listId, { list_id: _l, ...changes }) =>
+      single(mailingPayload(store.updateMailing(listId, id, changes), store)),
+    );
   }
 
   /** unschedule / cancel / abort: no body needed (an object body may carry list_id). */

@@ -2,6 +2,7 @@ import { HttpEmulator } from "../harness/http-server";
 import type { StatePersistence } from "../harness/state-file";
 import { type RateLimit, RequestBudget } from "../harness/request-budget";
 import { type OngageCredentials, ongageHandler } from "./routes";
+import { seedDemoCampaigns } from "./demo";
 import type { PopulationOptions } from "./population";
 import { type ListSeed, OngageStore } from "./store";
 
@@ -11,6 +12,7 @@ export type { ListFieldSeed, ListSeed, MailingChanges, MailingInput, OngageStore
 export type { MailingStatusCode, StoredMailing } from "./mailings";
 export type { Contact, ContactCounts, ContactEvent, ContactSeed, ContactStatus } from "./contacts";
 export type { PopulationOptions } from "./population";
+export { DEMO_CAMPAIGN_NAMES, type DemoSeedOptions, seedDemoCampaigns } from "./demo";
 export { AFFIX_OPERATORS, compileRules, countContacts, type EvaluationContext } from "./evaluate";
 export { ESP_CONNECTIONS, IN_USE_STATUSES, isInUse, MAILING_STATUSES } from "./mailings";
 
@@ -38,6 +40,11 @@ export interface OngageEmulatorOptions {
    * `{ size: 0 }` starts with no contacts and no past campaigns (fast tests).
    */
   population?: PopulationOptions;
+  /**
+   * Seed the demo campaigns (`seedDemoCampaigns`) into the default list as soon as it has two live
+   * segments (checked at start and after every mutating request), once. Default false.
+   */
+  seedDemo?: boolean;
 }
 
 export interface OngageEmulator {
@@ -71,7 +78,16 @@ export async function startOngageEmulator(opts: OngageEmulatorOptions = {}): Pro
   const store = new OngageStore({ defaultListId: opts.defaultListId ?? defaultOngageListId(), lists: opts.lists, now: opts.now, population: opts.population });
   const persistence = opts.persistence;
   if (persistence) store.restore(persistence.load());
-  const save = (): void => persistence?.save(store.snapshot());
+  let demoSeeded = !opts.seedDemo;
+  const seedDemo = (): void => {
+    if (demoSeeded || store.liveSegments(store.defaultListId).length < 2) return;
+    demoSeeded = seedDemoCampaigns(store).length > 0;
+  };
+  const save = (): void => {
+    seedDemo();
+    persistence?.save(store.snapshot());
+  };
+  seedDemo();
   const budget = new RequestBudget(opts.rateLimit, store.clock);
   const credentials = opts.credentials ?? defaultOngageCredentials();
   let apiAccess = opts.apiAccess ?? true;
@@ -96,6 +112,7 @@ export async function startOngageEmulator(opts: OngageEmulatorOptions = {}): Pro
     store,
     credentials,
     reset() {
+      demoSeeded = !opts.seedDemo;
       store.reset();
       budget.reset();
       http.clearLog();

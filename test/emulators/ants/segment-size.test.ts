@@ -11,7 +11,8 @@ describe("ANTS emulator: segment_size", () => {
   let em: AntsEmulator;
   let tok: string;
   beforeAll(async () => {
-    em = await startAntsEmulator({ computeDelayMs: 50 });
+    // Processing is immediate here; the pending state (segment_size null) is covered in seed.test.ts.
+    em = await startAntsEmulator({ computeDelayMs: 0 });
     tok = await token(em);
   });
   afterAll(() => em.close());
@@ -27,32 +28,25 @@ describe("ANTS emulator: segment_size", () => {
     return r.body.data.entries.find((e: any) => e.segment_id === id);
   }
 
-  const settle = () => new Promise((r) => setTimeout(r, 120));
-
   it("counts data rows: blank lines, CRLF endings and a quoted multi-line field do not add rows", async () => {
     const text = [HEADER, row(1), "", row(2), `${row(3, '"line one\nline two"')}`, "", row(4), ""].join("\r\n");
     const file = await upload(text);
     const created = await postJson(em, "/segment/create", { ...seedCreateBody(file), segmentDisplay: "four rows" }, tok);
     expect(created.body.code, created.text).toBe(200);
     const id = created.body.data.entries[0] as number;
-    expect(await sizeOf(id)).toMatchObject({ segment_size: null, row_count: "4", process_status: 1 });
-    await settle();
     expect(await sizeOf(id)).toMatchObject({ segment_size: 4, row_count: "4", process_status: 2 });
   });
 
-  it("a header-only file gives 0; an update with a bigger file changes the size after processing", async () => {
+  it("a header-only file gives 0; an update with a bigger file changes the size", async () => {
     const empty = await upload(`${HEADER}\n`);
     const created = await postJson(em, "/segment/create", { ...seedCreateBody(empty), segmentDisplay: "header only" }, tok);
     expect(created.body.code, created.text).toBe(200);
     const id = created.body.data.entries[0] as number;
-    await settle();
-    expect((await sizeOf(id)).segment_size).toBe(0);
+    expect(await sizeOf(id)).toMatchObject({ segment_size: 0, row_count: "0" });
 
     const bigger = await upload([HEADER, ...Array.from({ length: 25 }, (_, i) => row(i + 1))].join("\n"));
     const updated = await postJson(em, "/segment/update", { segmentId: id, ...seedCreateBody(bigger), segmentDisplay: "header only" }, tok);
     expect(updated.body.code, updated.text).toBe(200);
-    expect(await sizeOf(id)).toMatchObject({ segment_size: null, row_count: "25", process_status: 1 });
-    await settle();
-    expect(await sizeOf(id)).toMatchObject({ segment_size: 25, process_status: 2 });
+    expect(await sizeOf(id)).toMatchObject({ segment_size: 25, row_count: "25", process_status: 2 });
   });
 });

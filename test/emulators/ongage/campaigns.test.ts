@@ -131,6 +131,20 @@ describe("POST /api/mailings", () => {
     }
     expect((await call(em, "GET", "/2001/api/mailings", undefined, {})).status).toBe(401);
   });
+
+  it("403 in the Ongage envelope for an account without API access; nothing is created", async () => {
+    const seg = Number(await segment("s"));
+    em.setApiAccess(false);
+    try {
+      const r = await call(em, "POST", "/2001/api/mailings", body([seg]));
+      expect(r.status).toBe(403);
+      expect(r.body).toEqual(errorEnvelope(403));
+      expect((await call(em, "GET", "/2001/api/mailings")).status).toBe(403);
+    } finally {
+      em.setApiAccess(true);
+    }
+    expect(em.store.listMailings(2001)).toEqual([]);
+  });
 });
 
 describe("GET /api/mailings (collection)", () => {
