@@ -70,6 +70,13 @@ describe("ongage.ExternalRecipients check, file form", () => {
     expect(res.failures!.map((f) => f.reason)[29]).toMatch(/line 31/);
   });
 
+  it("create reads the file again and refuses a version other than the one check hashed, before any call", async () => {
+    write("moving.csv", "email\nfirst.version@corp.example\n");
+    const planned = (await check({ file: { path: "moving.csv" } })).inputs!;
+    write("moving.csv", "email\nsecond.version@corp.example\n");
+    await expect(recipientsProvider.create(planned as never)).rejects.toThrow(/file "moving\.csv" changed after the plan was made/);
+  });
+
   it("exactly one of file and recipients; unknown keys name the allowed ones", async () => {
     expect((await check({})).failures).toEqual([{ property: "file", reason: expect.stringContaining("either `file: { path }` or `recipients`") }]);
     write("one.csv", "email\none@corp.example\n");
