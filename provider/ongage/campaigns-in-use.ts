@@ -1,8 +1,7 @@
-import { ConfigurationError, NotFoundError } from "../http/errors";
-import { readSetting } from "../pulumi/settings";
+import { NotFoundError } from "../http/errors";
 import type { OngageClient } from "./client";
 import type { WireMailingRef, WireSegment } from "./schemas";
-import { ONGAGE_KEYS } from "./settings";
+import { ONGAGE_KEYS, deleteInUsePolicy } from "./settings";
 
 /**
  * Deleting an Ongage segment unschedules every scheduled campaign that uses it (ongage.md §11), and
@@ -22,19 +21,6 @@ const STATUS_NAMES: Record<string, string> = {
   "60008": "Completed with errors",
   "60010": "Stopped",
 };
-
-export const DELETE_IN_USE_VALUES = ["refuse", "allow"] as const;
-export type DeleteInUse = (typeof DELETE_IN_USE_VALUES)[number];
-
-/** `ongage:deleteInUse` / ONGAGE_DELETE_IN_USE: `refuse` (default) or `allow`. */
-export function deleteInUsePolicy(): DeleteInUse {
-  const raw = readSetting(ONGAGE_KEYS.deleteInUse);
-  if (raw === undefined) return "refuse";
-  const value = raw.trim().toLowerCase();
-  if ((DELETE_IN_USE_VALUES as readonly string[]).includes(value)) return value as DeleteInUse;
-  const { config, env } = ONGAGE_KEYS.deleteInUse;
-  throw new ConfigurationError(`${config} / ${env} must be "refuse" or "allow", got ${JSON.stringify(raw)}.`);
-}
 
 export interface CampaignUse {
   id: string;
