@@ -1,7 +1,7 @@
 import { deepEqual } from "./deep-equal";
 import { deleteInReverseDependencyOrder } from "./delete-order";
 import { Limiter } from "./limiter";
-import { PartialCreateError } from "./provider-errors";
+import { ResourceInitFailedError } from "./provider-errors";
 import type { CallRecord, CheckFailure, Props, ProviderHost } from "./provider-host";
 import { annotateSecrets } from "./secrets";
 import { emptyState, makeUrn, type StackState, type StateResource, type StateResourceOutputs } from "./state";
@@ -405,7 +405,7 @@ export class Run {
         this.state.resources.push(record(c.id, outputs));
         return { urn, ok: true, op: step.op, id: c.id, outputs, restUnknown: false };
       } catch (e) {
-        if (e instanceof PartialCreateError) this.state.resources.push(record(e.id, annotateSecrets(e.properties, checked)));
+        if (e instanceof ResourceInitFailedError) this.state.resources.push(record(e.id, annotateSecrets(e.properties, checked)));
         return failed("Create", (e as Error).message);
       }
     };

@@ -1,6 +1,6 @@
 export { ProviderHost } from "./provider-host";
 export type { CallRecord, CheckFailure, CheckResult, DiffChanges, DiffResult, Props, ReadResult, StartOptions } from "./provider-host";
-export { PartialCreateError, ProviderError } from "./provider-errors";
+export { ResourceInitFailedError, ProviderError } from "./provider-errors";
 export { Engine, Run } from "./engine";
 export type { EngineOptions, RefreshResult, ResolvedSpec, ResourceSpec, RunError, RunMode, RunResult, Step, StepOp, StepOutcome } from "./engine";
 export { emptyState, makeUrn } from "./state";
@@ -13,3 +13,4 @@ export { deepEqual } from "./deep-equal";
 export { previewDigest } from "./preview-json";
 export type { PreviewDigest, PreviewResource, PreviewStep } from "./preview-json";
 export { BLINDED, SecretsCrypter, annotateSecrets, blindSecrets, containsSecrets, isSecret, secret, stripSecrets } from "./secrets";
+export { TYPES, consumerDir, serializedProvider, specs, startEngine } from "./consumer-project";

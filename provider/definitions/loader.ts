@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { Segment as AntsSegment } from "../ants/segment";
 import { ExternalRecipients, type ExternalRecipientsArgs } from "../ongage/external-recipients";
-import { Segment as OngageSegment, type SegmentArgs as OngageSegmentArgs } from "../ongage/segment";
+import { Segment as OngageSegment } from "../ongage/segment";
 import { formatText, type Diagnostic } from "./diagnostics";
 import { parseDefinitionFolder } from "./parse";
 import { replaceReferences } from "./references";
@@ -63,7 +63,7 @@ export function loadSegments(dir: string, opts: LoadSegmentsOptions = {}): Reado
     switch (d.kind) {
       case "ongage.Segment": {
         // Every ref is replaced by a segmentId output: what is left are the resource's own arguments.
-        const segment = new OngageSegment(d.name, replaceReferences(d.spec, segmentIdOf) as unknown as OngageSegmentArgs, opts_);
+        const segment = new OngageSegment(d.name, replaceReferences(d.spec, segmentIdOf), opts_);
         segments.set(d.name, segment);
         out.set(d.name, segment);
         break;
@@ -74,8 +74,9 @@ export function loadSegments(dir: string, opts: LoadSegmentsOptions = {}): Reado
         const listId = d.spec.listId ?? (target?.definition.kind === "ongage.Segment" ? target.definition.spec.listId : undefined);
         // A recipients file, like an ANTS member file, is relative to the definition file.
         const file = d.spec.file && { ...d.spec.file, path: memberFilePath(c.source.file, d.spec.file.path) };
-        const args = replaceReferences({ ...d.spec, ...(file ? { file } : {}), ...(listId === undefined ? {} : { listId }) }, segmentIdOf) as unknown as ExternalRecipientsArgs;
-        out.set(d.name, new ExternalRecipients(d.name, args, opts_));
+        const args = replaceReferences({ ...d.spec, ...(file ? { file } : {}), ...(listId === undefined ? {} : { listId }) }, segmentIdOf);
+        // The schema lets both forms be absent or present; the resource's check reports either case.
+        out.set(d.name, new ExternalRecipients(d.name, args as ExternalRecipientsArgs, opts_));
         break;
       }
       case "ants.Segment": {

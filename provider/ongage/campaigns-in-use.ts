@@ -1,6 +1,6 @@
 import { NotFoundError } from "../http/errors";
 import type { OngageClient } from "./client";
-import type { WireMailingRef, WireSegment } from "./schemas";
+import type { WireMailingRef, WireSegment } from "./wire";
 import { ONGAGE_KEYS, deleteInUsePolicy } from "./settings";
 
 /**

@@ -1,25 +1,59 @@
 import { portablePath } from "../ants/file-source";
-import { NotFoundError } from "../http/errors";
-import { UNKNOWN, containsUnknown, toCheckFailures, type CheckFailure } from "../pulumi/check-failures";
-import { warn, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
+import { canonicalInputs, checkInputs } from "../pulumi/check";
+import type { CheckIssue } from "../pulumi/check-failures";
+import type { DynamicProvider } from "../pulumi/dynamic-provider";
+import { fetchUnlessGone } from "../pulumi/read";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
+import { containsUnknown, isUnknown } from "../pulumi/unknowns";
+import { warn } from "../pulumi/warnings";
+import { CanonicalRecipients, type RecipientsOutputs } from "./canonical";
 import { OngageClient } from "./client";
+import { RecipientsInputs } from "./inputs";
 import { RecipientsFileError, canonicalRows, readRecipientsFile, type RecipientRow } from "./recipients-file";
-import { RecipientsInputs, type CanonicalRecipients, type RecipientsOutputs } from "./schemas";
-import { ONGAGE_KEYS, ongageDefaultListId } from "./settings";
+import { ONGAGE_KEYS, ongageDefaultListId, ongageSettingsFailures } from "./settings";
 
 type Parsed = ReturnType<typeof RecipientsInputs.parse>;
 
-/** Check failures of the inline rows: duplicates by address (named by index, never by value). */
-function inlineFailures(rows: Parsed["recipients"] & object): CheckFailure[] {
+/** Issues for inline recipients listed twice (emails compare case-insensitively), named by index, never by value. */
+function duplicateIssues(rows: NonNullable<Parsed["recipients"]>): CheckIssue[] {
   const seen = new Map<string, number>();
-  const failures: CheckFailure[] = [];
+  const issues: CheckIssue[] = [];
   for (const [i, r] of rows.entries()) {
     const key = r.email.toLowerCase();
-    if (seen.has(key)) failures.push({ property: `recipients[${i}].email`, reason: `duplicate of recipients[${seen.get(key)}]` });
+    if (seen.has(key)) issues.push({ path: ["recipients", i, "email"], reason: `duplicate of recipients[${seen.get(key)}]` });
     else seen.set(key, i);
   }
-  return failures;
+  return issues;
+}
+
+/** Canonical inputs, or issues: the file is read and validated here (never an HTTP call, never a value in a message). */
+function canonicalRecipients(inputs: Parsed): CanonicalRecipients | CheckIssue[] {
+  const { file, recipients } = inputs;
+  if ((file === undefined) === (recipients === undefined)) {
+    return [{ path: [file ? "recipients" : "file"], reason: "give either `file: { path }` or `recipients`, not both" }];
+  }
+  let listId: number | undefined;
+  try {
+    listId = inputs.listId ?? ongageDefaultListId();
+  } catch (err) {
+    return [{ path: ["listId"], reason: (err as Error).message }];
+  }
+  const base = { ...(listId === undefined ? {} : { listId }), segmentId: String(inputs.segmentId) };
+  if (recipients) {
+    const duplicates = duplicateIssues(recipients);
+    if (duplicates.length > 0) return duplicates;
+    const { rows, contentHash } = canonicalRows(recipients);
+    return { ...base, recipients: rows, recipientCount: rows.length, contentHash };
+  }
+  try {
+    const read = readRecipientsFile(file!.path, file!.delimiter);
+    const { contentHash } = canonicalRows(read.rows);
+    const recorded = { path: portablePath(file!.path), sha256: read.file.sha256, ...(file!.delimiter ? { delimiter: file!.delimiter } : {}) };
+    return { ...base, file: recorded, recipientCount: read.rows.length, contentHash };
+  } catch (err) {
+    if (err instanceof RecipientsFileError) return err.problems.map((reason) => ({ path: ["file", "path"], reason }));
+    throw err;
+  }
 }
 
 /** The rows to push: inline ones as checked, or the file read again, which must still be the version check hashed. */
@@ -52,70 +86,33 @@ export const recipientsProvider = {
     rememberConfig(req, Object.values(ONGAGE_KEYS));
   },
 
-  /** Reads and validates the file (or the inline rows) locally: never an HTTP call, never a value in a message. */
   async check(_olds, news) {
-    const raw = withoutProvider(news);
-    const parsed = RecipientsInputs.safeParse(raw);
-    if (!parsed.success) {
-      const failures = toCheckFailures(parsed.error, raw, [], RecipientsInputs);
-      return failures.length > 0 || !containsUnknown(raw) ? { inputs: raw, failures } : { inputs: raw };
-    }
-    const { file, recipients } = parsed.data;
-    if ((file === undefined) === (recipients === undefined)) {
-      return { inputs: raw, failures: [{ property: file ? "recipients" : "file", reason: "give either `file: { path }` or `recipients`, not both" }] };
-    }
-    let defaultListId: number | undefined;
-    try {
-      defaultListId = ongageDefaultListId();
-    } catch (err) {
-      return { inputs: raw, failures: [{ property: "listId", reason: (err as Error).message }] };
-    }
-    const listId = parsed.data.listId ?? defaultListId;
-    const base = { ...(listId === undefined ? {} : { listId }), segmentId: String(parsed.data.segmentId) };
-    if (recipients) {
-      const failures = inlineFailures(recipients);
-      if (failures.length > 0) return { inputs: raw, failures };
-      const { rows, contentHash } = canonicalRows(recipients);
-      return { inputs: { ...base, recipients: rows, recipientCount: rows.length, contentHash } satisfies CanonicalRecipients };
-    }
-    if (file!.path === UNKNOWN) return { inputs: raw };
-    try {
-      const read = readRecipientsFile(file!.path, file!.delimiter);
-      const { contentHash } = canonicalRows(read.rows);
-      const recorded = { path: portablePath(file!.path), sha256: read.file.sha256, ...(file!.delimiter ? { delimiter: file!.delimiter } : {}) };
-      return { inputs: { ...base, file: recorded, recipientCount: read.rows.length, contentHash } satisfies CanonicalRecipients };
-    } catch (err) {
-      if (err instanceof RecipientsFileError) return { inputs: raw, failures: err.problems.map((reason) => ({ property: "file.path", reason })) };
-      throw err;
-    }
+    return checkInputs(news, { schema: RecipientsInputs, settings: ongageSettingsFailures, canonical: canonicalRecipients });
   },
 
   async diff(_id, olds, news) {
     const replaces = (["listId", "segmentId"] as const).filter(
-      (k) => (news[k] as unknown) === UNKNOWN || (news[k] !== undefined && String(news[k]) !== String(olds[k])),
+      (k) => isUnknown(news[k]) || (news[k] !== undefined && String(news[k]) !== String(olds[k])),
     );
     if (containsUnknown(news)) return { changes: undefined, replaces };
     return { changes: replaces.length > 0 || news.contentHash !== olds.contentHash, replaces };
   },
 
   async create(inputs) {
-    await new OngageClient().populateExternal(inputs.listId, inputs.segmentId, rowsOf(inputs));
-    return { id: `${inputs.segmentId}/recipients`, outs: outputsOf(inputs) };
+    const c = canonicalInputs(CanonicalRecipients, inputs);
+    await new OngageClient().populateExternal(c.listId, c.segmentId, rowsOf(c));
+    return { id: `${c.segmentId}/recipients`, outs: outputsOf(c) };
   },
 
   async read(id, props) {
-    try {
-      await new OngageClient().getSegment(props.listId, props.segmentId);
-    } catch (err) {
-      if (err instanceof NotFoundError) return {};
-      throw err;
-    }
-    return { id, props };
+    const seg = await fetchUnlessGone(() => new OngageClient().getSegment(props.listId, props.segmentId));
+    return seg === undefined ? {} : { id, props };
   },
 
   async update(_id, _olds, news) {
-    await new OngageClient().populateExternal(news.listId, news.segmentId, rowsOf(news));
-    return { outs: outputsOf(news) };
+    const c = canonicalInputs(CanonicalRecipients, news);
+    await new OngageClient().populateExternal(c.listId, c.segmentId, rowsOf(c));
+    return { outs: outputsOf(c) };
   },
 
   async delete(_id, props) {

@@ -151,12 +151,13 @@ describe("destroy and removal of a segment in use", () => {
     }
   });
 
-  it("the environment variable works too, and a bad value names the setting and its values", async () => {
+  it("the environment variable works too, and a bad value fails check naming the setting and its values", async () => {
     const bad = await startEngine(config(), { env: { ONGAGE_DELETE_IN_USE: "sometimes" } });
     try {
-      await bad.engine.up([segment("bad-setting", {})]);
-      const destroyed = await bad.engine.destroy();
-      expect(destroyed.errors[0]!.message).toMatch(/ongage:deleteInUse.*ONGAGE_DELETE_IN_USE.*"refuse".*"allow".*"sometimes"/s);
+      const up = await bad.engine.up([segment("bad-setting", {})]);
+      expect(up.errors.map((e) => e.phase)).toEqual(["Check"]);
+      expect(up.errors[0]!.message).toMatch(/ongage:deleteInUse.*ONGAGE_DELETE_IN_USE.*"refuse".*"allow".*"sometimes"/s);
+      expect(bad.engine.calls.map((c) => c.rpc)).not.toContain("Create");
     } finally {
       await bad.host.close();
     }
