@@ -101,12 +101,6 @@ export const CanonicalRecipients = z.object({
 });
 export type CanonicalRecipients = z.infer<typeof CanonicalRecipients>;
 
-/** Outputs of `ongage.ExternalRecipients`: a count and hashes (and a file's path), never the recipients themselves. */
-export const RecipientsOutputs = z.object({
-  listId: z.number().optional(),
-  segmentId: z.string(),
-  file: z.object({ path: z.string(), sha256: z.string() }).optional(),
-  recipientCount: z.number(),
-  contentHash: z.string(),
-});
+/** Outputs of `ongage.ExternalRecipients`: the count and hashes (and a file's path), never the recipients themselves. */
+export const RecipientsOutputs = CanonicalRecipients.omit({ recipients: true });
 export type RecipientsOutputs = z.infer<typeof RecipientsOutputs>;

@@ -69,7 +69,7 @@ function rowsOf(c: CanonicalRecipients): RecipientRow[] {
 const outputsOf = (c: CanonicalRecipients): RecipientsOutputs => ({
   ...(c.listId === undefined ? {} : { listId: c.listId }),
   segmentId: c.segmentId,
-  ...(c.file ? { file: { path: c.file.path, sha256: c.file.sha256 } } : {}),
+  ...(c.file ? { file: c.file } : {}),
   recipientCount: c.recipientCount,
   contentHash: c.contentHash,
 });

@@ -37,11 +37,7 @@ export const WireMailingRef = z.object({
 export type WireMailingRef = z.infer<typeof WireMailingRef>;
 
 /** One campaign, `GET /api/mailings/<id>` (docs/api/ongage-mailings.md §4; what a delete guard needs). */
-export const WireMailing = z.object({
-  id: z.union([z.string(), z.number()]),
-  name: z.string().nullable().optional(),
-  status: Scalar,
-  status_desc: z.string().nullable().optional(),
+export const WireMailing = WireMailingRef.pick({ id: true, name: true, status: true, status_desc: true }).extend({
   segments: z.array(z.object({ segment_id: z.union([z.string(), z.number()]), exclude: Scalar })).nullable().optional(),
 });
 export type WireMailing = z.infer<typeof WireMailing>;

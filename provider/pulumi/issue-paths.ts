@@ -196,14 +196,23 @@ function describeUnion(union: Schema, message: string): string {
   return `expected ${(optionsOf(union) ?? []).map(describeMember).join(" or ")}`;
 }
 
+/** The renames registered for the object schema that stands for the value at `path`. */
+function renamesAt(schema: Schema, path: readonly PropertyKey[], input: unknown): Record<string, string> {
+  const where = schemaAt(schema, path, input);
+  const obj = where && objectFor(where, valueAt(input, path));
+  return (obj && renamedKeys.get(obj as never)?.renamed) ?? {};
+}
+
+/** True for zod's own wording (kept: a schema's custom message says more than a generic rewrite). */
+const isDefaultMessage = (message: string) => /^(Invalid input|Invalid option|Too small|Too big|Unrecognized key)/.test(message);
+
 /** `schema` is what `input` was parsed with; issue paths are relative to it; `base` prefixes the results. */
 export function explainIssues(schema: Schema, input: unknown, issues: readonly RawIssue[], base: PropertyKey[] = []): PathIssue[] {
   const out: PathIssue[] = [];
   const renamedPresent = new Set<string>();
   for (const issue of issues) {
     if (issue.code !== "unrecognized_keys") continue;
-    const at = schemaAt(schema, issue.path, input);
-    const renamed = (at && renamedKeys.get(objectFor(at, valueAt(input, issue.path)) as never)?.renamed) ?? {};
+    const renamed = renamesAt(schema, issue.path, input);
     for (const k of issue.keys) if (renamed[k]) renamedPresent.add(JSON.stringify([...issue.path, renamed[k]]));
   }
   for (const issue of issues) {
@@ -240,19 +249,22 @@ export function explainIssues(schema: Schema, input: unknown, issues: readonly R
       case "unrecognized_keys": {
         const where = schemaAt(schema, path, input);
         const allowed = where ? allowedKeys(where, value) : [];
-        const obj = where && objectFor(where, value);
-        const renamed = (obj && renamedKeys.get(obj as never)?.renamed) ?? {};
+        const renamed = renamesAt(schema, path, input);
         for (const key of issue.keys) {
           out.push({
             path: at([...path, key]),
             message: renamed[key]
               ? `\`${key}\` was renamed \`${renamed[key]}\`: write \`${renamed[key]}\` instead`
-              : `unknown key \`${key}\`; allowed here: ${keyList(allowed)}`,
+              : `unknown key \`${key}\`${allowed.length > 0 ? `; allowed here: ${keyList(allowed)}` : ""}`,
           });
         }
         break;
       }
       case "invalid_value": {
+        if (!isDefaultMessage(issue.message)) {
+          out.push({ path: at(path), message: issue.message });
+          break;
+        }
         const key = path.at(-1);
         const owner = valueAt(input, path.slice(0, -1));
         if (key === "operator" && isObject(owner) && typeof owner.type === "string") {
@@ -264,12 +276,20 @@ export function explainIssues(schema: Schema, input: unknown, issues: readonly R
         break;
       }
       case "invalid_type": {
+        if (!isDefaultMessage(issue.message)) {
+          out.push({ path: at(path), message: issue.message });
+          break;
+        }
         const expected = issue.message.replace(/^Invalid input: /, "").replace(/, received undefined$/, "");
         out.push({ path: at(path), message: value === undefined ? `required (${expected})` : issue.message });
         break;
       }
       case "too_small":
       case "too_big": {
+        if (!isDefaultMessage(issue.message)) {
+          out.push({ path: at(path), message: issue.message });
+          break;
+        }
         const bound = Number(issue.code === "too_small" ? issue.minimum : issue.maximum);
         const what = issue.origin === "array" ? `${bound} item${bound === 1 ? "" : "s"}` : issue.origin === "string" ? `${bound} character${bound === 1 ? "" : "s"}` : undefined;
         const message = what
