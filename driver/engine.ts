@@ -55,6 +55,8 @@ export interface Step {
   deleteBeforeReplace?: boolean;
   /** The checked inputs (absent when Check did not succeed, and on deletes). */
   inputs?: Props;
+  /** URNs the resource depends on in this run (absent on deletes). */
+  dependencies?: string[];
   /** Set when the step failed. */
   error?: string;
   /** A delete of a `retainOnDelete` resource: dropped from state, the provider was not called. */
@@ -366,7 +368,7 @@ export class Run {
   private async stepOne(urn: string, spec: ResolvedSpec, old: StateResource | undefined): Promise<StepOutcome> {
     const host = this.engine.host;
     const preview = this.mode === "preview";
-    const step: Step = { urn, op: old ? "update" : "create", replaces: [], failures: [] };
+    const step: Step = { urn, op: old ? "update" : "create", replaces: [], failures: [], dependencies: spec.dependencies ?? [] };
     this.steps.push(step);
     const failed = (phase: string, message: string): StepOutcome => {
       step.error = message;

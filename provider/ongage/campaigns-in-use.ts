@@ -1,6 +1,7 @@
 import { NotFoundError } from "../http/errors";
 import type { OngageClient } from "./client";
-import type { WireMailingRef, WireSegment } from "./wire";
+import { IN_USE_STATUSES, MAILING_STATUSES, campaignFromWire, type SegmentCampaign, type WireSegmentMailing } from "./campaigns";
+import { isDeletedSegment, type WireSegment } from "./wire";
 import { ONGAGE_KEYS, deleteInUsePolicy } from "./settings";
 
 /**
@@ -10,72 +11,52 @@ import { ONGAGE_KEYS, deleteInUsePolicy } from "./settings";
  * fail unless `ongage:deleteInUse` is `allow`.
  */
 
-/** Campaign states a segment delete can still affect (ongage-mailings.md §5: New, Scheduled, In progress, On hold). */
-const IN_USE: Record<string, string> = { "60001": "New", "60002": "Scheduled", "60003": "In progress", "60009": "On hold" };
-const STATUS_NAMES: Record<string, string> = {
-  ...IN_USE,
-  "60004": "Completed",
-  "60005": "Error",
-  "60006": "Cancelled",
-  "60007": "Deleted",
-  "60008": "Completed with errors",
-  "60010": "Stopped",
-};
-
-export interface CampaignUse {
-  id: string;
-  name: string;
-  /** The status as Ongage names it (New, Scheduled, In progress, On hold). */
-  status: string;
-  excluded: boolean;
+/** A campaign's status code from its code or, when only the text is given, from the text. */
+function statusCodeOf(c: SegmentCampaign): string | undefined {
+  if (c.statusCode) return c.statusCode;
+  return Object.entries(MAILING_STATUSES).find(([, desc]) => desc.toLowerCase() === c.status.toLowerCase())?.[0];
 }
 
-const flag = (v: unknown) => v === true || v === 1 || v === "1" || v === "true";
-const statusName = (code: unknown, desc: unknown): string | undefined =>
-  typeof desc === "string" && desc !== "" ? desc : code === undefined || code === null ? undefined : STATUS_NAMES[String(code)];
-const isInUse = (status: string) => Object.values(IN_USE).some((s) => s.toLowerCase() === status.toLowerCase());
-
 /**
- * The campaigns that still depend on the segment. Entries of the segment's `mailings` without a
- * status (their shape is not documented) are looked up with `GET /api/mailings/<id>`.
+ * The campaigns that still depend on the segment (New, Scheduled, In progress, On hold). Entries of
+ * the segment's `mailings` without a status or a name (their shape is not documented) are looked up
+ * with `GET /api/mailings/<id>`; a campaign whose status still cannot be told counts as in use.
  */
-export async function campaignsInUse(client: OngageClient, listId: number | undefined, segment: WireSegment): Promise<CampaignUse[]> {
-  const uses: CampaignUse[] = [];
+export async function campaignsInUse(client: OngageClient, listId: number | undefined, segment: WireSegment): Promise<SegmentCampaign[]> {
+  const uses: SegmentCampaign[] = [];
   for (const ref of segment.mailings ?? []) {
-    const use = await describe(client, listId, String(segment.id), ref);
-    if (use && isInUse(use.status)) uses.push(use);
+    const c = await describe(client, listId, String(segment.id), ref);
+    if (c?.inUse) uses.push(c);
   }
   return uses.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
-async function describe(client: OngageClient, listId: number | undefined, segmentId: string, ref: WireMailingRef): Promise<CampaignUse | undefined> {
-  const id = String(ref.id);
-  let status = statusName(ref.status, ref.status_desc);
-  let name = ref.name ?? undefined;
-  let excluded = flag(ref.exclude);
-  if (status === undefined || name === undefined) {
+async function describe(client: OngageClient, listId: number | undefined, segmentId: string, ref: WireSegmentMailing): Promise<SegmentCampaign | undefined> {
+  let c = campaignFromWire(ref);
+  if (statusCodeOf(c) === undefined || !c.name) {
     try {
-      const m = await client.getMailing(listId, id);
-      status = statusName(m.status, m.status_desc);
-      name = m.name ?? name;
-      excluded = flag(m.segments?.find((s) => String(s.segment_id) === segmentId)?.exclude ?? ref.exclude);
+      const m = await client.getMailing(listId, c.id);
+      const entry = m.segments?.find((s) => s.segment_id === segmentId);
+      c = campaignFromWire({ ...ref, name: m.name ?? ref.name, status: m.status ?? ref.status, status_desc: m.status_desc ?? ref.status_desc, exclude: entry?.exclude ?? ref.exclude });
     } catch (err) {
       if (err instanceof NotFoundError) return undefined;
       throw err;
     }
   }
+  const code = statusCodeOf(c);
   // A campaign whose status cannot be told is treated as in use: refusing is the safe side.
-  return { id, name: name ?? "(unnamed)", status: status ?? "status unknown", excluded };
+  if (code === undefined) return { ...c, name: c.name || "(unnamed)", status: "status unknown", inUse: true };
+  return { ...c, name: c.name || "(unnamed)", statusCode: code, status: MAILING_STATUSES[code] ?? c.status, inUse: IN_USE_STATUSES.has(code) };
 }
 
-const describeUse = (c: CampaignUse) => `campaign ${c.id} ${JSON.stringify(c.name)} (${c.status}${c.excluded ? ", excluded" : ""})`;
+const describeUse = (c: SegmentCampaign) => `campaign ${c.id} ${JSON.stringify(c.name)} (${c.status}${c.excluded ? ", excluded" : ""})`;
 const describeSegment = (segment: WireSegment) => `segment ${segment.id} (${JSON.stringify(segment.name)})`;
 
 /** Thrown by a refused delete: names the segment, every campaign, and the ways to proceed. */
 export class SegmentInUseError extends Error {
   constructor(
     segment: WireSegment,
-    readonly campaigns: CampaignUse[],
+    readonly campaigns: SegmentCampaign[],
   ) {
     const { config, env } = ONGAGE_KEYS.deleteInUse;
     super(
@@ -103,11 +84,11 @@ export async function guardSegmentDelete(client: OngageClient, listId: number | 
     if (err instanceof NotFoundError) return undefined;
     throw err;
   }
-  if (flag(segment.deleted)) return undefined;
+  if (isDeletedSegment(segment)) return undefined;
   const uses = await campaignsInUse(client, listId, segment);
   if (uses.length === 0) return {};
   if (policy === "refuse") throw new SegmentInUseError(segment, uses);
-  const unscheduled = uses.filter((u) => u.status.toLowerCase() === "scheduled");
+  const unscheduled = uses.filter((u) => u.statusCode === "60002");
   const others = uses.filter((u) => !unscheduled.includes(u));
   const parts = [
     unscheduled.length > 0 ? `Ongage unscheduled ${unscheduled.map(describeUse).join(", ")}` : "",

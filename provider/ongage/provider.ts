@@ -21,7 +21,8 @@ import { isDeletedSegment, type WireSegment, type WireSegmentSummary } from "./w
 /** Settings whose change cannot be applied by PUT. */
 const IMMUTABLE = ["listId", "external"] as const;
 
-async function fieldResolver(client: OngageClient, c: CanonicalSegment): Promise<FieldResolver> {
+/** Resolves the list fields a definition names to ids (list_fields, cached per process; re-read once for a name it lacks). */
+export async function fieldResolver(client: OngageClient, c: CanonicalSegment): Promise<FieldResolver> {
   const names = fieldNamesToResolve(c);
   if (names.length === 0) return (name) => { throw new Error(`list field "${name}" was not resolved`); };
   let fields = await client.listFields(c.listId);

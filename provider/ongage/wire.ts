@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { WireSegmentMailing } from "./campaigns";
 
 // Ongage request/response bodies (non-strict: new server fields never break read). Emulators may
 // import this module: it encodes the documented contract, not our mapping.
@@ -22,26 +23,6 @@ export const WireRule = z.object({
 });
 export type WireRule = z.infer<typeof WireRule>;
 
-/**
- * A campaign as a segment's GET lists it in `mailings` (entry shape ASSUMED: docs/api/ongage-mailings.md
- * §1, the summary fields; `exclude` "1" for an excluded segment). Any field may be missing.
- */
-export const WireMailingRef = z.object({
-  id: z.union([z.string(), z.number()]),
-  name: z.string().nullable().optional(),
-  status: Scalar,
-  status_desc: z.string().nullable().optional(),
-  schedule_date: Scalar,
-  exclude: Scalar,
-});
-export type WireMailingRef = z.infer<typeof WireMailingRef>;
-
-/** One campaign, `GET /api/mailings/<id>` (docs/api/ongage-mailings.md §4; what a delete guard needs). */
-export const WireMailing = WireMailingRef.pick({ id: true, name: true, status: true, status_desc: true }).extend({
-  segments: z.array(z.object({ segment_id: z.union([z.string(), z.number()]), exclude: Scalar })).nullable().optional(),
-});
-export type WireMailing = z.infer<typeof WireMailing>;
-
 export const WireSegment = z.object({
   id: z.union([z.string(), z.number()]),
   list_id: z.union([z.string(), z.number()]),
@@ -58,7 +39,7 @@ export const WireSegment = z.object({
   created: Scalar,
   rules: z.array(WireRule).nullable().optional(),
   /** Campaigns that name the segment ("associated mailings"). */
-  mailings: z.array(WireMailingRef).nullable().optional(),
+  mailings: z.array(WireSegmentMailing).nullable().optional(),
 });
 export type WireSegment = z.infer<typeof WireSegment>;
 
