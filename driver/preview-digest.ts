@@ -1,5 +1,6 @@
 import type { RunResult } from "./engine";
 import type { Props } from "./provider-host";
+import { blindSecrets } from "./secrets";
 import type { StackState, StateResource } from "./state";
 
 /**
@@ -31,9 +32,12 @@ function typeOfUrn(urn: string): string {
 }
 const nameOfUrn = (urn: string) => urn.split("::").slice(3).join("::");
 
+/** Secret values (the engine's secret form, anywhere) and the listed top-level keys, as "[secret]". */
 function blind(props: Props | undefined, keys: readonly string[] | undefined): Props | undefined {
-  if (!props || !keys?.length) return props;
-  return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, keys.includes(k) ? SECRET : v]));
+  if (!props) return props;
+  const blinded = blindSecrets(props);
+  if (!keys?.length) return blinded;
+  return Object.fromEntries(Object.entries(blinded).map(([k, v]) => [k, keys.includes(k) ? SECRET : v]));
 }
 
 function stateOf(r: StateResource, keys: readonly string[] | undefined): Record<string, unknown> {

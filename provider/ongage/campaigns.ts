@@ -34,6 +34,18 @@ export const WireSegmentMailing = z
   .loose();
 export type WireSegmentMailing = z.infer<typeof WireSegmentMailing>;
 
+/** One campaign, `GET /api/mailings/<id>` (docs/api/ongage-mailings.md §4): what a delete guard needs. */
+export const WireMailing = z
+  .object({
+    id: Str,
+    name: z.string().nullable().optional(),
+    status: Str.nullable().optional(),
+    status_desc: z.string().nullable().optional(),
+    segments: z.array(z.object({ segment_id: Str, exclude: Flag }).loose()).nullable().optional(),
+  })
+  .loose();
+export type WireMailing = z.infer<typeof WireMailing>;
+
 /** The part of `GET /api/segments/<id>` that names the campaigns using the segment. */
 export const WireSegmentWithMailings = z.object({ id: Str, mailings: z.array(WireSegmentMailing).nullable().optional() }).loose();
 

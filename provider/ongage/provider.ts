@@ -9,7 +9,9 @@ import { withoutProvider } from "../pulumi/property-bag";
 import { fetchUnlessGone } from "../pulumi/read";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
 import { containsUnknown, isUnknown } from "../pulumi/unknowns";
+import { warn } from "../pulumi/warnings";
 import { CanonicalSegment, type SegmentOutputs } from "./canonical";
+import { guardSegmentDelete } from "./campaigns-in-use";
 import { OngageClient } from "./client";
 import { ValidSegmentInputs } from "./inputs";
 import { canonicalFromInputs, canonicalFromWire, fieldNamesToResolve, managedPart, toRequestBody, type FieldResolver } from "./normalize";
@@ -147,14 +149,22 @@ export const segmentProvider = {
     }
   },
 
-  /** Gone already counts as deleted; after a lost response or 5xx, a read decides whether the delete took effect. */
+  /**
+   * Refused while campaigns use the segment (campaigns-in-use.ts). Gone already counts as deleted;
+   * after a lost response or 5xx, a read decides whether the delete took effect.
+   */
   async delete(id, props) {
     const client = new OngageClient();
     const listId = props.listId || undefined;
+    let warning: string | undefined;
     await deleteWithVerification({
+      guard: async () => {
+        warning = (await guardSegmentDelete(client, listId, id))?.warning;
+      },
       remove: () => client.deleteSegment(listId, id),
       isGone: async () => isDeletedSegment(await client.getSegment(listId, id)),
       timeoutMs: () => ongageTransportSettings().timeoutMs,
     });
+    if (warning) warn(warning);
   },
 } satisfies DynamicProvider<CanonicalSegment, SegmentOutputs>;

@@ -148,8 +148,8 @@ const unitText = (n: unknown, unit: unknown) => `${opaqueText(n) ?? String(n)} $
 
 function timeRangeText(tr: Json): string {
   if (tr.operator === "custom") {
-    const from = tr.from ?? tr.from_date;
-    const to = tr.to ?? tr.to_date;
+    const from = tr.fromDate ?? tr.from ?? tr.from_date;
+    const to = tr.toDate ?? tr.to ?? tr.to_date;
     return `between ${opaqueText(from) ?? dateValue(from)} and ${opaqueText(to) ?? dateValue(to)}`;
   }
   if (tr.operator === "between") {

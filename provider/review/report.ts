@@ -125,6 +125,7 @@ function properties(kind: ReviewKind, inputs: Json, set: ChangeSet, names: Segme
 function recipientsCountText(inputs: Json, outputs?: Json): string {
   const emails = recipientEmails(inputs);
   if (emails) return plural(emails.length, "recipient");
+  if (typeof inputs.recipientCount === "number") return plural(inputs.recipientCount, "recipient");
   if (typeof outputs?.recipientCount === "number") return plural(outputs.recipientCount, "recipient");
   return opaqueText(inputs.recipients) ?? (isOpaque(inputs.recipients) ? SECRET : "recipients not shown");
 }

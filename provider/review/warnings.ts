@@ -65,7 +65,10 @@ function recipientsWarning(c: Change): ReportWarning | undefined {
     return { code: "recipients-changed", message: `${added} added, ${removed} removed, ${kept} kept (${before?.length ?? 0} → ${after.length} recipients)${tail}` };
   }
   const was = typeof c.before?.outputs?.recipientCount === "number" ? c.before.outputs.recipientCount : undefined;
-  return { code: "recipients-changed", message: `recipients change (${was === undefined ? "?" : was} → ${after ? after.length : "count hidden: the recipients are secret or known after apply"})` };
+  // Rows are secret (inline) or in a file: the planned inputs still carry their count.
+  const now = after ? after.length : typeof c.after?.inputs?.recipientCount === "number" ? c.after.inputs.recipientCount : undefined;
+  const counts = `${was === undefined ? "?" : was} → ${now === undefined ? "count known after apply" : plural(now, "recipient")}`;
+  return { code: "recipients-changed", message: `recipients change (${counts}); the rows are not shown: they are secret or kept in a file` };
 }
 
 /** Every warning of `c`, in a fixed order; `all` is every resource of the program with its planned inputs. */

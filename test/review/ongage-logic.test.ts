@@ -92,7 +92,7 @@ describe("Ongage logic in words: behavioral and segment rules", () => {
 
   it.each([
     [{ type: "behavioral", event: "opened", operator: "!=", operand: { timeRange: { operator: "between", inLast: 10, inLastUnit: "day", to: 0, toUnit: "day" } } }, "did not open any mailing, in the last 10 days"],
-    [{ type: "behavioral", event: "clicked", operator: "=", operand: { espConnectionIds: [60129], timeRange: { operator: "custom", from: "2017-02-01 10:30:00", to: "2017-02-23T10:30:00Z" } } }, "clicked any mailing via ESP connection 60129, between 2017-02-01 10:30 UTC and 2017-02-23 10:30 UTC"],
+    [{ type: "behavioral", event: "clicked", operator: "=", operand: { espConnectionIds: [60129], timeRange: { operator: "custom", fromDate: "2017-02-01 10:30:00", toDate: "2017-02-23T10:30:00Z" } } }, "clicked any mailing via ESP connection 60129, between 2017-02-01 10:30 UTC and 2017-02-23 10:30 UTC"],
     [{ type: "behavioral", event: "clicked", operator: "!=" }, "did not click any mailing"],
     [{ type: "behavioral", event: "sent", operator: "=", operand: { mailingIds: [84715], repeat: { operator: "<", counter: 5 } } }, "was sent mailing 84715, fewer than 5 times"],
     [{ type: "behavioral", event: "sent", operator: "!=", operand: { repeat: { operator: ">=", counter: 1 } } }, "was not sent any mailing, at least 1 time"],
