@@ -164,6 +164,18 @@ async function antsP1(providerText: string, file: string, latency: { latencyMs: 
   return { l, d, rejected };
 }
 
+/** `<prefix>ProviderMs`, `…DirectMs`, `…Ratio`, `…Calls`, `…Rejected429`, `…CallsByPhase` of one P1 run. */
+function p1Figures(prefix: string, r: { l: Lifecycle; d: { ms: number; calls: number }; rejected: number }): Record<string, unknown> {
+  return {
+    [`${prefix}ProviderMs`]: Math.round(r.l.ms),
+    [`${prefix}DirectMs`]: Math.round(r.d.ms),
+    [`${prefix}Ratio`]: Number((r.l.ms / r.d.ms).toFixed(3)),
+    [`${prefix}Calls`]: r.d.calls,
+    [`${prefix}Rejected429`]: r.rejected,
+    [`${prefix}CallsByPhase`]: callsByPhase(r.l),
+  };
+}
+
 async function main() {
   const out: Record<string, unknown> = { quick: QUICK, cores: cpus().length, loadAverage1m: Number(loadavg()[0]!.toFixed(2)), date: new Date().toISOString(), p1Segments: P1_N, p1AntsSegments: P1_ANTS_N };
   const ongageProvider = await serializedProvider("ongageSegment");
@@ -175,12 +187,7 @@ async function main() {
 
   // P1 latency-true (Ongage): every call takes 50 ms, an 11th call in parallel is refused with 429.
   const lat = await ongageP1(ongageProvider, latency);
-  out.p1LatencyProviderMs = Math.round(lat.l.ms);
-  out.p1LatencyDirectMs = Math.round(lat.d.ms);
-  out.p1LatencyRatio = Number((lat.l.ms / lat.d.ms).toFixed(3));
-  out.p1LatencyCalls = lat.d.calls;
-  out.p1LatencyRejected429 = lat.rejected;
-  out.p1LatencyCallsByPhase = callsByPhase(lat.l);
+  Object.assign(out, p1Figures("p1Latency", lat));
   out.hostCpuMsPerOp = Number((lat.l.hostCpuMs / lat.l.resourceRpcs).toFixed(3));
   out.hostResourceOps = lat.l.resourceRpcs;
   out.hostCpuMs = Math.round(lat.l.hostCpuMs);
@@ -198,12 +205,7 @@ async function main() {
   writeFileSync(file, "customer_id,email\n1001,a@example.com\n");
   try {
     const ants = await antsP1(antsProvider, file, latency);
-    out.p1AntsLatencyProviderMs = Math.round(ants.l.ms);
-    out.p1AntsLatencyDirectMs = Math.round(ants.d.ms);
-    out.p1AntsLatencyRatio = Number((ants.l.ms / ants.d.ms).toFixed(3));
-    out.p1AntsLatencyCalls = ants.d.calls;
-    out.p1AntsLatencyRejected429 = ants.rejected;
-    out.p1AntsLatencyCallsByPhase = callsByPhase(ants.l);
+    Object.assign(out, p1Figures("p1AntsLatency", ants));
     log(`P1 latency ANTS: provider ${out.p1AntsLatencyProviderMs} ms, direct ${out.p1AntsLatencyDirectMs} ms`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -212,9 +214,7 @@ async function main() {
   // P1 zero-latency: the loopback emulator answers at once, so this measures only the CPU cost of the
   // SDK's host, gRPC and the provider against bare undici calls; not what a user waits for.
   const zero = await ongageP1(ongageProvider, undefined);
-  out.p1ZeroLatencyProviderMs = Math.round(zero.l.ms);
-  out.p1ZeroLatencyDirectMs = Math.round(zero.d.ms);
-  out.p1ZeroLatencyRatio = Number((zero.l.ms / zero.d.ms).toFixed(2));
+  Object.assign(out, p1Figures("p1ZeroLatency", zero));
   out.p2ProviderBytes = Buffer.byteLength(ongageProvider);
 
   // Where the host's CPU goes: the zero-latency lifecycle again, the host sampled by the inspector.
