@@ -1,5 +1,5 @@
 /**
- * Benchmark (npm run bench [-- --quick] [-- --json]): provider overhead against an API that answers in
+ * Benchmark (npm run bench [-- --quick] [-- --json] [-- --p1]): provider overhead against an API that answers in
  * 50 ms with the documented 10 calls in parallel (P1, both APIs), the same on a zero-latency loopback
  * emulator (host CPU overhead only), host CPU per resource operation and its owners, state size, quota
  * behaviour, call counts, cold start and memory, through the SDK's gRPC provider host against the emulators.
@@ -21,6 +21,8 @@ import { processCpuMs, serializedProvider, specs, startEngine, TYPES } from "./e
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has("--quick");
 const JSON_OUT = args.has("--json");
+/** --p1: only the latency-true P1 of both APIs (the key figure, to re-run when the machine is quiet). */
+const P1_ONLY = args.has("--p1");
 const P1_N = QUICK ? 50 : 500;
 const P1_ANTS_N = QUICK ? 20 : 100;
 const P3_N = QUICK ? 100 : 1000;
@@ -62,6 +64,8 @@ interface Lifecycle {
   stateBytesPerResource: number;
   /** Host CPU (user + system) from after Configure to the end, and the resource RPCs it served. */
   hostCpuMs: number;
+  /** CPU of this process meanwhile: the driver (the engine's part) and the emulator. */
+  engineSideCpuMs: number;
   resourceRpcs: number;
   coldStartMs: number;
   peakRssMb: number;
@@ -83,6 +87,7 @@ async function lifecycle(
     await new Promise((r) => setTimeout(r, 100));
   }
   const cpu0 = processCpuMs(host.pid!);
+  const own0 = process.cpuUsage();
   const rpc0 = host.calls.length;
   const phases = {} as Lifecycle["phases"];
   let mark = http.requests.length;
@@ -109,10 +114,12 @@ async function lifecycle(
     phase("destroy");
   });
   const hostCpuMs = processCpuMs(host.pid!) - cpu0;
+  const own = process.cpuUsage(own0);
+  const engineSideCpuMs = (own.user + own.system) / 1000;
   const resourceRpcs = host.calls.slice(rpc0).filter((c) => RESOURCE_RPCS.has(c.rpc)).length;
   const peakRssMb = Math.round(host.peakRssBytes() / 1024 / 1024);
   await host.close();
-  return { ms, phases, stateBytesPerResource: Math.round(stateBytes / v1.length), hostCpuMs, resourceRpcs, coldStartMs: host.coldStartMs, peakRssMb, idToName };
+  return { ms, phases, stateBytesPerResource: Math.round(stateBytes / v1.length), hostCpuMs, engineSideCpuMs, resourceRpcs, coldStartMs: host.coldStartMs, peakRssMb, idToName };
 }
 /** Calls per phase as "METHOD /path" → count (ids in paths folded to N): shows what the provider sends. */
 function callsByPhase(l: Lifecycle): Record<string, Record<string, number>> {
@@ -127,6 +134,10 @@ function callsByPhase(l: Lifecycle): Record<string, Record<string, number>> {
   }
   return out;
 }
+const cpuSince = (c0: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+};
 const callCount = (l: Lifecycle) => Object.values(l.phases).reduce((n, rs) => n + rs.length, 0);
 function sameCalls(what: string, provider: number, direct: number) {
   if (provider !== direct) throw new Error(`${what}: the provider made ${provider} HTTP calls, the direct baseline ${direct}: not the same work`);
@@ -138,7 +149,8 @@ async function ongageP1(providerText: string, latency: { latencyMs: number; rate
   const rejected = emu.http.requests.filter((r) => r.status === 429).length;
   await emu.close();
   const direct = await startOngageEmulator({ credentials: CREDS, defaultListId: LIST, ...latency });
-  const d = await directOngageLifecycle({ url: direct.url, listId: LIST, credentials: CREDS }, P1_N);
+  const c0 = process.cpuUsage();
+  const d = { ...(await directOngageLifecycle({ url: direct.url, listId: LIST, credentials: CREDS }, P1_N)), cpuMs: cpuSince(c0) };
   await direct.close();
   sameCalls("P1 Ongage", callCount(l), d.calls);
   return { l, d, rejected };
@@ -158,15 +170,19 @@ async function antsP1(providerText: string, file: string, latency: { latencyMs: 
   const direct = await startAntsEmulator({ clients: [ANTS_CLIENT], computeDelayMs: 0, ...latency });
   const origin = new URL(direct.authUrl).origin;
   const phases: AntsPhases = { create: l.phases.create, update: l.phases.update, refresh: l.phases.refresh, destroy: l.phases.destroy };
-  const d = await directAntsLifecycle(origin, phases, l.idToName);
+  const c0 = process.cpuUsage();
+  const d = { ...(await directAntsLifecycle(origin, phases, l.idToName)), cpuMs: cpuSince(c0) };
   await direct.close();
   sameCalls("P1 ANTS", callCount(l), d.calls);
   return { l, d, rejected };
 }
 
-/** `<prefix>ProviderMs`, `…DirectMs`, `…Ratio`, `…Calls`, `…Rejected429`, `…CallsByPhase` of one P1 run. */
-function p1Figures(prefix: string, r: { l: Lifecycle; d: { ms: number; calls: number }; rejected: number }): Record<string, unknown> {
+/** `<prefix>ProviderMs`, `…DirectMs`, `…Ratio`, CPU used, `…Calls`, `…Rejected429`, `…CallsByPhase` of one P1 run. */
+function p1Figures(prefix: string, r: { l: Lifecycle; d: { ms: number; calls: number; cpuMs: number }; rejected: number }): Record<string, unknown> {
   return {
+    /** CPU the run needed (all processes): with less CPU than wall time available, the ratio measures the machine. */
+    [`${prefix}ProviderCpuMs`]: Math.round(r.l.hostCpuMs + r.l.engineSideCpuMs),
+    [`${prefix}DirectCpuMs`]: Math.round(r.d.cpuMs),
     [`${prefix}ProviderMs`]: Math.round(r.l.ms),
     [`${prefix}DirectMs`]: Math.round(r.d.ms),
     [`${prefix}Ratio`]: Number((r.l.ms / r.d.ms).toFixed(3)),
@@ -209,6 +225,11 @@ async function main() {
     log(`P1 latency ANTS: provider ${out.p1AntsLatencyProviderMs} ms, direct ${out.p1AntsLatencyDirectMs} ms`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+
+  if (P1_ONLY) {
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return;
   }
 
   // P1 zero-latency: the loopback emulator answers at once, so this measures only the CPU cost of the
@@ -280,9 +301,11 @@ async function main() {
       [`P1 Ongage, ${LATENCY_MS} ms/call, ${API_PARALLEL} parallel: provider host (ms)`, String(out.p1LatencyProviderMs)],
       [`P1 Ongage, same ${out.p1LatencyCalls} calls direct with undici (ms)`, String(out.p1LatencyDirectMs)],
       ["P1 Ongage latency ratio (goal <= 1.10)", `${out.p1LatencyRatio} (${out.p1LatencyRejected429} calls refused with 429)`],
+      ["P1 Ongage CPU used, all processes: provider path / direct (ms)", `${out.p1LatencyProviderCpuMs} / ${out.p1LatencyDirectCpuMs}`],
       [`P1 ANTS, ${LATENCY_MS} ms/call, ${API_PARALLEL} parallel: provider host (ms)`, String(out.p1AntsLatencyProviderMs)],
       [`P1 ANTS, same ${out.p1AntsLatencyCalls} calls direct with undici (ms)`, String(out.p1AntsLatencyDirectMs)],
       ["P1 ANTS latency ratio (goal <= 1.10)", `${out.p1AntsLatencyRatio} (${out.p1AntsLatencyRejected429} calls refused with 429)`],
+      ["P1 ANTS CPU used, all processes: provider path / direct (ms)", `${out.p1AntsLatencyProviderCpuMs} / ${out.p1AntsLatencyDirectCpuMs}`],
       ["P1 zero-latency loopback (host CPU overhead only): provider / direct (ms)", `${out.p1ZeroLatencyProviderMs} / ${out.p1ZeroLatencyDirectMs} (ratio ${out.p1ZeroLatencyRatio})`],
       [`host CPU per resource operation (${out.hostResourceOps} Check/Diff/Create/Read/Update/Delete)`, `${out.hostCpuMsPerOp} ms`],
       ["host CPU samples in pulumi-segments' own code", pct(out.hostCpuShareOwnCode)],
