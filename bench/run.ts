@@ -61,6 +61,8 @@ interface Lifecycle {
   ms: number;
   /** HTTP calls per phase as the emulator received them. */
   phases: Record<"create" | "preview" | "update" | "refresh" | "destroy", RecordedRequest[]>;
+  /** Wall time per phase (the state snapshot after create is counted in create). */
+  phaseMs: Record<"create" | "preview" | "update" | "refresh" | "destroy", number>;
   stateBytesPerResource: number;
   /** Host CPU (user + system) from after Configure to the end, and the resource RPCs it served. */
   hostCpuMs: number;
@@ -90,10 +92,14 @@ async function lifecycle(
   const own0 = process.cpuUsage();
   const rpc0 = host.calls.length;
   const phases = {} as Lifecycle["phases"];
+  const phaseMs = {} as Lifecycle["phaseMs"];
   let mark = http.requests.length;
+  let since = performance.now();
   const phase = (name: keyof Lifecycle["phases"]) => {
     phases[name] = http.requests.slice(mark);
     mark = http.requests.length;
+    phaseMs[name] = Math.round(performance.now() - since);
+    since = performance.now();
   };
   let stateBytes = 0;
   const idToName = new Map<string, string>();
@@ -119,7 +125,7 @@ async function lifecycle(
   const resourceRpcs = host.calls.slice(rpc0).filter((c) => RESOURCE_RPCS.has(c.rpc)).length;
   const peakRssMb = Math.round(host.peakRssBytes() / 1024 / 1024);
   await host.close();
-  return { ms, phases, stateBytesPerResource: Math.round(stateBytes / v1.length), hostCpuMs, engineSideCpuMs, resourceRpcs, coldStartMs: host.coldStartMs, peakRssMb, idToName };
+  return { ms, phases, phaseMs, stateBytesPerResource: Math.round(stateBytes / v1.length), hostCpuMs, engineSideCpuMs, resourceRpcs, coldStartMs: host.coldStartMs, peakRssMb, idToName };
 }
 /** Calls per phase as "METHOD /path" → count (ids in paths folded to N): shows what the provider sends. */
 function callsByPhase(l: Lifecycle): Record<string, Record<string, number>> {
@@ -189,6 +195,7 @@ function p1Figures(prefix: string, r: { l: Lifecycle; d: { ms: number; calls: nu
     [`${prefix}Calls`]: r.d.calls,
     [`${prefix}Rejected429`]: r.rejected,
     [`${prefix}CallsByPhase`]: callsByPhase(r.l),
+    [`${prefix}ProviderPhaseMs`]: r.l.phaseMs,
   };
 }
 
