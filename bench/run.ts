@@ -1,5 +1,5 @@
 /**
- * Benchmark (npm run bench [-- --quick] [-- --json] [-- --p1]): provider overhead against an API that answers in
+ * Benchmark (npm run bench [-- --quick] [-- --json] [-- --p1]); P1's emulators run in their own processes. provider overhead against an API that answers in
  * 50 ms with the documented 10 calls in parallel (P1, both APIs), the same on a zero-latency loopback
  * emulator (host CPU overhead only), host CPU per resource operation and its owners, state size, quota
  * behaviour, call counts, cold start and memory, through the SDK's gRPC provider host against the emulators.
@@ -16,6 +16,7 @@ import { startOngageEmulator } from "../emulators/ongage/server";
 import { attribute } from "./cpu-profile";
 import { directAntsLifecycle, type AntsPhases } from "./direct-ants";
 import { directOngageLifecycle } from "./direct-ongage";
+import { startEmulatorProcess } from "./emulator-process";
 import { processCpuMs, serializedProvider, specs, startEngine, TYPES } from "./engine";
 
 const args = new Set(process.argv.slice(2));
@@ -66,7 +67,7 @@ interface Lifecycle {
   stateBytesPerResource: number;
   /** Host CPU (user + system) from after Configure to the end, and the resource RPCs it served. */
   hostCpuMs: number;
-  /** CPU of this process meanwhile: the driver (the engine's part) and the emulator. */
+  /** CPU of this process meanwhile: the driver, which does the engine's part (the emulator runs in its own process). */
   engineSideCpuMs: number;
   resourceRpcs: number;
   coldStartMs: number;
@@ -77,7 +78,7 @@ interface Lifecycle {
 
 /** create, no-op preview, update, refresh, destroy through the provider host; `hostEnv` reaches the host process. */
 async function lifecycle(
-  http: { requests: RecordedRequest[] },
+  requests: () => Promise<RecordedRequest[]>,
   config: Record<string, string>,
   v1: ResourceSpec[],
   v2: ResourceSpec[],
@@ -93,31 +94,32 @@ async function lifecycle(
   const rpc0 = host.calls.length;
   const phases = {} as Lifecycle["phases"];
   const phaseMs = {} as Lifecycle["phaseMs"];
-  let mark = http.requests.length;
+  let mark = (await requests()).length;
   let since = performance.now();
-  const phase = (name: keyof Lifecycle["phases"]) => {
-    phases[name] = http.requests.slice(mark);
-    mark = http.requests.length;
+  const phase = async (name: keyof Lifecycle["phases"]) => {
     phaseMs[name] = Math.round(performance.now() - since);
+    const all = await requests();
+    phases[name] = all.slice(mark);
+    mark = all.length;
     since = performance.now();
   };
   let stateBytes = 0;
   const idToName = new Map<string, string>();
   const [, ms] = await timed(async () => {
     assertOk("create", await engine.up(v1, { parallel: ENGINE_PARALLEL }));
-    phase("create");
+    await phase("create");
     stateBytes = JSON.stringify(engine.state).length;
     for (const r of engine.state.resources) idToName.set(String(r.id), String((r.outputs as { name?: unknown }).name));
     const preview = await engine.preview(v1, { parallel: ENGINE_PARALLEL });
     assertOk("preview", preview);
     if (preview.steps.some((s) => s.op !== "same")) throw new Error("no-op preview planned changes");
-    phase("preview");
+    await phase("preview");
     assertOk("update", await engine.up(v2, { parallel: ENGINE_PARALLEL }));
-    phase("update");
+    await phase("update");
     assertOk("refresh", await engine.refresh({ parallel: ENGINE_PARALLEL }));
-    phase("refresh");
+    await phase("refresh");
     assertOk("destroy", await engine.destroy({ parallel: ENGINE_PARALLEL }));
-    phase("destroy");
+    await phase("destroy");
   });
   const hostCpuMs = processCpuMs(host.pid!) - cpu0;
   const own = process.cpuUsage(own0);
@@ -150,11 +152,12 @@ function sameCalls(what: string, provider: number, direct: number) {
 }
 
 async function ongageP1(providerText: string, latency: { latencyMs: number; rateLimit?: RateLimit } | undefined, hostEnv?: Record<string, string>) {
-  const emu = await startOngageEmulator({ credentials: CREDS, defaultListId: LIST, ...latency });
-  const l = await lifecycle(emu.http, ongageConfig(emu.url, { "ongage:requestsPerMinute": UNLIMITED, "ongage:maxConcurrency": String(API_PARALLEL) }), ongageDefs(P1_N, 1, providerText), ongageDefs(P1_N, 2, providerText), hostEnv);
-  const rejected = emu.http.requests.filter((r) => r.status === 429).length;
+  const options = { credentials: CREDS, defaultListId: LIST, ...latency };
+  const emu = await startEmulatorProcess("ongage", options);
+  const l = await lifecycle(emu.requests, ongageConfig(emu.url, { "ongage:requestsPerMinute": UNLIMITED, "ongage:maxConcurrency": String(API_PARALLEL) }), ongageDefs(P1_N, 1, providerText), ongageDefs(P1_N, 2, providerText), hostEnv);
+  const rejected = (await emu.requests()).filter((r) => r.status === 429).length;
   await emu.close();
-  const direct = await startOngageEmulator({ credentials: CREDS, defaultListId: LIST, ...latency });
+  const direct = await startEmulatorProcess("ongage", options);
   const c0 = process.cpuUsage();
   const d = { ...(await directOngageLifecycle({ url: direct.url, listId: LIST, credentials: CREDS }, P1_N)), cpuMs: cpuSince(c0) };
   await direct.close();
@@ -169,12 +172,13 @@ async function antsP1(providerText: string, file: string, latency: { latencyMs: 
     return specs(TYPES.antsSegment, providerText, d);
   };
   const config = (emu: { url: string; authUrl: string }) => ({ "ants:baseUrl": emu.url, "ants:authUrl": emu.authUrl, "ants:clientId": ANTS_CLIENT.clientId, "ants:clientSecret": ANTS_CLIENT.clientSecret, "ants:requestsPerMinute": UNLIMITED, "ants:maxConcurrency": String(API_PARALLEL) });
-  const emu = await startAntsEmulator({ clients: [ANTS_CLIENT], computeDelayMs: 0, ...latency });
-  const l = await lifecycle(emu.http, config(emu), defs(1), defs(2));
-  const rejected = emu.http.requests.filter((r) => r.status === 429).length;
+  const options = { clients: [ANTS_CLIENT], computeDelayMs: 0, ...latency };
+  const emu = await startEmulatorProcess("ants", options);
+  const l = await lifecycle(emu.requests, config({ url: emu.url, authUrl: emu.authUrl! }), defs(1), defs(2));
+  const rejected = (await emu.requests()).filter((r) => r.status === 429).length;
   await emu.close();
-  const direct = await startAntsEmulator({ clients: [ANTS_CLIENT], computeDelayMs: 0, ...latency });
-  const origin = new URL(direct.authUrl).origin;
+  const direct = await startEmulatorProcess("ants", options);
+  const origin = new URL(direct.authUrl!).origin;
   const phases: AntsPhases = { create: l.phases.create, update: l.phases.update, refresh: l.phases.refresh, destroy: l.phases.destroy };
   const c0 = process.cpuUsage();
   const d = { ...(await directAntsLifecycle(origin, phases, l.idToName)), cpuMs: cpuSince(c0) };
@@ -186,7 +190,7 @@ async function antsP1(providerText: string, file: string, latency: { latencyMs: 
 /** `<prefix>ProviderMs`, `…DirectMs`, `…Ratio`, CPU used, `…Calls`, `…Rejected429`, `…CallsByPhase` of one P1 run. */
 function p1Figures(prefix: string, r: { l: Lifecycle; d: { ms: number; calls: number; cpuMs: number }; rejected: number }): Record<string, unknown> {
   return {
-    /** CPU the run needed (all processes): with less CPU than wall time available, the ratio measures the machine. */
+    /** CPU the client side needed (provider: host + driver; direct: undici), emulator excluded. */
     [`${prefix}ProviderCpuMs`]: Math.round(r.l.hostCpuMs + r.l.engineSideCpuMs),
     [`${prefix}DirectCpuMs`]: Math.round(r.d.cpuMs),
     [`${prefix}ProviderMs`]: Math.round(r.l.ms),
