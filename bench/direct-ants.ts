@@ -6,7 +6,7 @@
  */
 import { request } from "undici";
 import type { RecordedRequest } from "../emulators/harness/http-server";
-import { pool } from "./engine";
+import { pool } from "./measure";
 
 export interface AntsPhases {
   create: RecordedRequest[];

@@ -3,7 +3,7 @@
  * the baseline of P1. list_fields once, then a POST, a PUT, a GET and a DELETE per segment, in phases.
  */
 import { request } from "undici";
-import { pool } from "./engine";
+import { pool } from "./measure";
 
 export interface OngageTarget { url: string; listId: number; credentials: { username: string; password: string; accountCode: string } }
 

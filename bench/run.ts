@@ -1,8 +1,9 @@
 /**
- * Benchmark (npm run bench [-- --quick] [-- --json] [-- --p1]); P1's emulators run in their own processes. provider overhead against an API that answers in
- * 50 ms with the documented 10 calls in parallel (P1, both APIs), the same on a zero-latency loopback
- * emulator (host CPU overhead only), host CPU per resource operation and its owners, state size, quota
- * behaviour, call counts, cold start and memory, through the SDK's gRPC provider host against the emulators.
+ * Benchmark (npm run bench [-- --quick] [-- --json] [-- --p1]): provider overhead against an API that
+ * answers in 50 ms with the documented 10 calls in parallel (P1, both APIs; the emulators in processes
+ * of their own), the same on a zero-latency loopback emulator (host CPU overhead only), host CPU per
+ * resource operation and its owners, state size, quota behaviour, call counts, cold start and memory,
+ * through the SDK's gRPC provider host against the emulators.
  * Imports nothing from test/.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,11 +14,12 @@ import type { RateLimit } from "../emulators/harness/request-budget";
 import type { RecordedRequest } from "../emulators/harness/http-server";
 import { startAntsEmulator } from "../emulators/ants/server";
 import { startOngageEmulator } from "../emulators/ongage/server";
+import { serializedProvider, specs, startEngine, TYPES } from "../driver/consumer-project";
 import { attribute } from "./cpu-profile";
 import { directAntsLifecycle, type AntsPhases } from "./direct-ants";
 import { directOngageLifecycle } from "./direct-ongage";
 import { startEmulatorProcess } from "./emulator-process";
-import { processCpuMs, serializedProvider, specs, startEngine, TYPES } from "./engine";
+import { processCpuMs } from "./measure";
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has("--quick");
@@ -84,7 +86,7 @@ async function lifecycle(
   v2: ResourceSpec[],
   hostEnv: Record<string, string> = {},
 ): Promise<Lifecycle> {
-  const { host, engine } = await startEngine(config, hostEnv);
+  const { host, engine } = await startEngine(config, { project: "bench", stack: "bench", env: hostEnv });
   if (hostEnv.BENCH_CPU_PROFILE) {
     process.kill(host.pid!, "SIGUSR2"); // host-profile.cjs: start sampling now that the provider is loaded
     await new Promise((r) => setTimeout(r, 100));

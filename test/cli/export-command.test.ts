@@ -10,8 +10,8 @@ import type { CanonicalSegment as AntsCanonical } from "../../provider/ants/sche
 import { segmentProvider } from "../../provider/ongage/provider";
 import { replaceReferences } from "../../provider/definitions/references";
 import { memberFilePath, validateFolder } from "../../provider/definitions/validate";
-import type { CanonicalSegment, SegmentOutputs } from "../../provider/ongage/schemas";
-import { createSeedSegment, token } from "../emulators/ants-client";
+import type { CanonicalSegment, SegmentOutputs } from "../../provider/ongage/canonical";
+import { createSeedSegment, token } from "../emulators/ants/client";
 
 /** Runs the command in-process; returns exit code and captured output. */
 const run = (...argv: string[]) => runCli("export", ...argv);
