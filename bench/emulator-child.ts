@@ -22,3 +22,6 @@ process.on("message", async (m: { id: number; op: string; arg?: any }) => {
     process.send!({ id: m.id, error: (err as Error).stack ?? String(err) });
   }
 });
+
+// The parent went away (finished or crashed): nothing left to serve.
+process.on("disconnect", () => process.exit(0));
