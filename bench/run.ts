@@ -1,23 +1,42 @@
 /**
- * Benchmark (npm run bench [-- --quick] [-- --json]): provider overhead, state size, quota behaviour,
- * call counts, cold start and memory, through the SDK's gRPC provider host against the emulators.
+ * Benchmark (npm run bench [-- --quick] [-- --json] [-- --p1]): provider overhead against an API that
+ * answers in 50 ms with the documented 10 calls in parallel (P1, both APIs; the emulators in processes
+ * of their own), the same on a zero-latency loopback emulator (host CPU overhead only), host CPU per
+ * resource operation and its owners, state size, quota behaviour, call counts, cold start and memory,
+ * through the SDK's gRPC provider host against the emulators.
+ * Imports nothing from test/.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { request } from "undici";
 import type { ResourceSpec } from "../driver";
+import type { RateLimit } from "../emulators/harness/request-budget";
+import type { RecordedRequest } from "../emulators/harness/http-server";
 import { startAntsEmulator } from "../emulators/ants/server";
-import { startOngageEmulator, type OngageEmulator } from "../emulators/ongage/server";
+import { startOngageEmulator } from "../emulators/ongage/server";
 import { serializedProvider, specs, startEngine, TYPES } from "../driver/consumer-project";
+import { attribute } from "./cpu-profile";
+import { directAntsLifecycle, type AntsPhases } from "./direct-ants";
+import { directOngageLifecycle } from "./direct-ongage";
+import { startEmulatorProcess } from "./emulator-process";
+import { processCpuMs } from "./measure";
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has("--quick");
 const JSON_OUT = args.has("--json");
+/** --p1: only the latency-true P1 of both APIs (the key figure, to re-run when the machine is quiet). */
+const P1_ONLY = args.has("--p1");
 const P1_N = QUICK ? 50 : 500;
+const P1_ANTS_N = QUICK ? 20 : 100;
 const P3_N = QUICK ? 100 : 1000;
 const P3_PER_MINUTE = 1000;
 const P4_N = QUICK ? 20 : 100;
+/** P1 latency-true: what each API call costs, and the documented cap of calls in parallel. */
+const LATENCY_MS = 50;
+const API_PARALLEL = 10;
+const UNLIMITED = "1000000"; // the settings' ceiling; far above the calls of any run here
+/** Engine parallelism (resource operations in flight), above the API cap so HTTP slots never idle. */
+const ENGINE_PARALLEL = 16;
 const LIST = 10000;
 const CREDS = { username: "bench-user", password: "bench-pass", accountCode: "BENCH" };
 const ANTS_CLIENT = { clientId: "bench-client", clientSecret: "bench-secret" };
@@ -39,96 +58,240 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 function assertOk(what: string, r: { errors: unknown[] }) {
   if (r.errors.length > 0) throw new Error(`${what}: ${JSON.stringify(r.errors.slice(0, 3))}`);
 }
-async function pool<T>(items: T[], width: number, f: (t: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => { while (next < items.length) await f(items[next++]!); }));
+const RESOURCE_RPCS = new Set(["Check", "Diff", "Create", "Read", "Update", "Delete"]);
+
+interface Lifecycle {
+  ms: number;
+  /** HTTP calls per phase as the emulator received them. */
+  phases: Record<"create" | "preview" | "update" | "refresh" | "destroy", RecordedRequest[]>;
+  /** Wall time per phase (the state snapshot after create is counted in create). */
+  phaseMs: Record<"create" | "preview" | "update" | "refresh" | "destroy", number>;
+  stateBytesPerResource: number;
+  /** Host CPU (user + system) from after Configure to the end, and the resource RPCs it served. */
+  hostCpuMs: number;
+  /** CPU of this process meanwhile: the driver, which does the engine's part (the emulator runs in its own process). */
+  engineSideCpuMs: number;
+  resourceRpcs: number;
+  coldStartMs: number;
+  peakRssMb: number;
+  /** id → name of each segment as created (the direct replays map ids through it). */
+  idToName: Map<string, string>;
 }
 
-/** The same HTTP calls the provider makes for the lifecycle, sent directly with undici (10 in flight, the provider's cap). */
-async function directLifecycle(emu: OngageEmulator, n: number): Promise<number> {
-  const headers = { "content-type": "application/json", X_USERNAME: CREDS.username, X_PASSWORD: CREDS.password, X_ACCOUNT_CODE: CREDS.accountCode };
-  const call = async (method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown) => {
-    const res = await request(`${emu.url}/${LIST}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const json = (await res.body.json()) as { payload: any };
-    if (res.statusCode !== 200) throw new Error(`${method} ${path} → ${res.statusCode} ${JSON.stringify(json)}`);
-    return json.payload;
+/** create, no-op preview, update, refresh, destroy through the provider host; `hostEnv` reaches the host process. */
+async function lifecycle(
+  requests: () => Promise<RecordedRequest[]>,
+  config: Record<string, string>,
+  v1: ResourceSpec[],
+  v2: ResourceSpec[],
+  hostEnv: Record<string, string> = {},
+): Promise<Lifecycle> {
+  const { host, engine } = await startEngine(config, { project: "bench", stack: "bench", env: hostEnv });
+  if (hostEnv.BENCH_CPU_PROFILE) {
+    process.kill(host.pid!, "SIGUSR2"); // host-profile.cjs: start sampling now that the provider is loaded
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const cpu0 = processCpuMs(host.pid!);
+  const own0 = process.cpuUsage();
+  const rpc0 = host.calls.length;
+  const phases = {} as Lifecycle["phases"];
+  const phaseMs = {} as Lifecycle["phaseMs"];
+  let mark = (await requests()).length;
+  let since = performance.now();
+  const phase = async (name: keyof Lifecycle["phases"]) => {
+    phaseMs[name] = Math.round(performance.now() - since);
+    const all = await requests();
+    phases[name] = all.slice(mark);
+    mark = all.length;
+    since = performance.now();
   };
-  const criteria = (fieldId: number, v: number, i: number) => [{ field_id: fieldId, type: "email", position: 0, operator: "LIKE", operand: [`@v${v}-${i}.example.com`], condition: "and", case_sensitive: 0 }];
-  const t0 = performance.now();
-  const fields = (await call("GET", "/api/list_fields?limit=1000")) as Array<{ id: number; name: string }>;
-  const emailId = Number(fields.find((f) => f.name === "email")!.id);
-  const idx = Array.from({ length: n }, (_, i) => i);
-  const ids: string[] = [];
-  await pool(idx, 10, async (i) => { ids[i] = String((await call("POST", "/api/segments", { name: `direct ${i}`, type: "Active", description: "v1", criteria: criteria(emailId, 1, i) })).id); });
-  await pool(idx, 10, async (i) => { await call("PUT", `/api/segments/${ids[i]}`, { name: `direct ${i}`, type: "Active", description: "v2", criteria: criteria(emailId, 2, i) }); });
-  await pool(idx, 10, async (i) => { await call("GET", `/api/segments/${ids[i]}`); });
-  // The provider reads each segment (its campaigns) before deleting it.
-  await pool(idx, 10, async (i) => { await call("GET", `/api/segments/${ids[i]}`); await call("DELETE", `/api/segments/${ids[i]}`); });
-  return performance.now() - t0;
+  let stateBytes = 0;
+  const idToName = new Map<string, string>();
+  const [, ms] = await timed(async () => {
+    assertOk("create", await engine.up(v1, { parallel: ENGINE_PARALLEL }));
+    await phase("create");
+    stateBytes = JSON.stringify(engine.state).length;
+    for (const r of engine.state.resources) idToName.set(String(r.id), String((r.outputs as { name?: unknown }).name));
+    const preview = await engine.preview(v1, { parallel: ENGINE_PARALLEL });
+    assertOk("preview", preview);
+    if (preview.steps.some((s) => s.op !== "same")) throw new Error("no-op preview planned changes");
+    await phase("preview");
+    assertOk("update", await engine.up(v2, { parallel: ENGINE_PARALLEL }));
+    await phase("update");
+    assertOk("refresh", await engine.refresh({ parallel: ENGINE_PARALLEL }));
+    await phase("refresh");
+    assertOk("destroy", await engine.destroy({ parallel: ENGINE_PARALLEL }));
+    await phase("destroy");
+  });
+  const hostCpuMs = processCpuMs(host.pid!) - cpu0;
+  const own = process.cpuUsage(own0);
+  const engineSideCpuMs = (own.user + own.system) / 1000;
+  const resourceRpcs = host.calls.slice(rpc0).filter((c) => RESOURCE_RPCS.has(c.rpc)).length;
+  const peakRssMb = Math.round(host.peakRssBytes() / 1024 / 1024);
+  await host.close();
+  return { ms, phases, phaseMs, stateBytesPerResource: Math.round(stateBytes / v1.length), hostCpuMs, engineSideCpuMs, resourceRpcs, coldStartMs: host.coldStartMs, peakRssMb, idToName };
+}
+/** Calls per phase as "METHOD /path" → count (ids in paths folded to N): shows what the provider sends. */
+function callsByPhase(l: Lifecycle): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [phase, rs] of Object.entries(l.phases)) {
+    const c: Record<string, number> = {};
+    for (const r of rs) {
+      const k = `${r.method} ${r.path.replace(/-?\d+/g, "N")}`;
+      c[k] = (c[k] ?? 0) + 1;
+    }
+    out[phase] = c;
+  }
+  return out;
+}
+const cpuSince = (c0: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+};
+const callCount = (l: Lifecycle) => Object.values(l.phases).reduce((n, rs) => n + rs.length, 0);
+function sameCalls(what: string, provider: number, direct: number) {
+  if (provider !== direct) throw new Error(`${what}: the provider made ${provider} HTTP calls, the direct baseline ${direct}: not the same work`);
+}
+
+async function ongageP1(providerText: string, latency: { latencyMs: number; rateLimit?: RateLimit } | undefined, hostEnv?: Record<string, string>) {
+  const options = { credentials: CREDS, defaultListId: LIST, ...latency };
+  const emu = await startEmulatorProcess("ongage", options);
+  const l = await lifecycle(emu.requests, ongageConfig(emu.url, { "ongage:requestsPerMinute": UNLIMITED, "ongage:maxConcurrency": String(API_PARALLEL) }), ongageDefs(P1_N, 1, providerText), ongageDefs(P1_N, 2, providerText), hostEnv);
+  const rejected = (await emu.requests()).filter((r) => r.status === 429).length;
+  await emu.close();
+  const direct = await startEmulatorProcess("ongage", options);
+  const c0 = process.cpuUsage();
+  const d = { ...(await directOngageLifecycle({ url: direct.url, listId: LIST, credentials: CREDS }, P1_N)), cpuMs: cpuSince(c0) };
+  await direct.close();
+  sameCalls("P1 Ongage", callCount(l), d.calls);
+  return { l, d, rejected };
+}
+
+async function antsP1(providerText: string, file: string, latency: { latencyMs: number; rateLimit?: RateLimit } | undefined) {
+  const defs = (v: number) => {
+    const d: Record<string, Record<string, unknown>> = {};
+    for (let i = 0; i < P1_ANTS_N; i++) d[`a${i}`] = { name: `bench ants ${i}${v === 1 ? "" : ` v${v}`}`, audience: "customer", file: { path: file }, matchRules: [{ column: "customer_id", attribute: "customer_id" }], schedule: { type: "static" } };
+    return specs(TYPES.antsSegment, providerText, d);
+  };
+  const config = (emu: { url: string; authUrl: string }) => ({ "ants:baseUrl": emu.url, "ants:authUrl": emu.authUrl, "ants:clientId": ANTS_CLIENT.clientId, "ants:clientSecret": ANTS_CLIENT.clientSecret, "ants:requestsPerMinute": UNLIMITED, "ants:maxConcurrency": String(API_PARALLEL) });
+  const options = { clients: [ANTS_CLIENT], computeDelayMs: 0, ...latency };
+  const emu = await startEmulatorProcess("ants", options);
+  const l = await lifecycle(emu.requests, config({ url: emu.url, authUrl: emu.authUrl! }), defs(1), defs(2));
+  const rejected = (await emu.requests()).filter((r) => r.status === 429).length;
+  await emu.close();
+  const direct = await startEmulatorProcess("ants", options);
+  const origin = new URL(direct.authUrl!).origin;
+  const phases: AntsPhases = { create: l.phases.create, update: l.phases.update, refresh: l.phases.refresh, destroy: l.phases.destroy };
+  const c0 = process.cpuUsage();
+  const d = { ...(await directAntsLifecycle(origin, phases, l.idToName)), cpuMs: cpuSince(c0) };
+  await direct.close();
+  sameCalls("P1 ANTS", callCount(l), d.calls);
+  return { l, d, rejected };
+}
+
+/** `<prefix>ProviderMs`, `…DirectMs`, `…Ratio`, CPU used, `…Calls`, `…Rejected429`, `…CallsByPhase` of one P1 run. */
+function p1Figures(prefix: string, r: { l: Lifecycle; d: { ms: number; calls: number; cpuMs: number }; rejected: number }): Record<string, unknown> {
+  return {
+    /** CPU the client side needed (provider: host + driver; direct: undici), emulator excluded. */
+    [`${prefix}ProviderCpuMs`]: Math.round(r.l.hostCpuMs + r.l.engineSideCpuMs),
+    [`${prefix}DirectCpuMs`]: Math.round(r.d.cpuMs),
+    [`${prefix}ProviderMs`]: Math.round(r.l.ms),
+    [`${prefix}DirectMs`]: Math.round(r.d.ms),
+    [`${prefix}Ratio`]: Number((r.l.ms / r.d.ms).toFixed(3)),
+    [`${prefix}Calls`]: r.d.calls,
+    [`${prefix}Rejected429`]: r.rejected,
+    [`${prefix}CallsByPhase`]: callsByPhase(r.l),
+    [`${prefix}ProviderPhaseMs`]: r.l.phaseMs,
+  };
 }
 
 async function main() {
-  const out: Record<string, number | string | boolean> = { quick: QUICK, cores: cpus().length, p1Segments: P1_N };
+  const out: Record<string, unknown> = { quick: QUICK, cores: cpus().length, loadAverage1m: Number(loadavg()[0]!.toFixed(2)), date: new Date().toISOString(), p1Segments: P1_N, p1AntsSegments: P1_ANTS_N };
   const ongageProvider = await serializedProvider("ongageSegment");
   const antsProvider = await serializedProvider("antsSegment");
+  const latency = { latencyMs: LATENCY_MS, rateLimit: { perMinute: Number(UNLIMITED), parallel: API_PARALLEL } };
+  out.p1LatencyPerCallMs = LATENCY_MS;
+  out.p1ApiParallel = API_PARALLEL;
+  out.p1EngineParallel = ENGINE_PARALLEL;
 
-  // P1, P2, P4 (Ongage): one lifecycle through the provider host, then the same calls directly.
-  const emu = await startOngageEmulator({ credentials: CREDS, defaultListId: LIST });
-  const { host, engine } = await startEngine(ongageConfig(emu.url, { "ongage:requestsPerMinute": "1000000" }));
-  out.coldStartMs = Math.round(host.coldStartMs);
-  let previewCalls = 0;
-  let refreshCallsOngage = 0;
-  const [, p1ProviderMs] = await timed(async () => {
-    assertOk("create", await engine.up(ongageDefs(P1_N, 1, ongageProvider), { parallel: 16 }));
-    out.p2StateBytesPerSegment = Math.round(JSON.stringify(engine.state).length / P1_N);
-    const before = emu.http.requests.length;
-    const preview = await engine.preview(ongageDefs(P1_N, 1, ongageProvider), { parallel: 16 });
-    assertOk("preview", preview);
-    if (preview.steps.some((s) => s.op !== "same")) throw new Error("no-op preview planned changes");
-    previewCalls = emu.http.requests.length - before;
-    assertOk("update", await engine.up(ongageDefs(P1_N, 2, ongageProvider), { parallel: 16 }));
-    const beforeRefresh = emu.http.requests.length;
-    assertOk("refresh", await engine.refresh({ parallel: 16 }));
-    refreshCallsOngage = emu.http.requests.length - beforeRefresh;
-    assertOk("destroy", await engine.destroy({ parallel: 16 }));
-  });
-  out.peakRssMb = Math.round(host.peakRssBytes() / 1024 / 1024);
-  await host.close();
-  const p1DirectMs = await directLifecycle(emu, P1_N);
-  await emu.close();
-  out.p1ProviderMs = Math.round(p1ProviderMs);
-  out.p1DirectMs = Math.round(p1DirectMs);
-  out.p1Ratio = Number((p1ProviderMs / p1DirectMs).toFixed(2));
-  out.p2ProviderBytes = Buffer.byteLength(ongageProvider);
-  out.p4PreviewCalls = previewCalls;
+  // P1 latency-true (Ongage): every call takes 50 ms, an 11th call in parallel is refused with 429.
+  const lat = await ongageP1(ongageProvider, latency);
+  Object.assign(out, p1Figures("p1Latency", lat));
+  out.hostCpuMsPerOp = Number((lat.l.hostCpuMs / lat.l.resourceRpcs).toFixed(3));
+  out.hostResourceOps = lat.l.resourceRpcs;
+  out.hostCpuMs = Math.round(lat.l.hostCpuMs);
+  out.p2StateBytesPerSegment = lat.l.stateBytesPerResource;
+  out.p4PreviewCalls = lat.l.phases.preview.length;
   out.p4RefreshSegments = P1_N;
-  out.p4RefreshCallsOngage = refreshCallsOngage;
-  log(`P1/P2 done: provider ${out.p1ProviderMs} ms, direct ${out.p1DirectMs} ms`);
+  out.p4RefreshCallsOngage = lat.l.phases.refresh.length;
+  out.coldStartMs = Math.round(lat.l.coldStartMs);
+  out.peakRssMb = lat.l.peakRssMb;
+  log(`P1 latency Ongage: provider ${out.p1LatencyProviderMs} ms, direct ${out.p1LatencyDirectMs} ms`);
+
+  // P1 latency-true (ANTS): token, upload + create, no-op preview, update, Listing refresh, delete.
+  const dir = mkdtempSync(join(tmpdir(), "bench-"));
+  const file = join(dir, "members.csv");
+  writeFileSync(file, "customer_id,email\n1001,a@example.com\n");
+  try {
+    const ants = await antsP1(antsProvider, file, latency);
+    Object.assign(out, p1Figures("p1AntsLatency", ants));
+    log(`P1 latency ANTS: provider ${out.p1AntsLatencyProviderMs} ms, direct ${out.p1AntsLatencyDirectMs} ms`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  if (P1_ONLY) {
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return;
+  }
+
+  // P1 zero-latency: the loopback emulator answers at once, so this measures only the CPU cost of the
+  // SDK's host, gRPC and the provider against bare undici calls; not what a user waits for.
+  const zero = await ongageP1(ongageProvider, undefined);
+  Object.assign(out, p1Figures("p1ZeroLatency", zero));
+  out.p2ProviderBytes = Buffer.byteLength(ongageProvider);
+
+  // Where the host's CPU goes: the zero-latency lifecycle again, the host sampled by the inspector.
+  const profDir = mkdtempSync(join(tmpdir(), "bench-prof-"));
+  try {
+    const profile = join(profDir, "host.cpuprofile");
+    const env = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${join(__dirname, "host-profile.cjs")}`.trim(), BENCH_CPU_PROFILE: profile };
+    await ongageP1(ongageProvider, undefined, env);
+    const { busyMs, byOwner } = attribute(profile);
+    const share: Record<string, number> = {};
+    for (const [k, v] of Object.entries(byOwner).sort((x, y) => y[1] - x[1])) share[k] = Number((v / busyMs).toFixed(3));
+    out.hostCpuShareOwnCode = share["pulumi-segments"] ?? 0;
+    out.hostCpuShareByOwner = share;
+    if (process.env.BENCH_KEEP_PROFILE) writeFileSync(process.env.BENCH_KEEP_PROFILE, readFileSync(profile));
+  } finally {
+    rmSync(profDir, { recursive: true, force: true });
+  }
+  log(`P1 zero latency and host profile done`);
 
   // P4 (ANTS): refresh of P4_N segments.
-  const ants = await startAntsEmulator({ clients: [ANTS_CLIENT], computeDelayMs: 0 });
-  const dir = mkdtempSync(join(tmpdir(), "bench-"));
+  const p4 = await startAntsEmulator({ clients: [ANTS_CLIENT], computeDelayMs: 0 });
+  const p4Dir = mkdtempSync(join(tmpdir(), "bench-"));
   try {
-    const file = join(dir, "members.csv");
-    writeFileSync(file, "customer_id,email\n1001,a@example.com\n");
-    const a = await startEngine({ "ants:baseUrl": ants.url, "ants:authUrl": ants.authUrl, "ants:clientId": ANTS_CLIENT.clientId, "ants:clientSecret": ANTS_CLIENT.clientSecret, "ants:requestsPerMinute": "1000000" });
+    const p4File = join(p4Dir, "members.csv");
+    writeFileSync(p4File, "customer_id,email\n1001,a@example.com\n");
+    const a = await startEngine({ "ants:baseUrl": p4.url, "ants:authUrl": p4.authUrl, "ants:clientId": ANTS_CLIENT.clientId, "ants:clientSecret": ANTS_CLIENT.clientSecret, "ants:requestsPerMinute": UNLIMITED });
     const defs: Record<string, Record<string, unknown>> = {};
-    for (let i = 0; i < P4_N; i++) defs[`a${i}`] = { name: `bench ants ${i}`, audience: "customer", file: { path: file }, matchRules: [{ column: "customer_id", attribute: "customer_id" }], schedule: { type: "static" } };
-    assertOk("ants create", await a.engine.up(specs(TYPES.antsSegment, antsProvider, defs), { parallel: 16 }));
+    for (let i = 0; i < P4_N; i++) defs[`a${i}`] = { name: `bench ants ${i}`, audience: "customer", file: { path: p4File }, matchRules: [{ column: "customer_id", attribute: "customer_id" }], schedule: { type: "static" } };
+    assertOk("ants create", await a.engine.up(specs(TYPES.antsSegment, antsProvider, defs), { parallel: ENGINE_PARALLEL }));
     await new Promise((r) => setTimeout(r, 5_100)); // let the Listing snapshot taken by the creates expire
-    const before = ants.http.requests.length;
-    assertOk("ants refresh", await a.engine.refresh({ parallel: 16 }));
-    out.p4RefreshCallsAnts = ants.http.requests.length - before;
+    const before = p4.http.requests.length;
+    assertOk("ants refresh", await a.engine.refresh({ parallel: ENGINE_PARALLEL }));
+    out.p4RefreshCallsAnts = p4.http.requests.length - before;
     out.p4RefreshSegmentsAnts = P4_N;
     await a.host.close();
   } finally {
-    await ants.close();
-    rmSync(dir, { recursive: true, force: true });
+    await p4.close();
+    rmSync(p4Dir, { recursive: true, force: true });
   }
   log(`P4 done`);
 
   // P3: quota mode, a scaled quota; the provider's limiter is set to the same figure.
-  const quota = await startOngageEmulator({ credentials: CREDS, defaultListId: LIST, rateLimit: { perMinute: P3_PER_MINUTE, parallel: 10 } });
+  const quota = await startOngageEmulator({ credentials: CREDS, defaultListId: LIST, rateLimit: { perMinute: P3_PER_MINUTE, parallel: API_PARALLEL } });
   const q = await startEngine(ongageConfig(quota.url, { "ongage:requestsPerMinute": String(P3_PER_MINUTE) }));
   const [up, p3Ms] = await timed(() => q.engine.up(ongageDefs(P3_N, 1, ongageProvider), { parallel: 32 }));
   const calls = quota.http.requests.length;
@@ -145,10 +308,21 @@ async function main() {
   if (JSON_OUT) {
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
+    const pct = (x: unknown) => `${(Number(x) * 100).toFixed(1)} %`;
+    const owners = Object.entries(out.hostCpuShareByOwner as Record<string, number>).map(([k, v]) => `${k} ${pct(v)}`).join(", ");
     const rows: Array<[string, string]> = [
-      ["P1 lifecycle via provider host (ms)", String(out.p1ProviderMs)],
-      ["P1 same calls direct with undici (ms)", String(out.p1DirectMs)],
-      ["P1 ratio", String(out.p1Ratio)],
+      [`P1 Ongage, ${LATENCY_MS} ms/call, ${API_PARALLEL} parallel: provider host (ms)`, String(out.p1LatencyProviderMs)],
+      [`P1 Ongage, same ${out.p1LatencyCalls} calls direct with undici (ms)`, String(out.p1LatencyDirectMs)],
+      ["P1 Ongage latency ratio (goal <= 1.10)", `${out.p1LatencyRatio} (${out.p1LatencyRejected429} calls refused with 429)`],
+      ["P1 Ongage CPU used, all processes: provider path / direct (ms)", `${out.p1LatencyProviderCpuMs} / ${out.p1LatencyDirectCpuMs}`],
+      [`P1 ANTS, ${LATENCY_MS} ms/call, ${API_PARALLEL} parallel: provider host (ms)`, String(out.p1AntsLatencyProviderMs)],
+      [`P1 ANTS, same ${out.p1AntsLatencyCalls} calls direct with undici (ms)`, String(out.p1AntsLatencyDirectMs)],
+      ["P1 ANTS latency ratio (goal <= 1.10)", `${out.p1AntsLatencyRatio} (${out.p1AntsLatencyRejected429} calls refused with 429)`],
+      ["P1 ANTS CPU used, all processes: provider path / direct (ms)", `${out.p1AntsLatencyProviderCpuMs} / ${out.p1AntsLatencyDirectCpuMs}`],
+      ["P1 zero-latency loopback (host CPU overhead only): provider / direct (ms)", `${out.p1ZeroLatencyProviderMs} / ${out.p1ZeroLatencyDirectMs} (ratio ${out.p1ZeroLatencyRatio})`],
+      [`host CPU per resource operation (${out.hostResourceOps} Check/Diff/Create/Read/Update/Delete)`, `${out.hostCpuMsPerOp} ms`],
+      ["host CPU samples in pulumi-segments' own code", pct(out.hostCpuShareOwnCode)],
+      ["host CPU samples by owner", owners],
       ["P2 __provider bytes per resource", String(out.p2ProviderBytes)],
       ["P2 state bytes per segment", String(out.p2StateBytesPerSegment)],
       [`P3 ${P3_N} creates at ${P3_PER_MINUTE}/min: time (ms)`, String(out.p3Ms)],
@@ -161,7 +335,7 @@ async function main() {
       ["provider peak RSS (MB)", String(out.peakRssMb)],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
-    process.stdout.write(`pulumi-segments benchmark${QUICK ? " (quick)" : ""}, ${out.cores} cores\n`);
+    process.stdout.write(`pulumi-segments benchmark${QUICK ? " (quick)" : ""}, ${out.cores} cores, load average ${out.loadAverage1m} at start, ${out.date}\n`);
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
   }
 }

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { displayPath } from "../provider/definitions/diagnostics";
 import { exportAnts } from "../provider/definitions/export-ants";
 import { exportOngage, type ExportResult } from "../provider/definitions/export-ongage";
@@ -23,7 +23,9 @@ Options:
   --out DIR           folder to write to (default: segments)
   --list-id N         Ongage list to export (default: ONGAGE_LIST_ID, else the account default)
   --schema PATH       JSON Schema path for the yaml-language-server line
-                      (default: node_modules/pulumi-segments/${JSON_SCHEMA_PATH}, relative to DIR)
+                      (default: the pulumi-segments package installed in DIR or the nearest
+                      folder above it, node_modules/pulumi-segments/${JSON_SCHEMA_PATH},
+                      written relative to DIR)
   --force             overwrite existing files
   -h, --help          show this help
 
@@ -57,9 +59,29 @@ function parse(argv: string[]) {
   return { help: false as const, api: api as (typeof APIS)[number], out: values.out, listId: listId === undefined ? undefined : Number(listId), schema: values.schema, force: values.force };
 }
 
-/** The schema line's path from the output folder to the installed package's schema. */
-function defaultSchemaPath(outDir: string): string {
-  return relative(outDir, join(process.cwd(), "node_modules", "pulumi-segments", JSON_SCHEMA_PATH)).split(sep).join("/");
+const PACKAGE_SCHEMA = join("node_modules", "pulumi-segments", JSON_SCHEMA_PATH);
+
+/**
+ * The schema line's path, relative to the output folder, to the schema of the pulumi-segments package
+ * that an editor opening a file in `outDir` finds: the nearest `node_modules/pulumi-segments` in `outDir`
+ * or a folder above it (a subfolder of the project, a workspace package whose dependency npm hoisted
+ * to the workspace root). The symlinked path is kept as found, so it survives upgrades under pnpm.
+ * Undefined when no folder up to the file-system root has the package installed.
+ */
+export function installedSchemaPath(outDir: string): string | undefined {
+  for (let dir = resolve(outDir); ; dir = dirname(dir)) {
+    const candidate = join(dir, PACKAGE_SCHEMA);
+    if (existsSync(candidate)) return relative(outDir, candidate).split(sep).join("/");
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The schema line's path: the installed package's schema; without one, where `npm install` in the working folder puts it. */
+function defaultSchemaPath(outDir: string): { path: string; note?: string } {
+  const found = installedSchemaPath(outDir);
+  if (found !== undefined) return { path: found };
+  const path = relative(outDir, join(process.cwd(), PACKAGE_SCHEMA)).split(sep).join("/");
+  return { path, note: `pulumi-segments is not installed in ${displayPath(outDir)} or any folder above it; the yaml-language-server lines point at ${path} (install the package there, or pass --schema)` };
 }
 
 /**
@@ -89,13 +111,14 @@ export const exportCommand: Command = {
       process.stderr.write(`pulumi-segments export: ${existing.length} file(s) already exist; nothing written (use --force to overwrite):\n${existing.map((t) => `  ${displayPath(t.path)}\n`).join("")}`);
       return 1;
     }
-    const schemaPath = args.schema ?? defaultSchemaPath(outDir);
+    const schema = args.schema === undefined ? defaultSchemaPath(outDir) : { path: args.schema };
+    const schemaPath = schema.path;
     mkdirSync(outDir, { recursive: true });
     for (const { f, path } of targets) {
       writeFileSync(path, renderDefinitionFile(f, schemaPath));
       process.stdout.write(`wrote ${displayPath(path)}\n`);
     }
-    for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
+    for (const note of [...result.notes, ...(schema.note === undefined ? [] : [schema.note])]) process.stderr.write(`note: ${note}\n`);
     process.stdout.write(`exported ${result.files.length} ${args.api} segment${result.files.length === 1 ? "" : "s"} to ${displayPath(outDir)}\n`);
     return 0;
   },

@@ -17,7 +17,7 @@ const demoDir = join(root, ".pulumi-demo");
 mkdirSync(demoDir, { recursive: true });
 
 const { startEmulators } = require(join(root, "dist/emulators/index.js"));
-const { Engine, ProviderHost, loadState, previewDigest, saveState, runProgramModule } = require(join(root, "dist/driver/index.js"));
+const { Engine, ProviderHost, loadState, previewDigest, saveState, runProgramModule } = require(join(root, "build/driver/index.js"));
 
 const projectFile = require("yaml").parse(readFileSync(join(root, "Pulumi.yaml"), "utf8"));
 const PROJECT = projectFile.name;

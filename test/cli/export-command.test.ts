@@ -1,7 +1,7 @@
 import { runCli } from "./run-cli";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
@@ -227,5 +227,82 @@ spec:
     expect(em.http.requests.map((r) => r.path).filter((p) => p.endsWith("/segment/create"))).toEqual([]);
     expect(em.http.requests.map((r) => r.path).some((p) => p.endsWith("/segment/update"))).toBe(true);
     expect(em.store.allSegments()).toHaveLength(1);
+  });
+});
+
+describe("export: the yaml-language-server line points at the package an editor finds", () => {
+  const CREDENTIALS = { username: "schema-user", password: "schema-password", accountCode: "SCHEMA" };
+  const repoRoot = resolve(__dirname, "..", "..");
+  let em: OngageEmulator;
+  beforeAll(async () => {
+    em = await startOngageEmulator({ credentials: CREDENTIALS, defaultListId: 10000 });
+    Object.assign(process.env, { ONGAGE_BASE_URL: em.url, ONGAGE_USERNAME: CREDENTIALS.username, ONGAGE_PASSWORD: CREDENTIALS.password, ONGAGE_ACCOUNT_CODE: CREDENTIALS.accountCode, ONGAGE_REQUESTS_PER_MINUTE: "1000000" });
+    delete process.env.ONGAGE_LIST_ID;
+    const res = await fetch(`${em.url}/api/segments`, {
+      method: "POST",
+      headers: { "content-type": "application/json", X_USERNAME: CREDENTIALS.username, X_PASSWORD: CREDENTIALS.password, X_ACCOUNT_CODE: CREDENTIALS.accountCode },
+      body: JSON.stringify({ name: "Everyone", type: "Active", criteria: [] }),
+    });
+    expect(res.status).toBe(200);
+  });
+  afterAll(() => em.close());
+
+  /** A folder tree with the package installed at `installAt` (relative), as npm lays it out: package.json and schema/. */
+  function project(layout: Record<string, string>, installAt: string | undefined): string {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), "export-schema-")));
+    for (const [file, text] of Object.entries(layout)) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), text);
+    }
+    if (installAt !== undefined) {
+      const pkg = join(root, installAt, "node_modules", "pulumi-segments");
+      mkdirSync(join(pkg, "schema"), { recursive: true });
+      cpSync(join(repoRoot, "package.json"), join(pkg, "package.json"));
+      cpSync(join(repoRoot, "schema", "segments.schema.json"), join(pkg, "schema", "segments.schema.json"));
+    }
+    return root;
+  }
+  /** Runs export from `cwd`; returns the schema line's path and whether it names a real file, seen from the written file. */
+  async function exportFrom(cwd: string, out: string) {
+    const saved = process.cwd();
+    process.chdir(cwd);
+    try {
+      const res = await run("--api", "ongage", "--out", out);
+      expect(res.code).toBe(0);
+      const file = join(resolve(cwd, out), "everyone.yaml");
+      const path = /^# yaml-language-server: \$schema=(.+)$/m.exec(readFileSync(file, "utf8"))![1]!;
+      return { path, exists: existsSync(resolve(dirname(file), path)), stderr: res.stderr };
+    } finally {
+      process.chdir(saved);
+    }
+  }
+
+  it("npm workspace: the package hoisted to the workspace root, export run inside a workspace package", async () => {
+    const ws = project({ "package.json": JSON.stringify({ name: "ws", private: true, workspaces: ["packages/*"] }), "packages/infra/package.json": JSON.stringify({ name: "infra", dependencies: { "pulumi-segments": "*" } }) }, ".");
+    const r = await exportFrom(join(ws, "packages", "infra"), "segments");
+    expect(r).toEqual({ path: "../../../node_modules/pulumi-segments/schema/segments.schema.json", exists: true, stderr: "" });
+  });
+
+  it("subfolder: run from a folder below the project, and from the project root into a nested folder", async () => {
+    const proj = project({ "package.json": JSON.stringify({ name: "proj", dependencies: { "pulumi-segments": "*" } }), "infra/Pulumi.yaml": "name: infra\n" }, ".");
+    expect(await exportFrom(join(proj, "infra"), "segments")).toEqual({ path: "../../node_modules/pulumi-segments/schema/segments.schema.json", exists: true, stderr: "" });
+    expect(await exportFrom(proj, "infra/segments/ongage")).toEqual({ path: "../../../node_modules/pulumi-segments/schema/segments.schema.json", exists: true, stderr: "" });
+  });
+
+  it("the nearest installation wins (a workspace package with its own copy), and a symlinked install keeps its link path", async () => {
+    const ws = project({ "package.json": JSON.stringify({ name: "ws", private: true, workspaces: ["packages/*"] }), "packages/infra/package.json": "{}" }, "packages/infra");
+    expect((await exportFrom(ws, "packages/infra/segments")).path).toBe("../node_modules/pulumi-segments/schema/segments.schema.json");
+    const linked = project({ "package.json": "{}" }, "store");
+    mkdirSync(join(linked, "app", "node_modules"), { recursive: true });
+    symlinkSync(join(linked, "store", "node_modules", "pulumi-segments"), join(linked, "app", "node_modules", "pulumi-segments"));
+    expect(await exportFrom(join(linked, "app"), "segments")).toEqual({ path: "../node_modules/pulumi-segments/schema/segments.schema.json", exists: true, stderr: "" });
+  });
+
+  it("not installed anywhere above the output folder: says so on stderr and points where npm install would put it", async () => {
+    const bare = project({ "package.json": "{}" }, undefined);
+    const r = await exportFrom(bare, "segments");
+    expect(r.path).toBe("../node_modules/pulumi-segments/schema/segments.schema.json");
+    expect(r.exists).toBe(false);
+    expect(r.stderr).toBe(`note: pulumi-segments is not installed in segments or any folder above it; the yaml-language-server lines point at ../node_modules/pulumi-segments/schema/segments.schema.json (install the package there, or pass --schema)\n`);
   });
 });
