@@ -290,3 +290,31 @@ describe("state file", () => {
     expect(loadState(path)).toEqual({ resources: [] });
   });
 });
+
+describe("checkpoint: every change is reported, creates in flight are pending operations", () => {
+  it("a create in flight is a pending operation until it completes; each step ends with a reported state", async () => {
+    const seen: Array<ReturnType<typeof emptyState>> = [];
+    const engine = new Engine({ host, project: "driver", stack: "journal", onStateChange: (s) => seen.push(JSON.parse(JSON.stringify(s))) });
+    const up = await engine.up([item("j1", { value: "1" }), item("j2", { value: "2" })], { parallel: 1 });
+    expect(up.errors).toEqual([]);
+    const firstBegin = seen[0]!;
+    expect(firstBegin.resources).toEqual([]);
+    expect(firstBegin.pendingOperations).toEqual([{ type: "creating", urn: engine.urn(FIXTURE_TYPE, "j1"), resource: expect.objectContaining({ name: "j1" }) }]);
+    // j1 recorded and no longer pending before j2 begins
+    const j2Begins = seen.find((s) => s.pendingOperations?.some((o) => o.resource.name === "j2"))!;
+    expect(j2Begins.resources.map((r) => r.name)).toEqual(["j1"]);
+    expect(j2Begins.pendingOperations).toHaveLength(1);
+    expect(seen.at(-1)).toEqual(engine.state);
+    expect(engine.state.pendingOperations).toBeUndefined();
+  });
+
+  it("the next up does not step a pending create of a killed run: it creates the resource again and keeps the pending operation (as Pulumi does)", async () => {
+    const engine = new Engine({ host, project: "driver", stack: "killed" });
+    const stale = { type: "creating" as const, urn: engine.urn(FIXTURE_TYPE, "k"), resource: { type: FIXTURE_TYPE, name: "k", inputs: { name: "k" } } };
+    engine.state.pendingOperations = [stale];
+    const up = await engine.up([item("k", { value: "1" })]);
+    expect(ops(up.steps)).toEqual({ k: "create" });
+    expect(engine.state.pendingOperations).toEqual([stale]);
+    await engine.destroy();
+  });
+});
