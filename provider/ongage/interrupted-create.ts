@@ -1,0 +1,46 @@
+import { ApiError } from "../http/errors";
+import { adoptInterruptedCreate, interruptedCreateWindowMs, type RecentCreateSource } from "../pulumi/recent-create-finder";
+import type { OngageClient } from "./client";
+import { canonicalFromWire, managedPart, sameCanonical } from "./normalize";
+import type { CanonicalSegment, SegmentOutputs, WireSegmentSummary } from "./schemas";
+import { ONGAGE_KEYS, ongageBaseUrl, ongageCredentials } from "./settings";
+
+const isDeleted = (v: unknown) => v === "1" || v === 1 || v === true;
+
+/** Epoch seconds (Ongage's `created`, a numeric string) → ms; undefined when absent or not a number. */
+function createdMs(created: unknown): number | undefined {
+  const s = Number(created);
+  return created === null || created === undefined || created === "" || !Number.isFinite(s) || s <= 0 ? undefined : s * 1000;
+}
+
+/**
+ * The segment an interrupted run created for this definition (issue 9 §3), adopted: exactly this name
+ * in the definition's list, `created` within `ongage:interruptedCreateWindowHours`, and — read back with
+ * one GET — an identical canonical definition (description, favorite, rules, external settings; the
+ * white-list flag is write-only in Ongage and cannot be compared). Undefined: create as usual.
+ * The collection is listed once per process and list, at the first create.
+ */
+export async function adoptInterruptedOngageCreate(client: OngageClient, c: CanonicalSegment): Promise<SegmentOutputs | undefined> {
+  const windowMs = interruptedCreateWindowMs(ONGAGE_KEYS.interruptedCreateWindowHours);
+  if (windowMs === 0) return undefined;
+  const source: RecentCreateSource<WireSegmentSummary> = {
+    apiTitle: "Ongage",
+    key: `ongage|${ongageBaseUrl()}|${ongageCredentials().accountCode}|${c.listId ?? "default"}`,
+    list: async function* () {
+      for await (const s of client.listSegments(c.listId)) yield { id: String(s.id), name: s.name, createdAtMs: createdMs(s.created), entry: s };
+    },
+  };
+  const adopted = await adoptInterruptedCreate(source, c.name, windowMs, async (candidate) => {
+    let seg;
+    try {
+      seg = await client.getSegment(c.listId, candidate.id);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return undefined;
+      throw err;
+    }
+    if (isDeleted(seg.deleted) || (seg.type !== undefined && seg.type !== "Active")) return undefined;
+    const current = canonicalFromWire(seg, c);
+    return sameCanonical(managedPart(current), { ...c, listId: current.listId }) ? current : undefined;
+  });
+  return adopted?.confirmed;
+}
