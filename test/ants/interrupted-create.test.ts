@@ -1,0 +1,115 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
+import { forgetTokens } from "../../provider/ants/auth";
+import { AntsClient, forgetClientCaches } from "../../provider/ants/client";
+import { adoptInterruptedAntsCreate } from "../../provider/ants/interrupted-create";
+import { segmentProvider as provider } from "../../provider/ants/provider";
+import type { CanonicalSegment } from "../../provider/ants/schemas";
+import { forgetRecentCreates } from "../../provider/pulumi/recent-create-finder";
+import { forgetConfig } from "../../provider/pulumi/settings";
+
+let em: AntsEmulator;
+const dir = mkdtempSync(join(tmpdir(), "ants-interrupted-"));
+const membersPath = join(dir, "members.csv");
+const otherPath = join(dir, "other.csv");
+
+beforeAll(async () => {
+  em = await startAntsEmulator({ computeDelayMs: 0, clients: [{ clientId: "emulator-client", clientSecret: "emulator-secret" }] });
+  writeFileSync(membersPath, "email,phone\na@example.com,84900000001\n");
+  writeFileSync(otherPath, "email,phone\nz@example.com,84900000009\n");
+});
+afterAll(async () => {
+  await em?.close();
+});
+
+async function configure(extra: Record<string, string> = {}) {
+  forgetConfig();
+  forgetTokens();
+  forgetClientCaches();
+  forgetRecentCreates();
+  const config: Record<string, string> = {
+    "ants:baseUrl": em.url,
+    "ants:authUrl": em.authUrl,
+    "ants:clientId": "emulator-client",
+    "ants:clientSecret": "emulator-secret",
+    "ants:requestsPerMinute": "60000",
+    ...extra,
+  };
+  await provider.configure({ config: { get: (k: string) => config[k] } });
+}
+
+beforeEach(async () => {
+  em.reset();
+  await configure();
+});
+
+async function def(name: string, patch: Record<string, unknown> = {}): Promise<CanonicalSegment> {
+  const res = await provider.check({}, { name, audience: "customer", file: { path: membersPath }, matchRules: [{ column: "email", attribute: "email" }], schedule: { type: "static" }, ...patch });
+  expect(res.failures ?? []).toEqual([]);
+  return res.inputs as unknown as CanonicalSegment;
+}
+
+/** What an interrupted run leaves: the segment exists, its id never reached the state. */
+async function interruptedCreate(c: CanonicalSegment): Promise<string> {
+  const { id } = await provider.create(c);
+  forgetRecentCreates();
+  return id;
+}
+const fullListings = () => em.http.requests.filter((r) => r.path.endsWith("/segment/listing") && (JSON.parse(r.body) as { search?: string }).search === undefined).length;
+
+function quiet<T>(p: Promise<T>): Promise<{ value: T; warnings: string }> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  return p.then((value) => ({ value, warnings: lines.join("") })).finally(() => spy.mockRestore());
+}
+
+describe("ants: adopting what an interrupted run created (name, audience, static/dynamic, ctime)", () => {
+  it("exact name, same audience and method, created recently: adopted with a warning naming its id, from one full Listing", async () => {
+    const c = await def("vip");
+    const id = await interruptedCreate(c);
+    em.http.clearLog();
+    const { value, warnings } = await quiet(adoptInterruptedAntsCreate(new AntsClient(), c));
+    expect(value?.id).toBe(id);
+    expect(warnings).toMatch(new RegExp(`adopted ANTS segment ${id} \\("vip"\\), created by an interrupted run`));
+    expect(fullListings()).toBe(1);
+    expect(em.http.requests.map((r) => r.path)).toEqual(["/access/api/segment/listing"]);
+  });
+
+  it("another audience or static/dynamic is left alone", async () => {
+    await interruptedCreate(await def("vip", { audience: "visitor" }));
+    await interruptedCreate(await def("vip", { schedule: { type: "dynamic", repeat: { every: 1, unit: "days" }, start: { day: "2025-01-06", hour: "03:00" } } }));
+    expect(await adoptInterruptedAntsCreate(new AntsClient(), await def("vip"))).toBeUndefined();
+  });
+
+  it("what Listing cannot show is not told apart: another member file with the same name and audience is adopted (the caller re-applies the definition)", async () => {
+    const id = await interruptedCreate(await def("vip", { file: { path: otherPath } }));
+    const { value } = await quiet(adoptInterruptedAntsCreate(new AntsClient(), await def("vip")));
+    expect(value?.id).toBe(id);
+  });
+
+  it("older than the window is left alone; window 0 makes no request", async () => {
+    const c = await def("vip");
+    await interruptedCreate(c);
+    await new Promise((r) => setTimeout(r, 400));
+    await configure({ "ants:interruptedCreateWindowHours": String(0.3 / 3600) });
+    expect(await adoptInterruptedAntsCreate(new AntsClient(), c)).toBeUndefined();
+    await configure({ "ants:interruptedCreateWindowHours": "0" });
+    em.http.clearLog();
+    expect(await adoptInterruptedAntsCreate(new AntsClient(), c)).toBeUndefined();
+    expect(em.http.requests).toEqual([]);
+  });
+
+  it("each segment is adopted once per process; a second identical definition finds none", async () => {
+    const c = await def("vip");
+    const id = await interruptedCreate(c);
+    const client = new AntsClient();
+    const { value } = await quiet(Promise.all([adoptInterruptedAntsCreate(client, c), adoptInterruptedAntsCreate(client, c)]));
+    expect(value.map((a) => a?.id)).toEqual([id, undefined]);
+  });
+});
