@@ -2,7 +2,7 @@ import { ApiError } from "../http/errors";
 import { adoptInterruptedCreate, interruptedCreateWindowMs, type RecentCreateSource } from "../pulumi/recent-create-finder";
 import type { OngageClient } from "./client";
 import { canonicalFromWire, managedPart, sameCanonical } from "./normalize";
-import type { CanonicalSegment, SegmentOutputs, WireSegmentSummary } from "./schemas";
+import type { CanonicalSegment, WireSegmentSummary } from "./schemas";
 import { ONGAGE_KEYS, ongageBaseUrl, ongageCredentials } from "./settings";
 
 const isDeleted = (v: unknown) => v === "1" || v === 1 || v === true;
@@ -14,13 +14,13 @@ function createdMs(created: unknown): number | undefined {
 }
 
 /**
- * The segment an interrupted run created for this definition (issue 9 §3), adopted: exactly this name
- * in the definition's list, `created` within `ongage:interruptedCreateWindowHours`, and — read back with
- * one GET — an identical canonical definition (description, favorite, rules, external settings; the
- * white-list flag is write-only in Ongage and cannot be compared). Undefined: create as usual.
- * The collection is listed once per process and list, at the first create.
+ * The segment an interrupted run created for this definition (issue 9 §3), claimed for adoption:
+ * exactly this name in the definition's list, `created` within `ongage:interruptedCreateWindowHours`,
+ * and — read back with one GET — an identical canonical definition (description, favorite, rules,
+ * external settings; the white-list flag is write-only in Ongage and cannot be compared).
+ * Undefined: create as usual. The collection is listed once per process and list, at the first create.
  */
-export async function adoptInterruptedOngageCreate(client: OngageClient, c: CanonicalSegment): Promise<SegmentOutputs | undefined> {
+export async function findInterruptedCreate(client: OngageClient, c: CanonicalSegment): Promise<WireSegmentSummary | undefined> {
   const windowMs = interruptedCreateWindowMs(ONGAGE_KEYS.interruptedCreateWindowHours);
   if (windowMs === 0) return undefined;
   const source: RecentCreateSource<WireSegmentSummary> = {
@@ -40,7 +40,7 @@ export async function adoptInterruptedOngageCreate(client: OngageClient, c: Cano
     }
     if (isDeleted(seg.deleted) || (seg.type !== undefined && seg.type !== "Active")) return undefined;
     const current = canonicalFromWire(seg, c);
-    return sameCanonical(managedPart(current), { ...c, listId: current.listId }) ? current : undefined;
+    return sameCanonical(managedPart(current), { ...c, listId: current.listId }) ? candidate.entry : undefined;
   });
-  return adopted?.confirmed;
+  return adopted?.entry;
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
 import { forgetTokens } from "../../provider/ants/auth";
 import { AntsClient, forgetClientCaches } from "../../provider/ants/client";
-import { adoptInterruptedAntsCreate } from "../../provider/ants/interrupted-create";
+import { findInterruptedCreate } from "../../provider/ants/interrupted-create";
 import { segmentProvider as provider } from "../../provider/ants/provider";
 import type { CanonicalSegment } from "../../provider/ants/schemas";
 import { forgetRecentCreates } from "../../provider/pulumi/recent-create-finder";
@@ -74,8 +74,8 @@ describe("ants: adopting what an interrupted run created (name, audience, static
     const c = await def("vip");
     const id = await interruptedCreate(c);
     em.http.clearLog();
-    const { value, warnings } = await quiet(adoptInterruptedAntsCreate(new AntsClient(), c));
-    expect(value?.id).toBe(id);
+    const { value, warnings } = await quiet(findInterruptedCreate(new AntsClient(), c));
+    expect(String(value?.segment_id)).toBe(id);
     expect(warnings).toMatch(new RegExp(`adopted ANTS segment ${id} \\("vip"\\), created by an interrupted run`));
     expect(fullListings()).toBe(1);
     expect(em.http.requests.map((r) => r.path)).toEqual(["/access/api/segment/listing"]);
@@ -84,13 +84,13 @@ describe("ants: adopting what an interrupted run created (name, audience, static
   it("another audience or static/dynamic is left alone", async () => {
     await interruptedCreate(await def("vip", { audience: "visitor" }));
     await interruptedCreate(await def("vip", { schedule: { type: "dynamic", repeat: { every: 1, unit: "days" }, start: { day: "2025-01-06", hour: "03:00" } } }));
-    expect(await adoptInterruptedAntsCreate(new AntsClient(), await def("vip"))).toBeUndefined();
+    expect(await findInterruptedCreate(new AntsClient(), await def("vip"))).toBeUndefined();
   });
 
   it("what Listing cannot show is not told apart: another member file with the same name and audience is adopted (the caller re-applies the definition)", async () => {
     const id = await interruptedCreate(await def("vip", { file: { path: otherPath } }));
-    const { value } = await quiet(adoptInterruptedAntsCreate(new AntsClient(), await def("vip")));
-    expect(value?.id).toBe(id);
+    const { value } = await quiet(findInterruptedCreate(new AntsClient(), await def("vip")));
+    expect(String(value?.segment_id)).toBe(id);
   });
 
   it("older than the window is left alone; window 0 makes no request", async () => {
@@ -98,10 +98,19 @@ describe("ants: adopting what an interrupted run created (name, audience, static
     await interruptedCreate(c);
     await new Promise((r) => setTimeout(r, 400));
     await configure({ "ants:interruptedCreateWindowHours": String(0.3 / 3600) });
-    expect(await adoptInterruptedAntsCreate(new AntsClient(), c)).toBeUndefined();
+    expect(await findInterruptedCreate(new AntsClient(), c)).toBeUndefined();
     await configure({ "ants:interruptedCreateWindowHours": "0" });
     em.http.clearLog();
-    expect(await adoptInterruptedAntsCreate(new AntsClient(), c)).toBeUndefined();
+    expect(await findInterruptedCreate(new AntsClient(), c)).toBeUndefined();
+    expect(em.http.requests).toEqual([]);
+  });
+
+  it("with ants:updateStrategy replace nothing is adopted: the definition could not be applied to what Listing cannot show", async () => {
+    const c = await def("vip");
+    await interruptedCreate(c);
+    await configure({ "ants:updateStrategy": "replace" });
+    em.http.clearLog();
+    expect(await findInterruptedCreate(new AntsClient(), c)).toBeUndefined();
     expect(em.http.requests).toEqual([]);
   });
 
@@ -109,7 +118,7 @@ describe("ants: adopting what an interrupted run created (name, audience, static
     const c = await def("vip");
     const id = await interruptedCreate(c);
     const client = new AntsClient();
-    const { value } = await quiet(Promise.all([adoptInterruptedAntsCreate(client, c), adoptInterruptedAntsCreate(client, c)]));
-    expect(value.map((a) => a?.id)).toEqual([id, undefined]);
+    const { value } = await quiet(Promise.all([findInterruptedCreate(client, c), findInterruptedCreate(client, c)]));
+    expect(value.map((a) => (a ? String(a.segment_id) : undefined))).toEqual([id, undefined]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
 import { OngageClient } from "../../provider/ongage/client";
-import { adoptInterruptedOngageCreate } from "../../provider/ongage/interrupted-create";
+import { findInterruptedCreate } from "../../provider/ongage/interrupted-create";
 import { segmentProvider } from "../../provider/ongage/provider";
 import type { CanonicalSegment } from "../../provider/ongage/schemas";
 import { forgetRecentCreates } from "../../provider/pulumi/recent-create-finder";
@@ -73,8 +73,8 @@ describe("ongage: adopting what an interrupted run created", () => {
     const id = await interruptedCreate(c);
     emu.http.clearLog();
     const w = capturedWarnings();
-    const outs = await adoptInterruptedOngageCreate(new OngageClient(), c).finally(w.restore);
-    expect(outs).toMatchObject({ segmentId: id, name: "vip buyers", description: "vip", listId: LIST });
+    const outs = await findInterruptedCreate(new OngageClient(), c).finally(w.restore);
+    expect(outs).toMatchObject({ id, name: "vip buyers", list_id: String(LIST) });
     expect(w.lines.join("")).toMatch(new RegExp(`adopted Ongage segment ${id} \\("vip buyers"\\), created by an interrupted run \\d+ s ago`));
     expect({ listings: listings(), reads: reads() }).toEqual({ listings: 1, reads: 1 });
   });
@@ -83,14 +83,14 @@ describe("ongage: adopting what an interrupted run created", () => {
     await interruptedCreate(await def("vip buyers", { description: "other" }));
     await interruptedCreate(await def("vip buyers", { rules: [{ type: "email", field: "email", operator: "LIKE", values: ["@other.example.com"] }] }));
     emu.http.clearLog();
-    expect(await adoptInterruptedOngageCreate(new OngageClient(), await def("vip buyers"))).toBeUndefined();
+    expect(await findInterruptedCreate(new OngageClient(), await def("vip buyers"))).toBeUndefined();
     expect(reads()).toBe(2);
   });
 
   it("a name that differs only in case or spacing inside is not the same name", async () => {
     await interruptedCreate(await def("VIP buyers"));
     await interruptedCreate(await def("vip  buyers"));
-    expect(await adoptInterruptedOngageCreate(new OngageClient(), await def("vip buyers"))).toBeUndefined();
+    expect(await findInterruptedCreate(new OngageClient(), await def("vip buyers"))).toBeUndefined();
   });
 
   it("older than the window (default 24 h) is left alone; a longer window adopts it", async () => {
@@ -98,11 +98,11 @@ describe("ongage: adopting what an interrupted run created", () => {
     const c = await def("old one");
     const id = await interruptedCreate(c);
     skewMs = 0;
-    expect(await adoptInterruptedOngageCreate(new OngageClient(), c)).toBeUndefined();
+    expect(await findInterruptedCreate(new OngageClient(), c)).toBeUndefined();
     newProcess();
     process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS = "26";
     const w = capturedWarnings();
-    expect(await adoptInterruptedOngageCreate(new OngageClient(), c).finally(w.restore)).toMatchObject({ segmentId: id });
+    expect(await findInterruptedCreate(new OngageClient(), c).finally(w.restore)).toMatchObject({ id });
   });
 
   it("window 0 turns adoption off without any request; a bad window value names both settings", async () => {
@@ -110,17 +110,17 @@ describe("ongage: adopting what an interrupted run created", () => {
     await interruptedCreate(c);
     emu.http.clearLog();
     process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS = "0";
-    expect(await adoptInterruptedOngageCreate(new OngageClient(), c)).toBeUndefined();
+    expect(await findInterruptedCreate(new OngageClient(), c)).toBeUndefined();
     expect(emu.http.requests).toEqual([]);
     process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS = "a day";
-    await expect(adoptInterruptedOngageCreate(new OngageClient(), c)).rejects.toThrow(/ongage:interruptedCreateWindowHours \/ ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS must be a number of hours/);
+    await expect(findInterruptedCreate(new OngageClient(), c)).rejects.toThrow(/ongage:interruptedCreateWindowHours \/ ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS must be a number of hours/);
   });
 
   it("a deleted segment is not adopted", async () => {
     const c = await def("vip buyers");
     const id = await interruptedCreate(c);
     await new OngageClient().deleteSegment(LIST, id);
-    expect(await adoptInterruptedOngageCreate(new OngageClient(), c)).toBeUndefined();
+    expect(await findInterruptedCreate(new OngageClient(), c)).toBeUndefined();
   });
 
   it("each segment is adopted once: two identical definitions take the two copies, newest first; a third finds none", async () => {
@@ -130,8 +130,8 @@ describe("ongage: adopting what an interrupted run created", () => {
     const newer = await interruptedCreate(c);
     const w = capturedWarnings();
     const client = new OngageClient();
-    const [a, b, third] = await Promise.all([adoptInterruptedOngageCreate(client, c), adoptInterruptedOngageCreate(client, c), adoptInterruptedOngageCreate(client, c)]).finally(w.restore);
-    expect([a?.segmentId, b?.segmentId, third]).toEqual([newer, older, undefined]);
+    const [a, b, third] = await Promise.all([findInterruptedCreate(client, c), findInterruptedCreate(client, c), findInterruptedCreate(client, c)]).finally(w.restore);
+    expect([a?.id, b?.id, third]).toEqual([newer, older, undefined]);
   });
 
   it("one listing per process, shared by every create; one read per name match", async () => {
@@ -139,7 +139,7 @@ describe("ongage: adopting what an interrupted run created", () => {
     emu.http.clearLog();
     const client = new OngageClient();
     const w = capturedWarnings();
-    const found = await Promise.all(Array.from({ length: 8 }, async (_, i) => adoptInterruptedOngageCreate(client, await def(`many ${i}`)))).finally(w.restore);
+    const found = await Promise.all(Array.from({ length: 8 }, async (_, i) => findInterruptedCreate(client, await def(`many ${i}`)))).finally(w.restore);
     expect(found.filter(Boolean)).toHaveLength(5);
     expect({ listings: listings(), reads: reads() }).toEqual({ listings: 1, reads: 5 });
   });
@@ -148,8 +148,8 @@ describe("ongage: adopting what an interrupted run created", () => {
     const c = await def("vip buyers");
     const id = await interruptedCreate(c);
     emu.http.failNext({ reply: { status: 403, body: { metadata: { error: true }, payload: { code: 403, errors: [], message: "Forbidden" } } } });
-    await expect(adoptInterruptedOngageCreate(new OngageClient(), c)).rejects.toThrow();
+    await expect(findInterruptedCreate(new OngageClient(), c)).rejects.toThrow();
     const w = capturedWarnings();
-    expect(await adoptInterruptedOngageCreate(new OngageClient(), c).finally(w.restore)).toMatchObject({ segmentId: id });
+    expect(await findInterruptedCreate(new OngageClient(), c).finally(w.restore)).toMatchObject({ id });
   });
 });
