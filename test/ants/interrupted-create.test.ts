@@ -52,9 +52,14 @@ async function def(name: string, patch: Record<string, unknown> = {}): Promise<C
   return res.inputs as unknown as CanonicalSegment;
 }
 
-/** What an interrupted run leaves: the segment exists, its id never reached the state. */
+/** What an interrupted run leaves: the segment exists, its id never reached the state (posted with adoption off). */
 async function interruptedCreate(c: CanonicalSegment): Promise<string> {
-  const { id } = await provider.create(c);
+  const window = process.env.ANTS_INTERRUPTED_CREATE_WINDOW_HOURS;
+  process.env.ANTS_INTERRUPTED_CREATE_WINDOW_HOURS = "0";
+  const { id } = await provider.create(c).finally(() => {
+    if (window === undefined) delete process.env.ANTS_INTERRUPTED_CREATE_WINDOW_HOURS;
+    else process.env.ANTS_INTERRUPTED_CREATE_WINDOW_HOURS = window;
+  });
   forgetRecentCreates();
   return id;
 }

@@ -49,9 +49,14 @@ async function checked(news: Record<string, unknown>): Promise<CanonicalSegment>
 const def = (name: string, patch: Record<string, unknown> = {}) =>
   checked({ name, description: "vip", rules: [{ type: "email", field: "email", operator: "LIKE", values: ["@vip.example.com"] }, { type: "numeric", field: "product_id", operator: ">", values: [3], condition: "or" }], ...patch });
 
-/** What an interrupted run leaves: the segment exists, its id never reached the state. */
+/** What an interrupted run leaves: the segment exists, its id never reached the state (posted with adoption off). */
 async function interruptedCreate(c: CanonicalSegment): Promise<string> {
-  const { id } = await segmentProvider.create(c);
+  const window = process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS;
+  process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS = "0";
+  const { id } = await segmentProvider.create(c).finally(() => {
+    if (window === undefined) delete process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS;
+    else process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS = window;
+  });
   newProcess();
   return id;
 }
