@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
 import { forgetTokens } from "../../provider/ants/auth";
 import { AntsClient, forgetClientCaches } from "../../provider/ants/client";
@@ -10,6 +10,7 @@ import { segmentProvider as provider } from "../../provider/ants/provider";
 import type { CanonicalSegment } from "../../provider/ants/schemas";
 import { forgetRecentCreates } from "../../provider/pulumi/recent-create-finder";
 import { forgetConfig } from "../../provider/pulumi/settings";
+import { interruptedCreate, withStderr } from "../pulumi/interrupted-run-helpers";
 
 let em: AntsEmulator;
 const dir = mkdtempSync(join(tmpdir(), "ants-interrupted-"));
@@ -52,34 +53,15 @@ async function def(name: string, patch: Record<string, unknown> = {}): Promise<C
   return res.inputs as unknown as CanonicalSegment;
 }
 
-/** What an interrupted run leaves: the segment exists, its id never reached the state (posted with adoption off). */
-async function interruptedCreate(c: CanonicalSegment): Promise<string> {
-  const window = process.env.ANTS_INTERRUPTED_CREATE_WINDOW_HOURS;
-  process.env.ANTS_INTERRUPTED_CREATE_WINDOW_HOURS = "0";
-  const { id } = await provider.create(c).finally(() => {
-    if (window === undefined) delete process.env.ANTS_INTERRUPTED_CREATE_WINDOW_HOURS;
-    else process.env.ANTS_INTERRUPTED_CREATE_WINDOW_HOURS = window;
-  });
-  forgetRecentCreates();
-  return id;
-}
+const interrupted = (c: CanonicalSegment) => interruptedCreate("ANTS_INTERRUPTED_CREATE_WINDOW_HOURS", () => provider.create(c));
 const fullListings = () => em.http.requests.filter((r) => r.path.endsWith("/segment/listing") && (JSON.parse(r.body) as { search?: string }).search === undefined).length;
-
-function quiet<T>(p: Promise<T>): Promise<{ value: T; warnings: string }> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return p.then((value) => ({ value, warnings: lines.join("") })).finally(() => spy.mockRestore());
-}
 
 describe("ants: adopting what an interrupted run created (name, audience, static/dynamic, ctime)", () => {
   it("exact name, same audience and method, created recently: adopted with a warning naming its id, from one full Listing", async () => {
     const c = await def("vip");
-    const id = await interruptedCreate(c);
+    const id = await interrupted(c);
     em.http.clearLog();
-    const { value, warnings } = await quiet(findInterruptedCreate(new AntsClient(), c));
+    const { value, stderr: warnings } = await withStderr(() => findInterruptedCreate(new AntsClient(), c));
     expect(String(value?.segment_id)).toBe(id);
     expect(warnings).toMatch(new RegExp(`adopted ANTS segment ${id} \\("vip"\\), created by an interrupted run`));
     expect(fullListings()).toBe(1);
@@ -87,20 +69,21 @@ describe("ants: adopting what an interrupted run created (name, audience, static
   });
 
   it("another audience or static/dynamic is left alone", async () => {
-    await interruptedCreate(await def("vip", { audience: "visitor" }));
-    await interruptedCreate(await def("vip", { schedule: { type: "dynamic", repeat: { every: 1, unit: "days" }, start: { day: "2025-01-06", hour: "03:00" } } }));
+    await interrupted(await def("vip", { audience: "visitor" }));
+    await interrupted(await def("vip", { schedule: { type: "dynamic", repeat: { every: 1, unit: "days" }, start: { day: "2025-01-06", hour: "03:00" } } }));
     expect(await findInterruptedCreate(new AntsClient(), await def("vip"))).toBeUndefined();
   });
 
   it("what Listing cannot show is not told apart: another member file with the same name and audience is adopted (the caller re-applies the definition)", async () => {
-    const id = await interruptedCreate(await def("vip", { file: { path: otherPath } }));
-    const { value } = await quiet(findInterruptedCreate(new AntsClient(), await def("vip")));
+    const id = await interrupted(await def("vip", { file: { path: otherPath } }));
+    const c = await def("vip");
+    const { value } = await withStderr(() => findInterruptedCreate(new AntsClient(), c));
     expect(String(value?.segment_id)).toBe(id);
   });
 
   it("older than the window is left alone; window 0 makes no request", async () => {
     const c = await def("vip");
-    await interruptedCreate(c);
+    await interrupted(c);
     await new Promise((r) => setTimeout(r, 400));
     await configure({ "ants:interruptedCreateWindowHours": String(0.3 / 3600) });
     expect(await findInterruptedCreate(new AntsClient(), c)).toBeUndefined();
@@ -112,7 +95,7 @@ describe("ants: adopting what an interrupted run created (name, audience, static
 
   it("with ants:updateStrategy replace nothing is adopted: the definition could not be applied to what Listing cannot show", async () => {
     const c = await def("vip");
-    await interruptedCreate(c);
+    await interrupted(c);
     await configure({ "ants:updateStrategy": "replace" });
     em.http.clearLog();
     expect(await findInterruptedCreate(new AntsClient(), c)).toBeUndefined();
@@ -121,9 +104,9 @@ describe("ants: adopting what an interrupted run created (name, audience, static
 
   it("each segment is adopted once per process; a second identical definition finds none", async () => {
     const c = await def("vip");
-    const id = await interruptedCreate(c);
+    const id = await interrupted(c);
     const client = new AntsClient();
-    const { value } = await quiet(Promise.all([findInterruptedCreate(client, c), findInterruptedCreate(client, c)]));
+    const { value } = await withStderr(() => Promise.all([findInterruptedCreate(client, c), findInterruptedCreate(client, c)]));
     expect(value.map((a) => (a ? String(a.segment_id) : undefined))).toEqual([id, undefined]);
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
 import { OngageClient } from "../../provider/ongage/client";
 import { findInterruptedCreate } from "../../provider/ongage/interrupted-create";
@@ -6,6 +6,7 @@ import { segmentProvider } from "../../provider/ongage/provider";
 import type { CanonicalSegment } from "../../provider/ongage/schemas";
 import { forgetRecentCreates } from "../../provider/pulumi/recent-create-finder";
 import { forgetConfig } from "../../provider/pulumi/settings";
+import { interruptedCreate, withStderr } from "../pulumi/interrupted-run-helpers";
 
 const CREDS = { username: "intr-user", password: "intr-Secret-123", accountCode: "INTRACC" };
 const LIST = 10000;
@@ -49,70 +50,49 @@ async function checked(news: Record<string, unknown>): Promise<CanonicalSegment>
 const def = (name: string, patch: Record<string, unknown> = {}) =>
   checked({ name, description: "vip", rules: [{ type: "email", field: "email", operator: "LIKE", values: ["@vip.example.com"] }, { type: "numeric", field: "product_id", operator: ">", values: [3], condition: "or" }], ...patch });
 
-/** What an interrupted run leaves: the segment exists, its id never reached the state (posted with adoption off). */
-async function interruptedCreate(c: CanonicalSegment): Promise<string> {
-  const window = process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS;
-  process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS = "0";
-  const { id } = await segmentProvider.create(c).finally(() => {
-    if (window === undefined) delete process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS;
-    else process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS = window;
-  });
-  newProcess();
-  return id;
-}
+const interrupted = (c: CanonicalSegment) => interruptedCreate("ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS", () => segmentProvider.create(c));
 const listings = () => emu.http.requests.filter((r) => r.method === "GET" && /\/api\/segments$/.test(r.path)).length;
 const reads = () => emu.http.requests.filter((r) => r.method === "GET" && /\/api\/segments\/\d+$/.test(r.path)).length;
-
-function capturedWarnings(): { lines: string[]; restore(): void } {
-  const lines: string[] = [];
-  const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return { lines, restore: () => spy.mockRestore() };
-}
 
 describe("ongage: adopting what an interrupted run created", () => {
   it("same list, exact name, identical definition, created recently: adopted with a warning naming its id; one listing, one read", async () => {
     const c = await def("vip buyers");
-    const id = await interruptedCreate(c);
+    const id = await interrupted(c);
     emu.http.clearLog();
-    const w = capturedWarnings();
-    const outs = await findInterruptedCreate(new OngageClient(), c).finally(w.restore);
+    const { value: outs, stderr } = await withStderr(() => findInterruptedCreate(new OngageClient(), c));
     expect(outs).toMatchObject({ id, name: "vip buyers", list_id: String(LIST) });
-    expect(w.lines.join("")).toMatch(new RegExp(`adopted Ongage segment ${id} \\("vip buyers"\\), created by an interrupted run \\d+ s ago`));
+    expect(stderr).toMatch(new RegExp(`adopted Ongage segment ${id} \\("vip buyers"\\), created by an interrupted run \\d+ s ago`));
     expect({ listings: listings(), reads: reads() }).toEqual({ listings: 1, reads: 1 });
   });
 
   it("a same-name segment with a different definition is left alone", async () => {
-    await interruptedCreate(await def("vip buyers", { description: "other" }));
-    await interruptedCreate(await def("vip buyers", { rules: [{ type: "email", field: "email", operator: "LIKE", values: ["@other.example.com"] }] }));
+    await interrupted(await def("vip buyers", { description: "other" }));
+    await interrupted(await def("vip buyers", { rules: [{ type: "email", field: "email", operator: "LIKE", values: ["@other.example.com"] }] }));
     emu.http.clearLog();
     expect(await findInterruptedCreate(new OngageClient(), await def("vip buyers"))).toBeUndefined();
     expect(reads()).toBe(2);
   });
 
   it("a name that differs only in case or spacing inside is not the same name", async () => {
-    await interruptedCreate(await def("VIP buyers"));
-    await interruptedCreate(await def("vip  buyers"));
+    await interrupted(await def("VIP buyers"));
+    await interrupted(await def("vip  buyers"));
     expect(await findInterruptedCreate(new OngageClient(), await def("vip buyers"))).toBeUndefined();
   });
 
   it("older than the window (default 24 h) is left alone; a longer window adopts it", async () => {
     skewMs = -25 * 3_600_000;
     const c = await def("old one");
-    const id = await interruptedCreate(c);
+    const id = await interrupted(c);
     skewMs = 0;
     expect(await findInterruptedCreate(new OngageClient(), c)).toBeUndefined();
     newProcess();
     process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS = "26";
-    const w = capturedWarnings();
-    expect(await findInterruptedCreate(new OngageClient(), c).finally(w.restore)).toMatchObject({ id });
+    expect((await withStderr(() => findInterruptedCreate(new OngageClient(), c))).value).toMatchObject({ id });
   });
 
   it("window 0 turns adoption off without any request; a bad window value names both settings", async () => {
     const c = await def("vip buyers");
-    await interruptedCreate(c);
+    await interrupted(c);
     emu.http.clearLog();
     process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS = "0";
     expect(await findInterruptedCreate(new OngageClient(), c)).toBeUndefined();
@@ -123,38 +103,35 @@ describe("ongage: adopting what an interrupted run created", () => {
 
   it("a deleted segment is not adopted", async () => {
     const c = await def("vip buyers");
-    const id = await interruptedCreate(c);
+    const id = await interrupted(c);
     await new OngageClient().deleteSegment(LIST, id);
     expect(await findInterruptedCreate(new OngageClient(), c)).toBeUndefined();
   });
 
   it("each segment is adopted once: two identical definitions take the two copies, newest first; a third finds none", async () => {
     const c = await def("twin");
-    const older = await interruptedCreate(c);
+    const older = await interrupted(c);
     skewMs = 5_000;
-    const newer = await interruptedCreate(c);
-    const w = capturedWarnings();
+    const newer = await interrupted(c);
     const client = new OngageClient();
-    const [a, b, third] = await Promise.all([findInterruptedCreate(client, c), findInterruptedCreate(client, c), findInterruptedCreate(client, c)]).finally(w.restore);
+    const [a, b, third] = (await withStderr(() => Promise.all([findInterruptedCreate(client, c), findInterruptedCreate(client, c), findInterruptedCreate(client, c)]))).value;
     expect([a?.id, b?.id, third]).toEqual([newer, older, undefined]);
   });
 
   it("one listing per process, shared by every create; one read per name match", async () => {
-    for (let i = 0; i < 5; i++) await interruptedCreate(await def(`many ${i}`));
+    for (let i = 0; i < 5; i++) await interrupted(await def(`many ${i}`));
     emu.http.clearLog();
     const client = new OngageClient();
-    const w = capturedWarnings();
-    const found = await Promise.all(Array.from({ length: 8 }, async (_, i) => findInterruptedCreate(client, await def(`many ${i}`)))).finally(w.restore);
+    const found = (await withStderr(() => Promise.all(Array.from({ length: 8 }, async (_, i) => findInterruptedCreate(client, await def(`many ${i}`)))))).value;
     expect(found.filter(Boolean)).toHaveLength(5);
     expect({ listings: listings(), reads: reads() }).toEqual({ listings: 1, reads: 5 });
   });
 
   it("a failed listing fails the create (nothing posted) and is asked again by the next create", async () => {
     const c = await def("vip buyers");
-    const id = await interruptedCreate(c);
+    const id = await interrupted(c);
     emu.http.failNext({ reply: { status: 403, body: { metadata: { error: true }, payload: { code: 403, errors: [], message: "Forbidden" } } } });
     await expect(findInterruptedCreate(new OngageClient(), c)).rejects.toThrow();
-    const w = capturedWarnings();
-    expect(await findInterruptedCreate(new OngageClient(), c).finally(w.restore)).toMatchObject({ id });
+    expect((await withStderr(() => findInterruptedCreate(new OngageClient(), c))).value).toMatchObject({ id });
   });
 });
