@@ -1,6 +1,6 @@
 import { startAntsEmulator, type AntsEmulator } from "./ants/server";
 import { jsonFileState, stateSection } from "./harness/state-file";
-import { startOngageEmulator, type OngageEmulator } from "./ongage/server";
+import { startOngageEmulator, type OngageEmulator, type PopulationOptions } from "./ongage/server";
 
 export type { AntsEmulator } from "./ants/server";
 export type { OngageEmulator } from "./ongage/server";
@@ -11,6 +11,10 @@ export interface EmulatorsOptions {
   /** 0 or absent picks a free port. */
   ongagePort?: number;
   antsPort?: number;
+  /** Ongage synthetic contacts per list (default 3000, seed 1); `{ size: 0 }` for none. */
+  population?: PopulationOptions;
+  /** Seed the Ongage demo campaigns once the default list has two segments (see the Ongage emulator README). */
+  seedDemo?: boolean;
 }
 
 export interface RunningEmulators {
@@ -24,7 +28,12 @@ export interface RunningEmulators {
 /** Starts both emulators on 127.0.0.1; if one fails to start, the other is closed before rethrowing. */
 export async function startEmulators(opts: EmulatorsOptions = {}): Promise<RunningEmulators> {
   const file = opts.statePath ? jsonFileState(opts.statePath) : undefined;
-  const ongage = await startOngageEmulator({ port: opts.ongagePort ?? 0, persistence: file && stateSection(file, "ongage") });
+  const ongage = await startOngageEmulator({
+    port: opts.ongagePort ?? 0,
+    persistence: file && stateSection(file, "ongage"),
+    population: opts.population,
+    seedDemo: opts.seedDemo,
+  });
   let ants: AntsEmulator;
   try {
     ants = await startAntsEmulator({ port: opts.antsPort ?? 0, persistence: file && stateSection(file, "ants") });

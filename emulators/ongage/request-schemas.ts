@@ -100,7 +100,9 @@ const dateTime = z.union(
   ],
   unlessMissing("must be \"YYYY-MM-DD HH:mm:ss\" or epoch seconds"),
 );
-const unit = z.string().regex(/^[a-z]+$/, "must be a unit word such as day or month");
+/** Behavioral time-range units (ASSUMED: the documented examples use day and month). */
+export const TIME_UNITS = ["minute", "hour", "day", "week", "month", "year"] as const;
+const unit = z.enum(TIME_UNITS, unlessMissing(`must be one of ${TIME_UNITS.join(", ")}`));
 /** `[]` is how GET shows an empty sub-object; accept it back as "not given". */
 const emptyArray = z.array(z.never()).max(0).transform(() => undefined);
 
@@ -200,3 +202,68 @@ export function firstIssue(error: z.ZodError, prefix: readonly PropertyKey[] = [
   }
   return [fieldPath([...prefix, ...issue.path]) || "body", issue.message];
 }
+
+// ---- campaigns (ongage-mailings.md §2-§3) ------------------------------------------
+
+/**
+ * One entry of a campaign's `segments`: a plain segment id (included, as the documented create
+ * example sends it) or, ASSUMED, the object form GET returns, `{ "segment_id": n, "exclude": 1 }`,
+ * which marks an excluded segment.
+ */
+export const mailingSegmentEntry = z.union(
+  [
+    positiveInt.transform((segment_id) => ({ segment_id, exclude: false })),
+    z.strictObject({ segment_id: positiveInt, exclude: flag.optional() }).transform((s) => ({ segment_id: s.segment_id, exclude: s.exclude ?? false })),
+  ],
+  unlessMissing('must be a segment id or { "segment_id": <id>, "exclude": 0|1 }'),
+);
+export type MailingSegmentEntry = z.output<typeof mailingSegmentEntry>;
+
+const distributionEntry = z.strictObject({
+  esp_connection_id: positiveInt,
+  percent: z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/).transform(Number)], unlessMissing("must be a number from 1 to 100")),
+  isp_id: z.union([positiveInt, z.null()]).optional(),
+  domain: z.string().optional(),
+});
+
+/** Unix time in seconds, as a number or a digit string. */
+const unixTime = z.union([z.number().int().min(1), z.string().regex(/^[1-9]\d*$/).transform(Number)], unlessMissing("must be Unix time in seconds"));
+
+const mailingFields = {
+  list_id: positiveInt.nullish(),
+  name: z
+    .string(unlessMissing("must be a string"))
+    .refine((s) => s.trim() !== "", "must not be empty")
+    .refine((s) => s.length <= MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`),
+  description: z.string().nullish(),
+  email_message: z.array(positiveInt, unlessMissing("must be an array of email message ids")).min(1, "must name at least one email message"),
+  segments: z.array(mailingSegmentEntry, unlessMissing("must be an array of segment ids")).min(1, "must name at least one segment"),
+  distribution: z.array(distributionEntry, unlessMissing("must be an array of { esp_connection_id, percent }")).min(1, "must name at least one ESP connection"),
+  schedule_date: unixTime.nullish(),
+  is_test: flag.nullish(),
+};
+
+/** POST /api/mailings body. Unknown top-level keys are ignored, as for segments. */
+export const createMailingBody = z.object(mailingFields);
+export type CreateMailingBody = z.output<typeof createMailingBody>;
+
+/** PUT /api/mailings/<id> body: any subset of the create fields; absent ones keep their value. */
+export const updateMailingBody = z.object({
+  list_id: mailingFields.list_id,
+  name: mailingFields.name.optional(),
+  description: mailingFields.description,
+  email_message: mailingFields.email_message.optional(),
+  segments: mailingFields.segments.optional(),
+  distribution: mailingFields.distribution.optional(),
+  schedule_date: mailingFields.schedule_date,
+});
+export type UpdateMailingBody = z.output<typeof updateMailingBody>;
+
+/** GET /api/mailings query: the collection parameters plus an ASSUMED `status` filter (codes, comma-separated). */
+export const mailingsQuery = collectionQuery.extend({
+  status: z
+    .string()
+    .regex(/^600(0[1-9]|10)(,600(0[1-9]|10))*$/, "must be status codes 60001-60010, comma-separated")
+    .transform((s) => s.split(","))
+    .optional(),
+});

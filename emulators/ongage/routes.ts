@@ -4,14 +4,18 @@ import type { RequestBudget } from "../harness/request-budget";
 import {
   collectionQuery,
   contactCountBody,
+  createMailingBody,
   createSegmentBody,
   firstIssue,
+  mailingsQuery,
   populateExternalBody,
   positiveInt,
+  updateMailingBody,
   updateSegmentBody,
 } from "./request-schemas";
+import { describeStatus, ESP_CONNECTIONS, MailingStateError, type StoredMailing } from "./mailings";
 import { InvalidData } from "./rules";
-import { NotFound, type OngageList, type OngageStore, type StoredSegment } from "./store";
+import { NotFound, type OngageList, type OngageStore, type SegmentUse, type StoredSegment } from "./store";
 
 /**
  * HTTP surface of the Ongage emulator (ongage.md): auth headers, list selection, routes with and
@@ -59,9 +63,9 @@ export const ONGAGE_FAULT_REPLIES = {
   serverError(status: 500 | 502 | 503): EmulatorReply {
     return errorReply(status, status === 500 ? "Internal server error" : status === 502 ? "Bad gateway" : "Service unavailable");
   },
-  /** True for the one non-idempotent call: POST (create) of a segment. */
+  /** True for the non-idempotent calls: POST (create) of a segment or a campaign. */
   isCreate(req: EmulatorRequest): boolean {
-    return req.method === "POST" && /^(?:\/\d+)?\/api\/segments\/?$/.test(req.path);
+    return req.method === "POST" && /^(?:\/\d+)?\/api\/(?:segments|mailings)\/?$/.test(req.path);
   },
 };
 
@@ -79,8 +83,11 @@ function collection(payload: unknown[], total: string | number): EmulatorReply {
 
 // ---- serialisation ------------------------------------------------------------
 
-/** GET-one shape: the stored strings in documented key order; `is_whitelist` is never echoed. */
-export function segmentPayload(s: StoredSegment): Record<string, unknown> {
+/**
+ * GET-one shape: the stored strings in documented key order; `is_whitelist` is never echoed.
+ * `mailings` lists the campaigns that name the segment (ASSUMED entry shape, see the README).
+ */
+export function segmentPayload(s: StoredSegment, uses: readonly SegmentUse[]): Record<string, unknown> {
   const { is_whitelist: _w, recipients: _r, rules, ...columns } = s;
   return {
     ...columns,
@@ -102,8 +109,54 @@ export function segmentPayload(s: StoredSegment): Record<string, unknown> {
         type: r.type,
         group: r.group,
       })),
-    mailings: [],
+    mailings: uses.map(({ mailing: m, exclude }) => ({
+      id: m.id,
+      name: m.name,
+      status: m.status,
+      status_desc: describeStatus(m.status),
+      schedule_date: m.schedule_date,
+      exclude: exclude ? "1" : "0",
+    })),
     can_delete: true,
+  };
+}
+
+/** GET-one shape of a campaign (ongage-mailings.md §4); segments show their current name, type and count. */
+export function mailingPayload(m: StoredMailing, store: OngageStore): Record<string, unknown> {
+  return {
+    id: m.id, type: m.type, list_id: m.list_id, is_test: m.is_test, schedule_date: m.schedule_date, name: m.name,
+    description: m.description, status: m.status, status_desc: describeStatus(m.status), status_date: m.status_date,
+    created: m.created, modified: m.modified, deleted: m.deleted,
+    segments: m.segments.map((ref) => {
+      const s = store.rawSegment(Number(ref.segment_id));
+      const deleted = s === undefined || s.deleted === "1";
+      return {
+        segment_id: ref.segment_id, type: deleted ? "Deleted" : (s?.type ?? "Deleted"), name: s?.name ?? "",
+        last_count: s?.last_count ?? "0", exclude: ref.exclude, deleted: deleted ? "1" : "0",
+      };
+    }),
+    distribution: m.distribution.map((d) => {
+      const esp = ESP_CONNECTIONS.find((c) => String(c.id) === d.esp_connection_id);
+      return { esp_id: String(esp?.esp_id ?? 0), esp_connection_id: d.esp_connection_id, isp_id: null, domain: "default", percent: d.percent, name: esp?.name ?? "" };
+    }),
+    email_message: m.email_message.map((id) => ({
+      type: "email_message", email_message_id: id, name: `Email message ${id}`, description: "", subject: `Email message ${id} subject`,
+    })),
+  };
+}
+
+export const MAILING_COLUMNS = [
+  "id", "name", "description", "schedule_date", "type", "status", "status_desc", "status_date", "list_id", "created",
+  "modified", "deleted", "is_test", "progress",
+] as const;
+
+/** Collection row of a campaign (ongage-mailings.md §4); `progress` "100" once completed, else "0" (ASSUMED). */
+export function mailingSummary(m: StoredMailing): Record<string, string> {
+  const done = m.status === "60004" || m.status === "60008";
+  return {
+    id: m.id, name: m.name, description: m.description, schedule_date: m.schedule_date, type: m.type, status: m.status,
+    status_desc: describeStatus(m.status), status_date: m.status_date, list_id: m.list_id, created: m.created,
+    modified: m.modified, deleted: m.deleted, is_test: m.is_test, progress: done ? "100" : "0",
   };
 }
 
@@ -181,11 +234,12 @@ function resolveList(store: OngageStore, routeList: string | undefined, req: Emu
   return list ? { ok: true, value: list } : { ok: false, reply: notFound(`List ${id} not found`) };
 }
 
-function parseWith<S extends z.ZodType>(schema: S, data: unknown): Outcome<z.output<S>> {
+/** Parses with a zod schema; the first issue becomes an "Invalid data" reply (412 for segments, 400 for campaigns). */
+function parseWith<S extends z.ZodType>(schema: S, data: unknown, status = 412): Outcome<z.output<S>> {
   const parsed = schema.safeParse(data);
   if (parsed.success) return { ok: true, value: parsed.data };
   const [field, problem] = firstIssue(parsed.error);
-  return { ok: false, reply: invalidData(field, problem) };
+  return { ok: false, reply: status === 412 ? invalidData(field, problem) : errorReply(status, `Invalid data: ${field}: ${problem}`) };
 }
 
 /** Runs a store call, turning its domain errors into 404/412 replies. */
@@ -199,10 +253,21 @@ function attempt(fn: () => EmulatorReply, onValidation = (e: InvalidData) => inv
   }
 }
 
-function page<T extends Record<string, unknown>>(rows: T[], query: URLSearchParams, columns: readonly string[]): Outcome<{ rows: T[]; total: number }> {
-  const q = parseWith(collectionQuery, Object.fromEntries(query));
-  if (!q.ok) return q;
-  const { sort = "id", order = "ASC", offset = 0, limit = DEFAULT_LIMIT } = q.value;
+interface PageQuery {
+  sort?: string;
+  order?: "ASC" | "DESC";
+  offset?: number;
+  limit?: number;
+}
+
+function page<T extends Record<string, unknown>>(rows: T[], query: URLSearchParams | PageQuery, columns: readonly string[]): Outcome<{ rows: T[]; total: number }> {
+  let params: PageQuery;
+  if (query instanceof URLSearchParams) {
+    const q = parseWith(collectionQuery, Object.fromEntries(query));
+    if (!q.ok) return q;
+    params = q.value;
+  } else params = query;
+  const { sort = "id", order = "ASC", offset = 0, limit = DEFAULT_LIMIT } = params;
   if (!columns.includes(sort)) return { ok: false, reply: invalidData("sort", `must be a column name (${columns.join(", ")})`) };
   const numeric = rows.every((r) => r[sort] === null || r[sort] === undefined || /^-?\d+(\.\d+)?$/.test(String(r[sort])));
   const key = (r: T) => r[sort] ?? "";
@@ -215,7 +280,7 @@ function page<T extends Record<string, unknown>>(rows: T[], query: URLSearchPara
 
 // ---- routes ---------------------------------------------------------------------
 
-const ROUTE = /^(?:\/(\d+))?\/api\/(segments|list_fields|contact_counts)(?:\/(\d+)(?:\/(populate_external))?)?\/?$/;
+const ROUTE = /^(?:\/(\d+))?\/api\/(segments|list_fields|contact_counts|mailings)(?:\/(\d+)(?:\/(populate_external|unschedule|cancel|abort))?)?\/?$/;
 
 export function ongageHandler(cfg: OngageRoutesConfig): Handler {
   const { store } = cfg;
@@ -258,6 +323,20 @@ export function ongageHandler(cfg: OngageRoutesConfig): Handler {
         return requestCount(req, routeList);
       case "GET contact_counts/:id":
         return getCount(req, routeList, id as number);
+      case "GET mailings":
+        return listMailings(req, routeList);
+      case "GET mailings/:id":
+        return getMailing(req, routeList, id as number);
+      case "POST mailings":
+        return createMailing(req, routeList);
+      case "PUT mailings/:id":
+        return updateMailing(req, routeList, id as number);
+      case "PUT mailings/:id/unschedule":
+        return mailingAction(req, routeList, id as number, (listId) => store.unscheduleMailing(listId, id as number));
+      case "PUT mailings/:id/cancel":
+        return mailingAction(req, routeList, id as number, (listId) => store.cancelMailing(listId, id as number));
+      case "PUT mailings/:id/abort":
+        return mailingAction(req, routeList, id as number, (listId) => store.abortMailing(listId, id as number));
       default:
         return notFound(`no route for ${req.method} ${req.path}`);
     }
@@ -275,7 +354,7 @@ export function ongageHandler(cfg: OngageRoutesConfig): Handler {
   function getSegment(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
     const list = resolveList(store, routeList, req);
     if (!list.ok) return list.reply;
-    return attempt(() => single(segmentPayload(store.segment(list.value.id, id))));
+    return attempt(() => single(segmentPayload(store.segment(list.value.id, id), store.segmentUses(id))));
   }
 
   function createSegment(req: EmulatorRequest, routeList?: string): EmulatorReply {
@@ -288,36 +367,46 @@ export function ongageHandler(cfg: OngageRoutesConfig): Handler {
     return attempt(() => {
       const created = store.createSegment(list.value.id, parsed.value);
       cfg.onMutation();
-      return single(segmentPayload(created));
+      return single(segmentPayload(created, []));
     });
   }
 
   /**
-   * A PUT on an existing segment: JSON body (400), list (404), segment in that list (404), body shape
-   * (412), in that order; `apply` runs (and state is saved) only when every check passes.
+   * A PUT on an existing segment or campaign: JSON body (400), list (404), the object in that list
+   * (404), body shape (412 for segments, 400 for campaigns), in that order; `apply` runs (and state is
+   * saved) only when every check passes; its domain errors become replies through `run`.
    */
-  function putOnSegment<S extends z.ZodType>(req: EmulatorRequest, routeList: string | undefined, id: number, schema: S, apply: (listId: number, value: z.output<S>) => EmulatorReply): EmulatorReply {
+  function putOn<S extends z.ZodType>(
+    req: EmulatorRequest,
+    routeList: string | undefined,
+    target: { exists: (listId: number) => unknown; invalidStatus: number; run: (fn: () => EmulatorReply) => EmulatorReply },
+    schema: S,
+    apply: (listId: number, value: z.output<S>) => EmulatorReply,
+  ): EmulatorReply {
     const body = jsonObject(req);
     if (!body.ok) return body.reply;
     const list = resolveList(store, routeList, req, body.value);
     if (!list.ok) return list.reply;
-    const existing = attempt(() => (store.segment(list.value.id, id), single(null)));
+    const existing = attempt(() => (target.exists(list.value.id), single(null)));
     if (existing.status !== 200) return existing;
-    const parsed = parseWith(schema, body.value);
+    const parsed = parseWith(schema, body.value, target.invalidStatus);
     if (!parsed.ok) return parsed.reply;
-    return attempt(() => {
+    return target.run(() => {
       const reply = apply(list.value.id, parsed.value);
       cfg.onMutation();
       return reply;
     });
   }
 
+  const existingSegment = (id: number) => ({ exists: (listId: number) => store.segment(listId, id), invalidStatus: 412, run: (fn: () => EmulatorReply) => attempt(fn) });
+  const existingMailing = (id: number) => ({ exists: (listId: number) => store.mailing(listId, id), invalidStatus: 400, run: attemptMailing });
+
   function updateSegment(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
-    return putOnSegment(req, routeList, id, updateSegmentBody, (listId, value) => single(segmentPayload(store.updateSegment(listId, id, value))));
+    return putOn(req, routeList, existingSegment(id), updateSegmentBody, (listId, value) => single(segmentPayload(store.updateSegment(listId, id, value), store.segmentUses(id))));
   }
 
   function populateExternal(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
-    return putOnSegment(req, routeList, id, populateExternalBody, (listId, value) => {
+    return putOn(req, routeList, existingSegment(id), populateExternalBody, (listId, value) => {
       const r = store.populateExternal(listId, id, value.recipients);
       return single({ segment_id: String(id), received: String(r.received), added: String(r.added), updated: String(r.updated), total: String(r.total) });
     });
@@ -327,9 +416,9 @@ export function ongageHandler(cfg: OngageRoutesConfig): Handler {
     const list = resolveList(store, routeList, req);
     if (!list.ok) return list.reply;
     return attempt(() => {
-      const deleted = store.deleteSegment(list.value.id, id);
+      const { segment } = store.deleteSegment(list.value.id, id);
       cfg.onMutation();
-      return single(segmentPayload(deleted));
+      return single(segmentPayload(segment, store.segmentUses(id)));
     });
   }
 
@@ -370,6 +459,81 @@ export function ongageHandler(cfg: OngageRoutesConfig): Handler {
       const c = store.contactCount(list.value.id, id);
       const total = c.active + c.bounced + c.complaint + c.unsubscribed;
       return { status: 200, body: { metadata: { error: false, total: String(total) }, payload: { active: c.active, bounced: c.bounced, complaint: c.complaint, unsubscribed: c.unsubscribed } } };
+    });
+  }
+
+  // ---- campaigns: 400 for invalid data and refused status changes (ongage-mailings.md §2) ----
+
+  const badMailing = (e: InvalidData) => errorReply(400, `Invalid data: ${e.field}: ${e.problem}`);
+
+  /** Store call for a campaign route: NotFound → 404, InvalidData → 400, refused change → 400. */
+  function attemptMailing(fn: () => EmulatorReply): EmulatorReply {
+    return attempt(() => {
+      try {
+        return fn();
+      } catch (err) {
+        if (err instanceof MailingStateError) return invalidCall(err.message);
+        throw err;
+      }
+    }, badMailing);
+  }
+
+  function listMailings(req: EmulatorRequest, routeList?: string): EmulatorReply {
+    const list = resolveList(store, routeList, req);
+    if (!list.ok) return list.reply;
+    const q = parseWith(mailingsQuery, Object.fromEntries(req.query));
+    if (!q.ok) return q.reply;
+    const wanted = q.value.status;
+    const rows = store
+      .listMailings(list.value.id)
+      .filter((m) => wanted === undefined || wanted.includes(m.status))
+      .map(mailingSummary);
+    const paged = page(rows, q.value, MAILING_COLUMNS);
+    if (!paged.ok) return paged.reply;
+    return collection(paged.value.rows, String(paged.value.total));
+  }
+
+  function getMailing(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
+    const list = resolveList(store, routeList, req);
+    if (!list.ok) return list.reply;
+    return attempt(() => single(mailingPayload(store.mailing(list.value.id, id), store)));
+  }
+
+  function createMailing(req: EmulatorRequest, routeList?: string): EmulatorReply {
+    const body = jsonObject(req);
+    if (!body.ok) return body.reply;
+    const list = resolveList(store, routeList, req, body.value);
+    if (!list.ok) return list.reply;
+    const parsed = parseWith(createMailingBody, body.value, 400);
+    if (!parsed.ok) return parsed.reply;
+    return attemptMailing(() => {
+      const { list_id: _l, ...input } = parsed.value;
+      const created = store.createMailing({ ...input, listId: list.value.id });
+      cfg.onMutation();
+      return single(mailingPayload(created, store));
+    });
+  }
+
+  function updateMailing(req: EmulatorRequest, routeList: string | undefined, id: number): EmulatorReply {
+    return putOn(req, routeList, existingMailing(id), updateMailingBody, (listId, { list_id: _l, ...changes }) =>
+      single(mailingPayload(store.updateMailing(listId, id, changes), store)),
+    );
+  }
+
+  /** unschedule / cancel / abort: no body needed (an object body may carry list_id). */
+  function mailingAction(req: EmulatorRequest, routeList: string | undefined, id: number, apply: (listId: number) => StoredMailing): EmulatorReply {
+    let bodyValue: Record<string, unknown> | undefined;
+    if (req.rawBody.toString("utf8").trim() !== "") {
+      const body = jsonObject(req);
+      if (!body.ok) return body.reply;
+      bodyValue = body.value;
+    }
+    const list = resolveList(store, routeList, req, bodyValue);
+    if (!list.ok) return list.reply;
+    return attemptMailing(() => {
+      const changed = apply(list.value.id);
+      cfg.onMutation();
+      return single(mailingPayload(changed, store));
     });
   }
 

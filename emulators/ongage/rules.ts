@@ -269,11 +269,15 @@ function behavioralToWire(o: BehavioralOperand): WireBehavioralOperand {
   };
 }
 
-/** Opened parentheses must close, never below zero, across the whole rule list. */
+/**
+ * Opened parentheses must close, never below zero, across the whole rule list taken in `position`
+ * order (the order the rules are evaluated in; ties keep the array order). Errors name array indexes.
+ */
 function checkParentheses(rules: readonly RuleInput[], path: string): void {
   let depth = 0;
   const openers: number[] = [];
-  rules.forEach((rule, i) => {
+  const ordered = rules.map((rule, i) => ({ rule, i, at: rule.position ?? i })).sort((a, b) => a.at - b.at || a.i - b.i);
+  ordered.forEach(({ rule, i }) => {
     for (let k = 0; k < (rule.left_parenthesis ?? 0); k++) openers.push(i);
     depth += rule.left_parenthesis ?? 0;
     depth -= rule.right_parenthesis ?? 0;

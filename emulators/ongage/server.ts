@@ -2,11 +2,19 @@ import { HttpEmulator } from "../harness/http-server";
 import type { StatePersistence } from "../harness/state-file";
 import { type RateLimit, RequestBudget } from "../harness/request-budget";
 import { type OngageCredentials, ongageHandler } from "./routes";
+import { seedDemoCampaigns } from "./demo";
+import type { PopulationOptions } from "./population";
 import { type ListSeed, OngageStore } from "./store";
 
 export type { RateLimit } from "../harness/request-budget";
 export type { OngageCredentials } from "./routes";
-export type { ListFieldSeed, ListSeed, OngageStore, StoredSegment } from "./store";
+export type { ListFieldSeed, ListSeed, MailingChanges, MailingInput, OngageStore, SegmentDeletion, SegmentUse, StoredSegment } from "./store";
+export type { MailingStatusCode, StoredMailing } from "./mailings";
+export type { Contact, ContactCounts, ContactEvent, ContactSeed, ContactStatus } from "./contacts";
+export type { PopulationOptions } from "./population";
+export { DEMO_CAMPAIGN_NAMES, type DemoSeedOptions, seedDemoCampaigns } from "./demo";
+export { AFFIX_OPERATORS, compileRules, countContacts, type EvaluationContext } from "./evaluate";
+export { ESP_CONNECTIONS, IN_USE_STATUSES, isInUse, MAILING_STATUSES } from "./mailings";
 
 export interface OngageEmulatorOptions {
   /** 0 (default) picks a free port on 127.0.0.1. */
@@ -27,6 +35,16 @@ export interface OngageEmulatorOptions {
   now?: () => number;
   /** State restored at start and saved after every mutating request. */
   persistence?: StatePersistence;
+  /**
+   * Synthetic contacts of every list (a list's own `population` wins): default 3000 contacts, seed 1.
+   * `{ size: 0 }` starts with no contacts and no past campaigns (fast tests).
+   */
+  population?: PopulationOptions;
+  /**
+   * Seed the demo campaigns (`seedDemoCampaigns`) into the default list as soon as it has two live
+   * segments (checked at start and after every mutating request), once. Default false.
+   */
+  seedDemo?: boolean;
 }
 
 export interface OngageEmulator {
@@ -57,10 +75,19 @@ export function defaultOngageListId(): number {
 }
 
 export async function startOngageEmulator(opts: OngageEmulatorOptions = {}): Promise<OngageEmulator> {
-  const store = new OngageStore({ defaultListId: opts.defaultListId ?? defaultOngageListId(), lists: opts.lists, now: opts.now });
+  const store = new OngageStore({ defaultListId: opts.defaultListId ?? defaultOngageListId(), lists: opts.lists, now: opts.now, population: opts.population });
   const persistence = opts.persistence;
   if (persistence) store.restore(persistence.load());
-  const save = (): void => persistence?.save(store.snapshot());
+  let demoSeeded = !opts.seedDemo;
+  const seedDemo = (): void => {
+    if (demoSeeded || store.liveSegments(store.defaultListId).length < 2) return;
+    demoSeeded = seedDemoCampaigns(store).length > 0;
+  };
+  const save = (): void => {
+    seedDemo();
+    persistence?.save(store.snapshot());
+  };
+  seedDemo();
   const budget = new RequestBudget(opts.rateLimit, store.clock);
   const credentials = opts.credentials ?? defaultOngageCredentials();
   let apiAccess = opts.apiAccess ?? true;
@@ -85,6 +112,7 @@ export async function startOngageEmulator(opts: OngageEmulatorOptions = {}): Pro
     store,
     credentials,
     reset() {
+      demoSeeded = !opts.seedDemo;
       store.reset();
       budget.reset();
       http.clearLog();

@@ -1,10 +1,31 @@
 import type { CreateSegmentBody, RuleInput, UpdateSegmentBody } from "./request-schemas";
-import { checkCriteria, type FieldType, InvalidData, isEmailAddress, type WireRuleBody } from "./rules";
+import {
+  afterAbort,
+  afterCancel,
+  afterUnschedule,
+  assertEditable,
+  ESP_CONNECTIONS,
+  type MailingStatusCode,
+  STATUS,
+  statusCode,
+  type StoredMailing,
+} from "./mailings";
+import { type Contact, type ContactCounts, type ContactSeed, emptyCounts } from "./contacts";
+import { compileRules, countContacts, type ContactPredicate, type EvaluationContext } from "./evaluate";
+import {
+  DEFAULT_POPULATION_SEED,
+  DEFAULT_POPULATION_SIZE,
+  generatePopulation,
+  historyMailings,
+  type PopulationOptions,
+} from "./population";
+import { checkCriteria, type FieldType, InvalidData, isEmailAddress, SYSTEM_FIELDS, type WireRuleBody } from "./rules";
 
 /**
  * State and business rules of the Ongage emulator, no HTTP: one account with lists, each list's
- * fields, segments (soft-deleted ones kept with their deleted flag), rule ids, contact counts and the
- * recipients of external segments. Scalars are kept in the API's string form so GET needs no mapping.
+ * fields and contacts, segments (soft-deleted ones kept with their deleted flag), rule ids, campaigns,
+ * contact counts evaluated over the contacts, and the recipients of external segments. Scalars are
+ * kept in the API's string form so GET needs no mapping.
  */
 
 export interface ListFieldSeed {
@@ -20,6 +41,8 @@ export interface ListSeed {
   name?: string;
   /** Default: the typical fields (email, first_name, last_name, address, birthdate, product_id). */
   fields?: ListFieldSeed[];
+  /** This list's synthetic population; default: the store's `population` option. */
+  population?: PopulationOptions;
 }
 
 export interface ListField {
@@ -81,12 +104,7 @@ export interface StoredSegment {
 
 export type Recipient = Record<string, string | number | null> & { email: string };
 
-export interface ContactCounts {
-  active: number;
-  bounced: number;
-  complaint: number;
-  unsubscribed: number;
-}
+export type { ContactCounts } from "./contacts";
 
 export interface ContactCountRecord extends ContactCounts {
   id: number;
@@ -100,6 +118,49 @@ export interface PopulateResult {
   added: number;
   updated: number;
   total: number;
+}
+
+/**
+ * A campaign to create, from `POST /api/mailings` (parsed) or from tests and seeding. Segment entries
+ * are ids (included) or `{ segment_id, exclude }`. Defaults for the store API only: one email
+ * message (id 1), 100 % through the first ESP connection.
+ */
+export interface MailingInput {
+  /** Default: the account's default list. */
+  listId?: number;
+  name: string;
+  description?: string | null;
+  segments: ReadonlyArray<number | { segment_id: number; exclude?: boolean }>;
+  email_message?: readonly number[];
+  distribution?: ReadonlyArray<{ esp_connection_id: number; percent: number }>;
+  /** Unix time; present → Scheduled, absent → launched at once (In progress). */
+  schedule_date?: number | null;
+  is_test?: boolean | null;
+  /** Store API only: start in this status (code "60009" or description "On hold") instead. */
+  status?: string;
+}
+
+/** A partial update through `PUT /api/mailings/<id>`. */
+export interface MailingChanges {
+  name?: string;
+  description?: string | null;
+  segments?: MailingInput["segments"];
+  email_message?: readonly number[];
+  distribution?: MailingInput["distribution"];
+  schedule_date?: number | null;
+}
+
+/** What a segment delete did to the campaigns that use it. */
+export interface SegmentDeletion {
+  segment: StoredSegment;
+  /** Ids of the Scheduled campaigns it sent back to New. */
+  unscheduled: string[];
+}
+
+/** A campaign that names a segment, and how. */
+export interface SegmentUse {
+  mailing: StoredMailing;
+  exclude: boolean;
 }
 
 /** 404 "Not found". */
@@ -124,17 +185,23 @@ export interface OngageStoreOptions {
   userId?: number;
   /** Name shown as the collection's `modifier`. */
   userName?: string;
+  /** Synthetic contacts per list (default 3000, seed 1); `{ size: 0 }` starts every list empty. */
+  population?: PopulationOptions;
 }
+
+/** ASSUMED: the default list's past campaigns carry the mailing ids of the documented behavioral examples. */
+export const DEFAULT_LIST_HISTORY_IDS = [84666, 84668, 84715, 85360, 85362, 85364];
 
 interface Counters {
   segment: number;
   rule: number;
   field: number;
   count: number;
+  mailing: number;
 }
 
-const FIRST_IDS: Counters = { segment: 50001, rule: 2001, field: 63301, count: 1112223301 };
-const SNAPSHOT_VERSION = 1;
+const FIRST_IDS: Counters = { segment: 50001, rule: 2001, field: 63301, count: 1112223301, mailing: 111601 };
+const SNAPSHOT_VERSION = 2;
 
 export class OngageStore {
   readonly defaultListId: number;
@@ -144,6 +211,15 @@ export class OngageStore {
   private lists = new Map<number, OngageList>();
   private segments = new Map<number, StoredSegment>();
   private counts = new Map<number, ContactCountRecord>();
+  private mailings = new Map<number, StoredMailing>();
+  /** Epoch seconds (a UTC midnight) the synthetic populations are generated relative to. */
+  private populationAnchor = 0;
+  /** Past campaigns per list (ids), the synthetic events' mailings. */
+  private history = new Map<number, number[]>();
+  /** Contacts set through `setContacts` (persisted); other lists use the generated population. */
+  private explicitContacts = new Map<number, Contact[]>();
+  /** Generated populations with the inputs they came from (kept across reset() while those match). */
+  private generated = new Map<number, { key: string; contacts: Contact[] }>();
   private next: Counters = { ...FIRST_IDS };
 
   constructor(private readonly opts: OngageStoreOptions) {
@@ -151,6 +227,7 @@ export class OngageStore {
     this.userId = String(opts.userId ?? 1001);
     this.userName = opts.userName ?? "Emulator User";
     this.clock = opts.now ?? Date.now;
+    this.populationAnchor = this.midnight();
     this.seedLists();
   }
 
@@ -177,7 +254,79 @@ export class OngageStore {
     if (ids.size !== fields.length) throw new Error(`list ${seed.id}: duplicate field ids`);
     const list = { id: seed.id, name: seed.name ?? `List ${seed.id}`, fields };
     this.lists.set(seed.id, list);
+    this.seedHistory(seed);
     return list;
+  }
+
+  // ---- contacts ------------------------------------------------------------
+
+  /** The list's contacts: those given to `setContacts`, else its synthetic population (generated once). */
+  contacts(listId: number): readonly Contact[] {
+    this.requireList(listId);
+    const explicit = this.explicitContacts.get(listId);
+    if (explicit) return explicit;
+    const list = this.lists.get(listId)!;
+    const { size, seed } = this.populationOf(listId);
+    const anchor = this.populationAnchor;
+    const historyIds = this.history.get(listId) ?? [];
+    const key = JSON.stringify([size, seed, anchor, historyIds, list.fields.map((f) => [f.name, f.type])]);
+    const cached = this.generated.get(listId);
+    if (cached?.key === key) return cached.contacts;
+    const contacts = generatePopulation({
+      listId, fields: list.fields, size, seed, anchor,
+      history: historyMailings(historyIds, anchor, ESP_CONNECTIONS.map((c) => c.id)),
+    });
+    this.generated.set(listId, { key, contacts });
+    return contacts;
+  }
+
+  /**
+   * Replaces the list's contacts with hand-written ones (tests, seeding); they persist with the
+   * state file. Field keys must be fields of the list or `ocx_*` system fields.
+   */
+  setContacts(listId: number, seeds: readonly ContactSeed[]): readonly Contact[] {
+    const list = this.requireList(listId);
+    const names = new Set([...list.fields.map((f) => f.name), ...Object.keys(SYSTEM_FIELDS)]);
+    const contacts = seeds.map((c, i): Contact => {
+      for (const key of Object.keys(c.fields ?? {})) {
+        if (!names.has(key)) throw new Error(`setContacts: contact ${i}: ${key} is not a field of list ${listId}`);
+      }
+      const id = c.id ?? `c${listId}-${i + 1}`;
+      return {
+        id,
+        status: c.status ?? "active",
+        fields: { ocx_contact_id: id, ocx_list_id: listId, ...c.fields, email: c.email },
+        events: [...(c.events ?? [])],
+      };
+    });
+    this.explicitContacts.set(listId, contacts);
+    return contacts;
+  }
+
+  /** Past (Completed) campaigns the list's synthetic events refer to, oldest first. */
+  historyMailingIds(listId: number): readonly number[] {
+    return this.history.get(listId) ?? [];
+  }
+
+  /**
+   * Contact counts, without recording anything: of a live segment of the list (by id), or of
+   * write-side `criteria` exactly as `POST /api/contact_counts` takes them (validated: InvalidData).
+   */
+  countFor(listId: number, source: number | readonly RuleInput[]): ContactCounts {
+    const list = this.requireList(listId);
+    if (typeof source === "number") return this.countsFor(this.segment(listId, source));
+    return countContacts(this.contacts(listId), this.buildRules(list, source, false, undefined), this.evaluationContext(listId));
+  }
+
+  /** The contacts of the list a live segment (or criteria) selects, for tests that want ids. */
+  matchingContacts(listId: number, source: number | readonly RuleInput[]): Contact[] {
+    const list = this.requireList(listId);
+    const ctx = this.evaluationContext(listId);
+    const selects =
+      typeof source === "number"
+        ? this.membership(this.segment(listId, source), ctx)
+        : compileRules(this.buildRules(list, source, false, undefined), ctx);
+    return this.contacts(listId).filter(selects);
   }
 
   list(id: number): OngageList | undefined {
@@ -285,12 +434,23 @@ export class OngageStore {
     return updated;
   }
 
-  /** Soft delete: kept with deleted "1", invisible to GET and the collection. */
-  deleteSegment(listId: number, id: number): StoredSegment {
+  /**
+   * Soft delete: kept with deleted "1", invisible to GET and the collection. Every Scheduled campaign
+   * that uses the segment (included or excluded) is unscheduled, back to New (documented); New,
+   * In progress and On hold campaigns keep their status and their (now deleted) reference (ASSUMED).
+   */
+  deleteSegment(listId: number, id: number): SegmentDeletion {
     const current = this.segment(listId, id);
-    const deleted: StoredSegment = { ...current, deleted: "1", modified: String(this.nowSeconds()) };
+    const now = String(this.nowSeconds());
+    const deleted: StoredSegment = { ...current, deleted: "1", modified: now };
     this.segments.set(id, deleted);
-    return deleted;
+    const unscheduled: string[] = [];
+    for (const { mailing } of this.segmentUses(id)) {
+      if (mailing.status !== STATUS.scheduled) continue;
+      this.mailings.set(Number(mailing.id), { ...mailing, status: STATUS.new, schedule_date: "0", status_date: now, modified: now });
+      unscheduled.push(mailing.id);
+    }
+    return { segment: deleted, unscheduled };
   }
 
   /** Upserts recipients by (trimmed, case-insensitive) email into an external segment. */
@@ -324,6 +484,115 @@ export class OngageStore {
     return { received: cleaned.length, added, updated, total: next.recipients.length };
   }
 
+  // ---- campaigns -----------------------------------------------------------
+
+  /** Creates a campaign: Scheduled with a `schedule_date`, else launched (In progress); `status` overrides. */
+  createMailing(input: MailingInput): StoredMailing {
+    const listId = input.listId ?? this.defaultListId;
+    this.requireList(listId);
+    const now = this.nowSeconds();
+    const status = input.status !== undefined ? statusCode(input.status) : input.schedule_date != null ? STATUS.scheduled : STATUS.inProgress;
+    let scheduleDate = input.schedule_date ?? null;
+    if (scheduleDate !== null && input.status === undefined) this.checkFuture(scheduleDate);
+    if (status === STATUS.scheduled && scheduleDate === null) scheduleDate = now + 86_400;
+    const id = this.next.mailing++;
+    const mailing: StoredMailing = {
+      id: String(id),
+      type: "campaign",
+      list_id: String(listId),
+      is_test: input.is_test ? "1" : "0",
+      schedule_date: String(scheduleDate ?? 0),
+      name: input.name,
+      description: input.description ?? "",
+      status,
+      status_date: String(now),
+      created: String(now),
+      modified: String(now),
+      deleted: status === STATUS.deleted ? "1" : "0",
+      segments: this.checkMailingSegments(listId, input.segments),
+      distribution: this.checkDistribution(input.distribution ?? [{ esp_connection_id: ESP_CONNECTIONS[0]!.id, percent: 100 }]),
+      email_message: (input.email_message ?? [1]).map(String),
+    };
+    this.mailings.set(id, mailing);
+    return mailing;
+  }
+
+  /** A campaign of the given list (any status, deleted ones included); NotFound otherwise. */
+  mailing(listId: number, id: number): StoredMailing {
+    const m = this.mailings.get(id);
+    if (!m || Number(m.list_id) !== listId) throw new NotFound(`Campaign ${id} not found in list ${listId}`);
+    return m;
+  }
+
+  /** A campaign by id, whatever its list (for tests). */
+  rawMailing(id: number | string): StoredMailing | undefined {
+    return this.mailings.get(Number(id));
+  }
+
+  /** Campaigns of a list in id order, including cancelled and deleted ones. */
+  listMailings(listId: number): StoredMailing[] {
+    return [...this.mailings.values()].filter((m) => Number(m.list_id) === listId).sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /** Every campaign (any list) that names the segment, included or excluded, except deleted campaigns; id order. */
+  segmentUses(segmentId: number | string): SegmentUse[] {
+    const key = String(segmentId);
+    const uses: SegmentUse[] = [];
+    for (const m of [...this.mailings.values()].sort((a, b) => Number(a.id) - Number(b.id))) {
+      if (m.deleted === "1") continue;
+      const ref = m.segments.find((s) => s.segment_id === key);
+      if (ref) uses.push({ mailing: m, exclude: ref.exclude === "1" });
+    }
+    return uses;
+  }
+
+  /** Partial update of a New or Scheduled campaign; a `schedule_date` (re)schedules it. */
+  updateMailing(listId: number, id: number, changes: MailingChanges): StoredMailing {
+    const current = this.mailing(listId, id);
+    assertEditable(current);
+    const now = this.nowSeconds();
+    const next: StoredMailing = { ...current, modified: String(now) };
+    if (changes.name !== undefined) next.name = changes.name;
+    if (changes.description != null) next.description = changes.description;
+    if (changes.segments !== undefined) next.segments = this.checkMailingSegments(listId, changes.segments);
+    if (changes.email_message !== undefined) next.email_message = changes.email_message.map(String);
+    if (changes.distribution !== undefined) next.distribution = this.checkDistribution(changes.distribution);
+    if (changes.schedule_date != null) {
+      this.checkFuture(changes.schedule_date);
+      next.schedule_date = String(changes.schedule_date);
+      if (next.status !== STATUS.scheduled) next.status_date = String(now);
+      next.status = STATUS.scheduled;
+    }
+    this.mailings.set(id, next);
+    return next;
+  }
+
+  /** `PUT …/unschedule`: Scheduled → New, schedule_date "0". */
+  unscheduleMailing(listId: number, id: number): StoredMailing {
+    const m = this.mailing(listId, id);
+    return this.moveMailing(m, afterUnschedule(m), { schedule_date: "0" });
+  }
+
+  /** `PUT …/cancel`: New, Scheduled or On hold → Cancelled. */
+  cancelMailing(listId: number, id: number): StoredMailing {
+    const m = this.mailing(listId, id);
+    return this.moveMailing(m, afterCancel(m));
+  }
+
+  /** `PUT …/abort`: In progress ↔ On hold. */
+  abortMailing(listId: number, id: number): StoredMailing {
+    const m = this.mailing(listId, id);
+    return this.moveMailing(m, afterAbort(m));
+  }
+
+  /** Store API for tests and seeding: any status (code or description), no transition rules. */
+  setMailingStatus(id: number | string, status: string): StoredMailing {
+    const m = this.mailings.get(Number(id));
+    if (!m) throw new NotFound(`Campaign ${id} not found`);
+    const code = statusCode(status);
+    return this.moveMailing(m, code, { deleted: code === STATUS.deleted ? "1" : m.deleted });
+  }
+
   // ---- contact counts ----------------------------------------------------
 
   /** Counts a segment (updating its last_count*) or ad-hoc criteria; returns the count id. */
@@ -338,8 +607,7 @@ export class OngageStore {
       this.segments.set(source.segmentId, { ...segment, last_count: String(counts.active), last_count_date: now, last_count_request_date: now });
       segmentId = source.segmentId;
     } else {
-      const rules = this.buildRules(list, source.criteria, false, undefined);
-      counts = pseudoCounts(`${listId}:${JSON.stringify(rules)}`);
+      counts = countContacts(this.contacts(list.id), this.buildRules(list, source.criteria, false, undefined), this.evaluationContext(list.id));
     }
     const record: ContactCountRecord = { id: this.next.count++, list_id: listId, segment_id: segmentId, created: this.nowSeconds(), ...counts };
     this.counts.set(record.id, record);
@@ -353,17 +621,24 @@ export class OngageStore {
   }
 
   /**
-   * Deterministic counts (no contacts are modelled): external segments count their recipients,
-   * white-lists their addresses, others a stable pseudo-number derived from the rules.
+   * Counts of a segment over its list's contacts, by contact status. External segments count their
+   * recipients: each one found among the list's contacts under that contact's status (an unsubscribed
+   * one as active when `external_include_unsubscribes` is "1"), one not found as active only when
+   * `external_insert_missing` is "1" (ASSUMED). Other segments (white-lists too) evaluate their rules.
    */
   countsFor(segment: StoredSegment): ContactCounts {
-    if (segment.is_external === "1") return { active: segment.recipients.length, bounced: 0, complaint: 0, unsubscribed: 0 };
-    if (segment.is_whitelist) {
-      const n = segment.rules.reduce((sum, r) => sum + (typeof r.operand === "string" ? (JSON.parse(r.operand) as unknown[]).length : 0), 0);
-      return { active: n, bounced: 0, complaint: 0, unsubscribed: 0 };
+    const listId = Number(segment.list_id);
+    if (segment.is_external === "1") {
+      const byEmail = new Map(this.contacts(listId).map((c) => [String(c.fields.email ?? "").toLowerCase(), c]));
+      const counts = emptyCounts();
+      for (const r of segment.recipients) {
+        const c = byEmail.get(r.email.toLowerCase());
+        if (c) counts[c.status === "unsubscribed" && segment.external_include_unsubscribes === "1" ? "active" : c.status]++;
+        else if (segment.external_insert_missing === "1") counts.active++;
+      }
+      return counts;
     }
-    const rules = segment.rules.map(({ id: _id, segment_id: _s, ...rest }) => rest);
-    return pseudoCounts(`${segment.list_id}:${JSON.stringify(rules)}`);
+    return countContacts(this.contacts(listId), segment.rules, this.evaluationContext(listId));
   }
 
   // ---- lifecycle -----------------------------------------------------------
@@ -372,8 +647,12 @@ export class OngageStore {
   reset(): void {
     this.segments.clear();
     this.counts.clear();
+    this.mailings.clear();
     this.next = { ...FIRST_IDS };
     this.lists.clear();
+    this.history.clear();
+    this.explicitContacts.clear();
+    this.populationAnchor = this.midnight();
     this.seedLists();
   }
 
@@ -384,18 +663,35 @@ export class OngageStore {
       lists: [...this.lists.values()],
       segments: [...this.segments.values()],
       counts: [...this.counts.values()],
+      mailings: [...this.mailings.values()],
+      population: {
+        anchor: this.populationAnchor,
+        history: Object.fromEntries(this.history),
+        contacts: Object.fromEntries(this.explicitContacts),
+      },
     };
   }
 
   /** Restores a snapshot; lists configured at start win over stored lists with the same id. */
   restore(data: unknown): void {
     if (data === undefined || data === null) return;
-    const snap = data as { version?: number; next?: Counters; lists?: OngageList[]; segments?: StoredSegment[]; counts?: ContactCountRecord[] };
-    if (snap.version !== SNAPSHOT_VERSION) throw new Error(`ongage emulator state: unsupported snapshot version ${String(snap.version)}`);
+    const snap = data as {
+      version?: number; next?: Counters; lists?: OngageList[]; segments?: StoredSegment[]; counts?: ContactCountRecord[]; mailings?: StoredMailing[];
+      population?: { anchor: number; history: Record<string, number[]>; contacts: Record<string, Contact[]> };
+    };
+    // Version 1 (before campaigns) has the same sections minus mailings.
+    if (snap.version !== SNAPSHOT_VERSION && snap.version !== 1) throw new Error(`ongage emulator state: unsupported snapshot version ${String(snap.version)}`);
     const configured = new Set(this.lists.keys());
     for (const list of snap.lists ?? []) if (!configured.has(list.id)) this.lists.set(list.id, list);
     this.segments = new Map((snap.segments ?? []).map((s) => [Number(s.id), s]));
     this.counts = new Map((snap.counts ?? []).map((c) => [c.id, c]));
+    // A version-1 file has no campaigns: keep the past campaigns seeded at start.
+    if (snap.mailings) this.mailings = new Map(snap.mailings.map((m) => [Number(m.id), m]));
+    if (snap.population) {
+      this.populationAnchor = snap.population.anchor;
+      for (const [id, ids] of Object.entries(snap.population.history)) this.history.set(Number(id), ids);
+      this.explicitContacts = new Map(Object.entries(snap.population.contacts).map(([id, cs]) => [Number(id), cs]));
+    }
     if (snap.next) this.next = { ...FIRST_IDS, ...snap.next };
   }
 
@@ -427,6 +723,120 @@ export class OngageStore {
     });
   }
 
+  private midnight(): number {
+    return Math.floor(this.nowSeconds() / 86_400) * 86_400;
+  }
+
+  private populationOf(listId: number): Required<PopulationOptions> {
+    const own = this.opts.lists?.find((l) => l.id === listId)?.population;
+    return {
+      size: own?.size ?? this.opts.population?.size ?? DEFAULT_POPULATION_SIZE,
+      seed: own?.seed ?? this.opts.population?.seed ?? DEFAULT_POPULATION_SEED,
+    };
+  }
+
+  /**
+   * A list with a population gets its past campaigns: Completed, sent to the whole list (no
+   * segments), through the ESP connections its events use. The default list's ids are the documented
+   * examples' (DEFAULT_LIST_HISTORY_IDS); other lists draw from the campaign counter.
+   */
+  private seedHistory(seed: ListSeed): void {
+    if (this.populationOf(seed.id).size === 0) {
+      this.history.delete(seed.id);
+      return;
+    }
+    const count = DEFAULT_LIST_HISTORY_IDS.length;
+    const ids = seed.id === this.defaultListId ? [...DEFAULT_LIST_HISTORY_IDS] : Array.from({ length: count }, () => this.next.mailing++);
+    this.history.set(seed.id, ids);
+    for (const h of historyMailings(ids, this.populationAnchor, ESP_CONNECTIONS.map((c) => c.id))) {
+      const share = 100 / h.espConnectionIds.length;
+      this.mailings.set(h.id, {
+        id: String(h.id), type: "campaign", list_id: String(seed.id), is_test: "0", schedule_date: String(h.sentAt),
+        name: h.name, description: "Past campaign of the synthetic population", status: STATUS.completed,
+        status_date: String(h.sentAt + 3 * 3600), created: String(h.sentAt - 2 * 86_400), modified: String(h.sentAt + 3 * 3600),
+        deleted: "0", segments: [], distribution: h.espConnectionIds.map((id) => ({ esp_connection_id: String(id), percent: String(share) })),
+        email_message: [String(2000 + (h.id % 1000))],
+      });
+    }
+  }
+
+  /** Evaluation context of a list: now, and segment membership with memoised, cycle-safe predicates. */
+  private evaluationContext(listId: number): EvaluationContext {
+    const memo = new Map<number, ContactPredicate>();
+    const visiting = new Set<number>();
+    const ctx: EvaluationContext = {
+      now: this.nowSeconds(),
+      inSegment: (id, contact) => {
+        let p = memo.get(id);
+        if (!p) {
+          const s = this.segments.get(id);
+          if (!s || s.deleted === "1" || Number(s.list_id) !== listId || visiting.has(id)) return false;
+          visiting.add(id);
+          p = this.membership(s, ctx);
+          visiting.delete(id);
+          memo.set(id, p);
+        }
+        return p(contact);
+      },
+    };
+    return ctx;
+  }
+
+  /** Who is in a segment: external → its recipients' addresses; otherwise its rules. */
+  private membership(s: StoredSegment, ctx: EvaluationContext): ContactPredicate {
+    if (s.is_external === "1") {
+      const emails = new Set(s.recipients.map((r) => r.email.toLowerCase()));
+      return (c) => emails.has(String(c.fields.email ?? "").toLowerCase());
+    }
+    return compileRules(s.rules, ctx);
+  }
+
+  private moveMailing(m: StoredMailing, status: MailingStatusCode, extra: Partial<StoredMailing> = {}): StoredMailing {
+    const now = String(this.nowSeconds());
+    const next: StoredMailing = { ...m, ...extra, status, status_date: now, modified: now };
+    this.mailings.set(Number(m.id), next);
+    return next;
+  }
+
+  private checkFuture(scheduleDate: number): void {
+    if (scheduleDate <= this.nowSeconds()) throw new InvalidData("schedule_date", `${scheduleDate} is not in the future (now ${this.nowSeconds()})`);
+  }
+
+  /** Live segments of the list, each once, at least one included. */
+  private checkMailingSegments(listId: number, entries: MailingInput["segments"]): StoredMailing["segments"] {
+    if (entries.length === 0) throw new InvalidData("segments", "must name at least one segment");
+    const seen = new Set<number>();
+    const refs = entries.map((e, i) => {
+      const ref = typeof e === "number" ? { segment_id: e, exclude: false } : { segment_id: e.segment_id, exclude: e.exclude === true };
+      const s = this.segments.get(ref.segment_id);
+      if (!s || s.deleted === "1" || Number(s.list_id) !== listId) throw new InvalidData(`segments[${i}]`, `segment ${ref.segment_id} does not exist in list ${listId}`);
+      if (seen.has(ref.segment_id)) throw new InvalidData(`segments[${i}]`, `segment ${ref.segment_id} is named twice`);
+      seen.add(ref.segment_id);
+      return { segment_id: String(ref.segment_id), exclude: ref.exclude ? ("1" as const) : ("0" as const) };
+    });
+    if (refs.every((r) => r.exclude === "1")) throw new InvalidData("segments", "must include at least one segment that is not excluded");
+    return refs;
+  }
+
+  /** Known ESP connections, each once, percents 1-100 adding up to 100. */
+  private checkDistribution(entries: NonNullable<MailingInput["distribution"]>): StoredMailing["distribution"] {
+    if (entries.length === 0) throw new InvalidData("distribution", "must name at least one ESP connection");
+    const seen = new Set<number>();
+    let total = 0;
+    const out = entries.map((d, i) => {
+      if (!ESP_CONNECTIONS.some((c) => c.id === d.esp_connection_id)) {
+        throw new InvalidData(`distribution[${i}].esp_connection_id`, `${d.esp_connection_id} is not an ESP connection of this account (${ESP_CONNECTIONS.map((c) => c.id).join(", ")})`);
+      }
+      if (seen.has(d.esp_connection_id)) throw new InvalidData(`distribution[${i}].esp_connection_id`, `${d.esp_connection_id} is named twice`);
+      seen.add(d.esp_connection_id);
+      if (!(d.percent > 0 && d.percent <= 100)) throw new InvalidData(`distribution[${i}].percent`, "must be more than 0 and at most 100");
+      total += d.percent;
+      return { esp_connection_id: String(d.esp_connection_id), percent: String(d.percent) };
+    });
+    if (Math.abs(total - 100) > 1e-9) throw new InvalidData("distribution", `percents must add up to 100 (got ${total})`);
+    return out;
+  }
+
   private withIds(rules: WireRuleBody[], segmentId: number): StoredRule[] {
     return rules.map((r) => ({ id: String(this.next.rule++), segment_id: String(segmentId), ...r }));
   }
@@ -448,14 +858,4 @@ function storedToInput(r: StoredRule): RuleInput {
     group: r.group,
     case_sensitive: r.case_sensitive === "1",
   };
-}
-
-/** Stable pseudo-random counts from a key (FNV-1a), so repeated counts agree. */
-function pseudoCounts(key: string): ContactCounts {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return { active: h % 100_000, bounced: (h >>> 7) % 5_000, complaint: (h >>> 13) % 100, unsubscribed: (h >>> 17) % 1_000 };
 }

@@ -11,7 +11,7 @@ import { segmentProvider } from "../../provider/ongage/provider";
 import { replaceReferences } from "../../provider/definitions/references";
 import { memberFilePath, validateFolder } from "../../provider/definitions/validate";
 import type { CanonicalSegment, SegmentOutputs } from "../../provider/ongage/schemas";
-import { createSeedSegment, token } from "../emulators/ants-client";
+import { createSeedSegment, token } from "../emulators/ants/client";
 
 /** Runs the command in-process; returns exit code and captured output. */
 const run = (...argv: string[]) => runCli("export", ...argv);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type OngageEmulator, startOngageEmulator } from "../../emulators/ongage/server";
-import { call, EMAIL_DATE_LIST, errorEnvelope, NAMES_LIST } from "./ongage-http";
+import { type OngageEmulator, startOngageEmulator } from "../../../emulators/ongage/server";
+import { call, EMAIL_DATE_LIST, errorEnvelope, NAMES_LIST } from "./http";
 
 let em: OngageEmulator;
 beforeAll(async () => {
@@ -62,6 +62,8 @@ describe("412 Invalid data names the offending field", () => {
     const s = (extra: Record<string, unknown>) => ({ field_id: 1234, type: "string", operator: "notempty", condition: "and", ...extra });
     await rejects({ criteria: [s({ position: 0, left_parenthesis: 1 }), s({ position: 1 })] }, "criteria[0].left_parenthesis", 2002);
     await rejects({ criteria: [s({ position: 0 }), s({ position: 1, right_parenthesis: 1 })] }, "criteria[1].right_parenthesis", 2002);
+    // Balanced in array order, but the rules are evaluated in position order, where ")" comes first.
+    await rejects({ criteria: [s({ position: 1, left_parenthesis: 1 }), s({ position: 0, right_parenthesis: 1 })] }, "criteria[1].right_parenthesis", 2002);
   });
 
   it("field_id must be a field of the list, and the rule type must fit the field type", async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AntsEmulator, startAntsEmulator } from "../../emulators/ants/server";
-import { createSeedSegment, postJson, token } from "./ants-client";
+import { type AntsEmulator, startAntsEmulator } from "../../../emulators/ants/server";
+import { createSeedSegment, postJson, token } from "./client";
 
 describe("ANTS emulator: Listing Segments", () => {
   let em: AntsEmulator;

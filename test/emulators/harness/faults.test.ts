@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { randomFaults, seededRandom, type FaultKind } from "../../emulators/harness/faults";
-import type { EmulatorRequest } from "../../emulators/harness/http-server";
-import { ANTS_FAULT_REPLIES } from "../../emulators/ants/routes";
-import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
-import { ONGAGE_FAULT_REPLIES } from "../../emulators/ongage/routes";
-import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
-import { classifyAnts } from "../../provider/ants/client";
-import { classifyOngage } from "../../provider/ongage/client";
-import { parseRetryAfter } from "../../provider/http/retry-policy";
-import { postJson, seedCreateBody, SEED_FILE, token, uploadFile } from "./ants-client";
-import { call } from "./ongage-http";
+import { randomFaults, seededRandom, type FaultKind } from "../../../emulators/harness/faults";
+import type { EmulatorRequest } from "../../../emulators/harness/http-server";
+import { ANTS_FAULT_REPLIES } from "../../../emulators/ants/routes";
+import { startAntsEmulator, type AntsEmulator } from "../../../emulators/ants/server";
+import { ONGAGE_FAULT_REPLIES } from "../../../emulators/ongage/routes";
+import { startOngageEmulator, type OngageEmulator } from "../../../emulators/ongage/server";
+import { classifyAnts } from "../../../provider/ants/client";
+import { classifyOngage } from "../../../provider/ongage/client";
+import { parseRetryAfter } from "../../../provider/http/retry-policy";
+import { postJson, seedCreateBody, SEED_FILE, token, uploadFile } from "../ants/client";
+import { call } from "../ongage/http";
 
 const req = (method: string, path: string): EmulatorRequest => ({ method, path, query: new URLSearchParams(), headers: {}, rawBody: Buffer.alloc(0), requestId: "r" });
 const GET = req("GET", "/api/segments/1");

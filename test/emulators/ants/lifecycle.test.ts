@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jsonFileState, stateSection } from "../../emulators/harness/state-file";
-import { type AntsEmulator, startAntsEmulator } from "../../emulators/ants/server";
-import { ALL_COLUMNS, createSeedSegment, getJson, postJson, seedCreateBody, SEED_FILE, token, uploadFile } from "./ants-client";
+import { jsonFileState, stateSection } from "../../../emulators/harness/state-file";
+import { type AntsEmulator, startAntsEmulator } from "../../../emulators/ants/server";
+import { ALL_COLUMNS, createSeedSegment, getJson, postJson, seedCreateBody, SEED_FILE, token, uploadFile } from "./client";
 
 const NGINX_429 =
   '<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body bgcolor="white">\r\n<center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { OngageEmulator } from "../../emulators/ongage/server";
+import type { OngageEmulator } from "../../../emulators/ongage/server";
 
 /** Minimal HTTP client for the Ongage emulator tests: real requests over loopback, nothing mocked. */
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AntsEmulator, startAntsEmulator } from "../../emulators/ants/server";
-import { getJson, postJson, requestToken, token } from "./ants-client";
+import { type AntsEmulator, startAntsEmulator } from "../../../emulators/ants/server";
+import { getJson, postJson, requestToken, token } from "./client";
 
 const LISTING = { page: 1, limit: 10, columns: ["segment_id"] };
 

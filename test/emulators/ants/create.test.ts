@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type AntsEmulator, startAntsEmulator } from "../../emulators/ants/server";
-import { postJson, seedCreateBody, SEED_FILE, token, uploadFile } from "./ants-client";
+import { type AntsEmulator, startAntsEmulator } from "../../../emulators/ants/server";
+import { postJson, seedCreateBody, SEED_FILE, token, uploadFile } from "./client";
 
 describe("ANTS emulator: Create validation names the offending field", () => {
   let em: AntsEmulator;

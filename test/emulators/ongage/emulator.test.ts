@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { INVALID_CREDENTIALS_MESSAGE } from "../../emulators/ongage/routes";
-import { type OngageEmulator, startOngageEmulator } from "../../emulators/ongage/server";
-import { authHeaders, call, EMAIL_DATE_LIST, errorEnvelope, NAMES_LIST } from "./ongage-http";
+import { INVALID_CREDENTIALS_MESSAGE } from "../../../emulators/ongage/routes";
+import { type OngageEmulator, startOngageEmulator } from "../../../emulators/ongage/server";
+import { authHeaders, call, EMAIL_DATE_LIST, errorEnvelope, NAMES_LIST } from "./http";
 
 let em: OngageEmulator;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { type AntsEmulator, defaultAntsClients } from "../../emulators/ants/server";
+import { type AntsEmulator, defaultAntsClients } from "../../../emulators/ants/server";
 
 /** Minimal HTTP client for the ANTS emulator tests: real requests over loopback, nothing mocked. */
 

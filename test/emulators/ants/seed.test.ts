@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AntsEmulator, defaultAntsClients, startAntsEmulator } from "../../emulators/ants/server";
-import { ALL_COLUMNS, postJson, seedCreateBody, SEED_FILE, token, uploadFile } from "./ants-client";
+import { type AntsEmulator, defaultAntsClients, startAntsEmulator } from "../../../emulators/ants/server";
+import { ALL_COLUMNS, postJson, seedCreateBody, SEED_FILE, token, uploadFile } from "./client";
 
 describe("ANTS emulator: the primary source's Create example, replayed", () => {
   let em: AntsEmulator;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AntsEmulator, startAntsEmulator } from "../../emulators/ants/server";
-import { getJson, token, uploadFile } from "./ants-client";
+import { type AntsEmulator, startAntsEmulator } from "../../../emulators/ants/server";
+import { getJson, token, uploadFile } from "./client";
 
 describe("ANTS emulator: upload file data for segment", () => {
   let em: AntsEmulator;

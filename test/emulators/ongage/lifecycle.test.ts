@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { jsonFileState, stateSection } from "../../emulators/harness/state-file";
-import { type OngageEmulator, startOngageEmulator } from "../../emulators/ongage/server";
-import { call, EMAIL_DATE_LIST, errorEnvelope } from "./ongage-http";
+import { jsonFileState, stateSection } from "../../../emulators/harness/state-file";
+import { type OngageEmulator, startOngageEmulator } from "../../../emulators/ongage/server";
+import { call, EMAIL_DATE_LIST, errorEnvelope } from "./http";
 
 let clockMs = Date.UTC(2024, 0, 1);
 let em: OngageEmulator;
