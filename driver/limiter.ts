@@ -1,20 +1,26 @@
-/** Runs at most `limit` tasks at once; callers queue in arrival order. */
+/**
+ * Runs at most `limit` tasks at once; callers queue in arrival order. A finishing task hands its
+ * slot directly to the oldest waiter, so a newcomer never overtakes it and the limit holds at
+ * every instant; a task that throws releases its slot too.
+ */
 export class Limiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly limit: number) {
-    if (!(limit >= 1)) throw new Error(`parallel must be ≥ 1, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`parallel must be an integer ≥ 1, got ${limit}`);
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
+    // A wake-up carries the slot of the task that finished, so the count is not incremented again.
+    if (this.active >= this.limit || this.waiting.length > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
     try {
       return await task();
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
     }
   }
 }

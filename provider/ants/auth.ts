@@ -1,7 +1,8 @@
-import { createHash } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { HttpClient, type AuthHook, type Classifier } from "../http/client";
 import { kindForStatus } from "../http/errors";
+import { fingerprint, PromiseCache, type CacheKey, type CredentialsFingerprint } from "../http/promise-cache";
+import { registerSecret } from "../http/redact";
 import { TokenResponse } from "./schemas";
 import { ANTS_SCOPE, antsCredentials, type AntsCredentials } from "./settings";
 
@@ -12,8 +13,8 @@ interface CachedToken {
   renewAt: number;
 }
 
-/** Token cache per (auth URL, client id, scope), shared by every resource in the provider process. */
-const tokens = new Map<string, Promise<CachedToken>>();
+/** Token cache per (auth URL, client credentials incl. the secret, scope), shared by every resource in the process. */
+const tokens = new PromiseCache<CachedToken>();
 
 /** Token endpoint errors: any non-2xx is an authentication failure, except 429 and 5xx. */
 const classifyToken: Classifier = (status, body) => {
@@ -24,14 +25,13 @@ const classifyToken: Classifier = (status, body) => {
   return { kind, detail };
 };
 
-function cacheKey(c: Extract<AntsCredentials, { kind: "client" }>): string {
-  return `${c.authUrl}|${c.clientId}|${ANTS_SCOPE}`;
+function cacheKey(c: Extract<AntsCredentials, { kind: "client" }>): CacheKey {
+  return { baseUrl: c.authUrl, credentials: credentialsKey(c), item: `token|${ANTS_SCOPE}` };
 }
 
-/** Identifies the credentials without revealing them (for cache keys shared with other modules). */
-export function credentialsKey(c: AntsCredentials = antsCredentials()): string {
-  if (c.kind === "client") return `client:${c.authUrl}|${c.clientId}`;
-  return `token:${createHash("sha256").update(c.accessToken).digest("hex").slice(0, 16)}`;
+/** Identifies the credentials (secret included) without revealing them; part of every ANTS cache key. */
+export function credentialsKey(c: AntsCredentials = antsCredentials()): CredentialsFingerprint {
+  return c.kind === "client" ? fingerprint("client", c.authUrl, c.clientId, c.clientSecret) : fingerprint("token", c.accessToken);
 }
 
 async function requestToken(c: Extract<AntsCredentials, { kind: "client" }>, dispatcher: Dispatcher | undefined, now: () => number): Promise<CachedToken> {
@@ -47,6 +47,7 @@ async function requestToken(c: Extract<AntsCredentials, { kind: "client" }>, dis
   const parsed = Date.parse(res.body.accessTokenExpiresAt);
   const expiresAt = Number.isNaN(parsed) ? issuedAt + 5 * 60_000 : parsed;
   const lifetime = Math.max(0, expiresAt - issuedAt);
+  registerSecret(res.body.accessToken);
   return { accessToken: res.body.accessToken, expiresAt, renewAt: expiresAt - Math.min(60_000, lifetime / 10) };
 }
 
@@ -61,23 +62,8 @@ export function antsAuth(dispatcher?: Dispatcher, now: () => number = Date.now):
     async headers() {
       const c = antsCredentials();
       if (c.kind === "token") return { authorization: `Bearer ${c.accessToken}` };
-      const key = cacheKey(c);
-      let pending = tokens.get(key);
-      if (pending) {
-        const cached = await pending.catch(() => undefined);
-        if (!cached || now() >= cached.renewAt) {
-          if (tokens.get(key) === pending) tokens.delete(key);
-          pending = undefined;
-        }
-      }
-      if (!pending) {
-        pending = tokens.get(key) ?? requestToken(c, dispatcher, now);
-        tokens.set(key, pending);
-        pending.catch(() => {
-          if (tokens.get(key) === pending) tokens.delete(key);
-        });
-      }
-      return { authorization: `Bearer ${(await pending).accessToken}` };
+      const token = await tokens.get(cacheKey(c), () => requestToken(c, dispatcher, now), { fresh: (t) => now() < t.renewAt });
+      return { authorization: `Bearer ${token.accessToken}` };
     },
     async renew() {
       const c = antsCredentials();
@@ -89,7 +75,7 @@ export function antsAuth(dispatcher?: Dispatcher, now: () => number = Date.now):
   };
 }
 
-/** Forgets cached tokens; for tests that switch credentials or servers within one process. */
+/** Forgets cached tokens only; between tests use resetProcessState(). */
 export function forgetTokens(): void {
   tokens.clear();
 }

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import type { Dispatcher } from "undici";
 import { HttpClient, path, type Classifier } from "../http/client";
-import { NotFoundError, kindForStatus } from "../http/errors";
-import { RateLimiter } from "../http/rate-limiter";
+import { NotFoundError, RouteNotFoundError, UnexpectedResponseError, kindForStatus } from "../http/errors";
+import { onResetProcessState } from "../http/process-state";
+import { PromiseCache } from "../http/promise-cache";
+import { markNotProcessed } from "../http/unknown-outcomes";
+import { sharedLimiter } from "../http/rate-limiter";
 import type { RetrySettings } from "../http/retry-policy";
 import { antsAuth, credentialsKey } from "./auth";
 import { assumedPath, endpointMissingMessage, type AssumedOperation } from "./endpoints";
@@ -22,14 +25,16 @@ function bodyDetail(message: unknown, data: unknown): string | undefined {
  * ANTS errors (ants.md §3): a response is an error when HTTP is not 2xx OR the body's `code` is not
  * 200. Body code 301 → permission; code 500 wrapping nginx's 429 page (or HTTP 429) → rate limit;
  * 401 → authentication; a JSON 404 keeps its `apiCode` (object not found) while an HTML 404 has none
- * (route not found).
+ * (route not found); a body code below 400 other than 200 on HTTP 2xx is unrecognised, so it is an
+ * UnexpectedResponseError (the request may have been processed), never a refusal.
  */
 export const classifyAnts: Classifier = (status, body) => {
   const env = WireEnvelopeCode.safeParse(body);
   if (!env.success) {
     if (status >= 300) {
       if (typeof body === "string" && RATE_LIMIT_MARKER.test(body)) return { kind: "rate-limit" };
-      return { kind: kindForStatus(status), detail: status === 404 ? "route not found" : undefined };
+      if (status === 404) return { kind: "route-not-found", detail: "route not found" };
+      return { kind: kindForStatus(status) };
     }
     return undefined;
   }
@@ -40,7 +45,8 @@ export const classifyAnts: Classifier = (status, body) => {
   if (code === 301) return { kind: "permission", apiCode: code, detail };
   if (code === 401 || status === 401) return { kind: "authentication", apiCode: code, detail };
   if (code === 200) return { kind: kindForStatus(status), detail };
-  const effective = code >= 400 ? code : status >= 300 ? status : 400;
+  if (code < 400 && status < 300) return { kind: "unexpected", apiCode: code, detail: detail ?? `unrecognised body code ${code}` };
+  const effective = code >= 400 ? code : status;
   return { kind: kindForStatus(effective), apiCode: code, detail };
 };
 
@@ -59,18 +65,12 @@ const AnyEnvelope = z.unknown();
 
 export const LISTING_PAGE_SIZE = 100;
 
-let limiter: RateLimiter | undefined;
-/** One limiter per provider process: every ANTS resource shares the quota. */
-function sharedLimiter(): RateLimiter {
-  const t = antsTransportSettings();
-  if (!limiter || limiter.settings.perMinute !== t.perMinute || limiter.settings.concurrency !== t.concurrency) {
-    limiter = new RateLimiter({ perMinute: t.perMinute, concurrency: t.concurrency });
-  }
-  return limiter;
-}
-
 let dispatcherOverride: Dispatcher | undefined;
-/** Routes every AntsClient (and token request) through `d`; for tests with an undici MockAgent. */
+onResetProcessState(() => (dispatcherOverride = undefined));
+/**
+ * Routes every AntsClient (and token request) through `d` until resetProcessState(); for tests
+ * that drive the provider (which builds its own clients) against an undici MockAgent.
+ */
 export function useAntsDispatcher(d: Dispatcher | undefined): void {
   dispatcherOverride = d;
 }
@@ -82,15 +82,18 @@ export interface AntsClientOptions {
   now?: () => number;
 }
 
-/** Listing snapshots shared by reads in this process, keyed by base URL + credentials. */
-const snapshots = new Map<string, { takenAt: number; entries: Promise<Map<string, WireListingEntry>> }>();
-const attributeCache = new Map<string, Promise<WireBoAttribute[]>>();
+/** Listing snapshots shared by reads in this process, per server and credentials. */
+const snapshots = new PromiseCache<Map<string, WireListingEntry>>();
+/** BO attributes per server, credentials and item type. */
+const attributeCache = new PromiseCache<WireBoAttribute[]>();
 
 /** Thrown when an assumed (undocumented) endpoint does not exist; the message names the setting to change. */
 export class EndpointMissingError extends Error {
   constructor(message: string, readonly operation: AssumedOperation, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "EndpointMissingError";
+    // The route does not exist: the server processed nothing.
+    markNotProcessed(this);
   }
 }
 
@@ -109,7 +112,7 @@ export class AntsClient {
       api: "ants",
       baseUrl: this.baseUrl,
       classify: classifyAnts,
-      limiter: sharedLimiter(),
+      limiter: sharedLimiter("ants", t),
       dispatcher,
       timeoutMs: t.timeoutMs,
       deadlineMs: t.deadlineMs,
@@ -150,28 +153,25 @@ export class AntsClient {
   async findInSnapshot(id: string): Promise<WireListingEntry | undefined> {
     const ttl = listingCacheMs();
     if (ttl === 0) return this.findById(id);
-    const key = `${this.baseUrl}|${credentialsKey()}`;
-    const now = this.now();
-    let snap = snapshots.get(key);
-    if (!snap || now - snap.takenAt > ttl) {
-      const entries = (async () => {
+    const snapshot = await snapshots.get(
+      this.cacheKey("listing"),
+      async () => {
         const byId = new Map<string, WireListingEntry>();
         for await (const e of this.listing()) byId.set(String(e.segment_id), e);
         return byId;
-      })();
-      snap = { takenAt: now, entries };
-      snapshots.set(key, snap);
-      const mine = snap;
-      entries.catch(() => {
-        if (snapshots.get(key) === mine) snapshots.delete(key);
-      });
-    }
-    return (await snap.entries).get(id);
+      },
+      { maxAgeMs: ttl, now: this.now() },
+    );
+    return snapshot.get(id);
   }
 
   /** Drops the Listing snapshot after a change made by this process. */
   invalidateSnapshot(): void {
-    snapshots.delete(`${this.baseUrl}|${credentialsKey()}`);
+    snapshots.delete(this.cacheKey("listing"));
+  }
+
+  private cacheKey(item: string) {
+    return { baseUrl: this.baseUrl, credentials: credentialsKey(), item };
   }
 
   /** Uploads the member file (multipart part `file`); a lost response only leaves an unused upload behind. */
@@ -184,7 +184,9 @@ export class AntsClient {
       schema: UploadResponse,
     });
     const entry = res.body.data.entries[0];
-    if (!entry) throw new Error(`ants upload of "${fileName}" answered without an entry`);
+    if (!entry) {
+      throw new UnexpectedResponseError({ api: "ants", method: "POST", path: path`/segment/upload/${itemTypeId}`, status: res.status, requestId: res.requestId, detail: `upload of "${fileName}" answered without an entry` });
+    }
     return entry;
   }
 
@@ -193,7 +195,9 @@ export class AntsClient {
     this.invalidateSnapshot();
     const res = await this.http.send({ method: "POST", path: "/segment/create", body: { json: body }, idempotent: false, schema: CreateResponse });
     const id = res.body.data.entries[0];
-    if (id === undefined) throw new Error("ants create answered without a segment id");
+    if (id === undefined) {
+      throw new UnexpectedResponseError({ api: "ants", method: "POST", path: "/segment/create", status: res.status, requestId: res.requestId, detail: "answered without a segment id" });
+    }
     return String(id);
   }
 
@@ -214,23 +218,19 @@ export class AntsClient {
 
   /** BO attributes of the item type, cached per process; `refresh` drops the cached copy. */
   async boAttributes(itemTypeId: number, refresh = false): Promise<WireBoAttribute[]> {
-    const key = `${this.baseUrl}|${itemTypeId}`;
-    if (refresh) attributeCache.delete(key);
-    let cached = attributeCache.get(key);
-    if (!cached) {
-      cached = this.http
+    return attributeCache.get(
+      this.cacheKey(`attributes|${itemTypeId}`),
+      () => this.http
         .send({ method: "GET", path: path`/item/${itemTypeId}/attribute`, idempotent: true, schema: AttributesResponse })
-        .then((r) => r.body.data.entries);
-      attributeCache.set(key, cached);
-      cached.catch(() => attributeCache.delete(key));
-    }
-    return cached;
+        .then((r) => r.body.data.entries),
+      { refresh },
+    );
   }
 
   /**
-   * Calls an assumed endpoint. A 404 without an ANTS envelope (the route does not exist) becomes an
-   * EndpointMissingError naming the setting to change; a 404 inside the envelope means the segment
-   * is unknown and stays a NotFoundError.
+   * Calls an assumed endpoint. A RouteNotFoundError (404 without an ANTS envelope: the route does
+   * not exist) becomes an EndpointMissingError naming the setting to change; a 404 inside the
+   * envelope means the segment is unknown and stays a NotFoundError.
    */
   private async assumed(op: AssumedOperation, json: Record<string, unknown>): Promise<void> {
     const p = assumedPath(op);
@@ -238,7 +238,7 @@ export class AntsClient {
     try {
       await this.http.send({ method: "POST", path: p, body: { json }, idempotent: true, schema: AnyEnvelope });
     } catch (err) {
-      if (err instanceof NotFoundError && err.apiCode === undefined) {
+      if (err instanceof RouteNotFoundError) {
         throw new EndpointMissingError(endpointMissingMessage(op, p, err.message), op, { cause: err });
       }
       throw err;
@@ -248,7 +248,7 @@ export class AntsClient {
   }
 }
 
-/** Forgets Listing snapshots and BO attributes; for tests that switch servers within one process. */
+/** Drops Listing snapshots and BO attributes only (stack config and tokens stay); between tests use resetProcessState(). */
 export function forgetClientCaches(): void {
   snapshots.clear();
   attributeCache.clear();

@@ -1,6 +1,17 @@
-import { ConfigurationError } from "../http/errors";
-import { DEFAULT_RETRY } from "../http/retry-policy";
-import { numberSetting, readSetting, requireSetting, type SettingKey } from "../pulumi/settings";
+import { assertSafeBaseUrl } from "../http/client";
+import type { CheckFailure } from "../pulumi/check-failures";
+import {
+  choiceSetting,
+  integerSetting,
+  readSetting,
+  requireSetting,
+  settingsFailures,
+  transportReaders,
+  transportSettings,
+  type SettingKey,
+  type TransportDefaults,
+  type TransportSettings,
+} from "../pulumi/settings";
 
 /** Every ANTS setting: stack config key first, environment variable as fallback. */
 export const ANTS_KEYS = {
@@ -42,8 +53,18 @@ export type AntsCredentials =
   | { kind: "token"; accessToken: string }
   | { kind: "client"; authUrl: string; clientId: string; clientSecret: string };
 
+/** The configured API base URL; a ConfigurationError naming the key when it is not https:// (or loopback http://). */
 export function antsBaseUrl(): string {
-  return readSetting(ANTS_KEYS.baseUrl) ?? ANTS_DEFAULT_BASE_URL;
+  const raw = readSetting(ANTS_KEYS.baseUrl) ?? ANTS_DEFAULT_BASE_URL;
+  assertSafeBaseUrl(raw, `${ANTS_KEYS.baseUrl.config} / ${ANTS_KEYS.baseUrl.env}`);
+  return raw;
+}
+
+/** The configured token endpoint base; validated like antsBaseUrl. */
+export function antsAuthUrl(): string {
+  const raw = readSetting(ANTS_KEYS.authUrl) ?? ANTS_DEFAULT_AUTH_URL;
+  assertSafeBaseUrl(raw, `${ANTS_KEYS.authUrl.config} / ${ANTS_KEYS.authUrl.env}`);
+  return raw;
 }
 
 /** Read at request time, never stored on an object that could be serialized. A ready token wins. */
@@ -52,45 +73,47 @@ export function antsCredentials(): AntsCredentials {
   if (accessToken !== undefined) return { kind: "token", accessToken };
   return {
     kind: "client",
-    authUrl: readSetting(ANTS_KEYS.authUrl) ?? ANTS_DEFAULT_AUTH_URL,
+    authUrl: antsAuthUrl(),
     clientId: requireSetting(ANTS_KEYS.clientId, `ANTS client id (or a ready token in ${ANTS_KEYS.accessToken.config} / ${ANTS_KEYS.accessToken.env})`),
     clientSecret: requireSetting(ANTS_KEYS.clientSecret, "ANTS client secret"),
   };
 }
 
-function choice<T extends string>(key: SettingKey, allowed: readonly T[], fallback: T): T {
-  const raw = readSetting(key);
-  if (raw === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(raw)) return raw as T;
-  throw new ConfigurationError(`${key.config} / ${key.env} must be ${allowed.map((a) => `"${a}"`).join(" or ")}, got ${JSON.stringify(raw)}.`);
-}
-
 /** `api` (default): the assumed update endpoint; `replace`: every change recreates the segment. */
 export function updateStrategy(): UpdateStrategy {
-  return choice(ANTS_KEYS.updateStrategy, ["api", "replace"], "api");
+  return choiceSetting(ANTS_KEYS.updateStrategy, ["api", "replace"], "api");
 }
 
 /** `api` (default): the assumed delete endpoint; `forget`: drop from state and warn. */
 export function deleteStrategy(): DeleteStrategy {
-  return choice(ANTS_KEYS.deleteStrategy, ["api", "forget"], "api");
+  return choiceSetting(ANTS_KEYS.deleteStrategy, ["api", "forget"], "api");
 }
 
+/** How long one Listing snapshot serves reads; 0 = one search per read. */
 export function listingCacheMs(): number {
-  const raw = readSetting(ANTS_KEYS.listingCacheMs);
-  if (raw === "0") return 0;
-  return numberSetting(ANTS_KEYS.listingCacheMs, ANTS_DEFAULT_LISTING_CACHE_MS);
+  return integerSetting(ANTS_KEYS.listingCacheMs, { fallback: ANTS_DEFAULT_LISTING_CACHE_MS, min: 0, max: 3_600_000 });
 }
 
-export function antsTransportSettings() {
-  return {
-    perMinute: numberSetting(ANTS_KEYS.requestsPerMinute, ANTS_DEFAULT_PER_MINUTE),
-    concurrency: numberSetting(ANTS_KEYS.maxConcurrency, 8),
-    timeoutMs: numberSetting(ANTS_KEYS.timeoutMs, 30_000),
-    deadlineMs: numberSetting(ANTS_KEYS.deadlineMs, 600_000),
-    maxRetries: numberSetting(ANTS_KEYS.maxRetries, 6),
-    /** First backoff step (doubles per retry, capped at DEFAULT_RETRY.maxDelayMs). */
-    retryBaseMs: numberSetting(ANTS_KEYS.retryBaseMs, DEFAULT_RETRY.baseDelayMs),
-    /** Longest Retry-After honoured; a longer hint fails the call. */
-    maxRetryAfterMs: numberSetting(ANTS_KEYS.maxRetryAfterMs, DEFAULT_RETRY.maxRetryAfterMs),
-  };
+const ANTS_TRANSPORT_DEFAULTS: TransportDefaults = { perMinute: ANTS_DEFAULT_PER_MINUTE, concurrency: 8, maxConcurrency: 64 };
+
+/** ANTS's transport profile; a ConfigurationError naming the key for the first invalid setting. */
+export function antsTransportSettings(): TransportSettings {
+  return transportSettings(ANTS_KEYS, ANTS_TRANSPORT_DEFAULTS);
+}
+
+/**
+ * Every invalid ANTS setting (base and auth URLs, strategies, listing cache, transport numbers) as
+ * a check failure with property "", without sending anything; [] when all are valid. Missing
+ * credentials are not reported here (they fail the first call that needs them).
+ * Called from the lifecycle kit's check after configure: `failures.push(...antsSettingsFailures())`.
+ */
+export function antsSettingsFailures(): CheckFailure[] {
+  return settingsFailures([
+    antsBaseUrl,
+    antsAuthUrl,
+    updateStrategy,
+    deleteStrategy,
+    listingCacheMs,
+    ...transportReaders(ANTS_KEYS, ANTS_TRANSPORT_DEFAULTS),
+  ]);
 }

@@ -3,18 +3,20 @@ import type { z } from "zod";
 import {
   ApiError,
   ConfigurationError,
+  ConnectFailedError,
   ConnectionError,
   DeadlineError,
   TimeoutError,
   UnexpectedResponseError,
   AuthenticationError,
-  apiError,
   kindForStatus,
   type ApiName,
   type ErrorKind,
 } from "./errors";
 import { DEFAULT_RETRY, isRetryable, parseRetryAfter, retryDelayMs, type RetrySettings } from "./retry-policy";
 import type { RateLimiter } from "./rate-limiter";
+import { markNotProcessed } from "./unknown-outcomes";
+import { redact, registerSecret } from "./redact";
 
 /** What an API-specific classifier returns for a response that is an error. */
 export interface Classified {
@@ -174,7 +176,14 @@ export class HttpClient {
     const attemptTimeout = AbortSignal.timeout(this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const signal = AbortSignal.any([deadline, attemptTimeout]);
     try {
-      const headers: Record<string, string> = { accept: "application/json", ...(await this.opts.auth.headers(signal)) };
+      // A failing auth hook (e.g. the token endpoint refused) means this request was never sent.
+      const authHeaders = await this.opts.auth.headers(signal).catch((err: unknown) => Promise.reject(markNotProcessed(err)));
+      // Every value the auth hook adds (password, token, user, account) is scrubbed from all output.
+      for (const value of Object.values(authHeaders)) registerSecret(value);
+      const headers: Record<string, string> = { accept: "application/json", ...authHeaders };
+      if (deadline.aborted) {
+        throw new DeadlineError({ ...where, detail: "operation deadline exceeded before the request was sent" });
+      }
       let body: string | FormData | undefined;
       if (spec.body && "json" in spec.body) {
         headers["content-type"] = "application/json";
@@ -204,18 +213,19 @@ export class HttpClient {
         const detail = timedOut
           ? deadline.aborted ? "operation deadline exceeded" : `no response within ${this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`
           : describeNetworkError(cause);
-        throw new (timedOut ? TimeoutError : ConnectionError)({ ...where, detail, cause });
+        const kind = timedOut ? TimeoutError : neverConnected(cause) ? ConnectFailedError : ConnectionError;
+        throw new kind({ ...where, detail, cause });
       }
       const requestId = headerValue(res.headers[this.opts.requestIdHeader ?? "x-request-id"]);
       const parsed = parseJson(text);
       const classified = this.opts.classify(res.statusCode, parsed);
       const failed = classified ?? (res.statusCode >= 300 ? { kind: kindForStatus(res.statusCode) } : undefined);
       if (failed) {
-        throw apiError(failed.kind, {
+        throw ApiError.from(failed.kind, {
           ...where,
           status: res.statusCode,
           apiCode: failed.apiCode,
-          detail: failed.detail ?? (typeof parsed === "string" ? truncate(parsed) : undefined),
+          detail: failed.detail ?? (typeof parsed === "string" ? textDetail(parsed) : undefined),
           requestId,
           retryAfterMs: parseRetryAfter(res.headers),
         });
@@ -250,9 +260,25 @@ function parseJson(text: string): unknown {
   }
 }
 
-function truncate(s: string): string {
-  const one = s.replace(/\s+/g, " ").trim();
+/**
+ * At most 200 characters of a non-JSON error body, markup stripped and every registered secret
+ * scrubbed before truncation (so no secret survives cut in half).
+ */
+function textDetail(s: string): string | undefined {
+  const one = redact(s).replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  if (one === "") return undefined;
   return one.length > 200 ? `${one.slice(0, 200)}…` : one;
+}
+
+
+/** Error codes meaning no connection was ever established, so no byte of the request was sent. */
+const CONNECT_FAILURES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+function neverConnected(cause: unknown): boolean {
+  for (let e = cause as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "string" && CONNECT_FAILURES.has(e.code)) return true;
+  }
+  return false;
 }
 
 function describeNetworkError(cause: unknown): string {

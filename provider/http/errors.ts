@@ -1,3 +1,5 @@
+import { redact, redactOptional } from "./redact";
+
 /** The API a request went to; part of every error message. */
 export type ApiName = "ongage" | "ants";
 
@@ -10,7 +12,7 @@ export interface ApiErrorInit {
   status?: number;
   /** The API's own error code when it has one (ANTS body `code`, Ongage `payload.code`). */
   apiCode?: number;
-  /** Server-side message, already stripped of anything credential-like by the caller. */
+  /** Server-side message; every registered secret is scrubbed from it (redact.ts). */
   detail?: string;
   requestId?: string;
   /** Milliseconds the server asked us to wait (Retry-After), when known. */
@@ -21,7 +23,8 @@ export interface ApiErrorInit {
 /**
  * Root of every error raised by an API call. The message reads
  * `ongage PUT /api/segments/123 → 412 Invalid data (request id …)` and never contains
- * credentials, tokens or auth headers.
+ * credentials, tokens or auth headers: message, detail and the messages and stacks of the cause
+ * chain are scrubbed of every registered secret.
  */
 export class ApiError extends Error {
   readonly api: ApiName;
@@ -34,16 +37,25 @@ export class ApiError extends Error {
   readonly retryAfterMs: number | undefined;
 
   constructor(init: ApiErrorInit) {
-    super(formatMessage(init), init.cause === undefined ? undefined : { cause: init.cause });
+    const detail = redactOptional(init.detail);
+    super(redact(formatMessage({ ...init, detail })), init.cause === undefined ? undefined : { cause: scrubChain(init.cause) });
     this.name = new.target.name;
     this.api = init.api;
     this.method = init.method;
     this.path = init.path;
     this.status = init.status;
     this.apiCode = init.apiCode;
-    this.detail = init.detail;
+    this.detail = detail;
     this.requestId = init.requestId;
     this.retryAfterMs = init.retryAfterMs;
+  }
+
+  /**
+   * The single factory: the subclass for the kind an API classifier assigned to a response
+   * (`classifyOngage`, `classifyAnts`), which reads the API's own code even inside an HTTP 200 body.
+   */
+  static from(kind: ErrorKind, init: ApiErrorInit): ApiError {
+    return new CLASSES[kind](init);
   }
 }
 
@@ -51,8 +63,14 @@ export class ApiError extends Error {
 export class AuthenticationError extends ApiError {}
 /** 403, or ANTS body code 301 "Permission denied". */
 export class PermissionError extends ApiError {}
-/** 404: the object (or the endpoint) does not exist. */
+/** The object does not exist: a 404 in the API's own error format (as HTTP status or inside an HTTP 200 body). */
 export class NotFoundError extends ApiError {}
+/**
+ * A 404 outside the API's error format (an HTML or empty 404): the route itself does not exist,
+ * e.g. a wrong base URL or an assumed endpoint the server lacks. Not a NotFoundError, so it is never
+ * taken for "already deleted"; nothing was processed.
+ */
+export class RouteNotFoundError extends ApiError {}
 /** 400/412 and other 4xx: the server rejected the request content. */
 export class ValidationError extends ApiError {}
 /** 429, or ANTS body code 500 wrapping nginx's 429 page. Safe to retry: nothing was processed. */
@@ -61,8 +79,10 @@ export class RateLimitError extends ApiError {}
 export class ServerError extends ApiError {}
 /** A 2xx answer whose body does not have the documented shape. */
 export class UnexpectedResponseError extends ApiError {}
-/** No response: connection refused/reset, or the socket closed mid-response. The request may have been processed. */
+/** No response: the connection was reset or closed mid-request or mid-response. The request may have been processed. */
 export class ConnectionError extends ApiError {}
+/** The connection could not be opened (refused, DNS failure, connect timeout): no byte of the request was sent. */
+export class ConnectFailedError extends ConnectionError {}
 /** The operation deadline passed before the request was sent (e.g. waiting for the rate limiter). Nothing was processed. */
 export class DeadlineError extends ApiError {}
 /** No response within the per-attempt timeout or the operation deadline. The request may have been processed. */
@@ -73,6 +93,7 @@ export type ErrorKind =
   | "authentication"
   | "permission"
   | "not-found"
+  | "route-not-found"
   | "validation"
   | "rate-limit"
   | "server"
@@ -82,15 +103,16 @@ const CLASSES: Record<ErrorKind, new (init: ApiErrorInit) => ApiError> = {
   authentication: AuthenticationError,
   permission: PermissionError,
   "not-found": NotFoundError,
+  "route-not-found": RouteNotFoundError,
   validation: ValidationError,
   "rate-limit": RateLimitError,
   server: ServerError,
   unexpected: UnexpectedResponseError,
 };
 
-/** Builds the subclass for `kind`; the single factory every client uses. */
+/** Same as ApiError.from. */
 export function apiError(kind: ErrorKind, init: ApiErrorInit): ApiError {
-  return new CLASSES[kind](init);
+  return ApiError.from(kind, init);
 }
 
 /** The kind an HTTP status implies when the body says nothing more specific. */
@@ -109,7 +131,7 @@ export function kindForStatus(status: number): ErrorKind {
  */
 export class ConfigurationError extends Error {
   constructor(message: string) {
-    super(message);
+    super(redact(message));
     this.name = "ConfigurationError";
   }
 }
@@ -122,4 +144,22 @@ function formatMessage(init: ApiErrorInit): string {
   const detail = init.detail ? ` ${init.detail}` : "";
   const rid = init.requestId ? ` [request id ${init.requestId}]` : "";
   return `${init.api} ${init.method} ${init.path} → ${what}${code}${detail}${rid}`;
+}
+
+/**
+ * Scrubs registered secrets from the message and stack of `cause` and of its own causes (errors
+ * from undici or the OS that an ApiError wraps), in place; returns `cause`.
+ */
+function scrubChain(cause: unknown): unknown {
+  const seen = new Set<unknown>();
+  for (let e = cause; e instanceof Error && !seen.has(e) && seen.size < 8; e = e.cause) {
+    seen.add(e);
+    try {
+      e.message = redact(e.message);
+      if (e.stack) e.stack = redact(e.stack);
+    } catch {
+      // A frozen foreign error keeps its text; ours never carry secrets.
+    }
+  }
+  return cause;
 }

@@ -1,4 +1,5 @@
-import { ApiError, ConnectionError, DeadlineError, RateLimitError, ServerError } from "./errors";
+import { ConnectFailedError, ConnectionError, RateLimitError, ServerError } from "./errors";
+import { mayHaveBeenProcessed } from "./unknown-outcomes";
 
 export interface RetrySettings {
   /** Retries after the first attempt. */
@@ -19,12 +20,13 @@ export const DEFAULT_RETRY: RetrySettings = {
 };
 
 /**
- * Whether a failed attempt may be sent again. Rate-limit refusals are safe for every method
- * (nothing was processed); server errors, timeouts and dropped connections only for idempotent
- * requests, because a create may already have been committed.
+ * Whether a failed attempt may be sent again. A rate-limit refusal or a connection that never
+ * opened is safe for every method (nothing was processed); server errors, timeouts and dropped
+ * connections only for idempotent requests, because a create may already have been committed.
+ * Nothing else is retried (refusals would fail again; a malformed answer is not transient).
  */
 export function isRetryable(err: unknown, idempotent: boolean): boolean {
-  if (err instanceof RateLimitError) return true;
+  if (err instanceof RateLimitError || err instanceof ConnectFailedError) return true;
   if (!idempotent) return false;
   return err instanceof ServerError || err instanceof ConnectionError;
 }
@@ -49,7 +51,7 @@ export function retryDelayMs(
 
 /**
  * Server wait hint in milliseconds from `retry-after-ms`, or `retry-after` as seconds or an HTTP
- * date; undefined when absent or unparseable.
+ * date (a past date gives 0); undefined when absent or unparseable (e.g. a negative number).
  */
 export function parseRetryAfter(
   headers: Record<string, string | string[] | undefined>,
@@ -61,12 +63,14 @@ export function parseRetryAfter(
   const ra = one(headers["retry-after"])?.trim();
   if (!ra) return undefined;
   if (/^\d+(\.\d+)?$/.test(ra)) return Math.ceil(Number(ra) * 1000);
+  // HTTP dates (IMF-fixdate and the two obsolete forms) all start with a day name.
+  if (!/^[A-Za-z]{3}/.test(ra)) return undefined;
   const at = Date.parse(ra);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
 }
 
-/** True when the error proves nothing was processed, so even a create can be re-sent. */
+/** @deprecated `!mayHaveBeenProcessed(err)` (unknown-outcomes.ts): the error proves nothing was processed. */
 export function provesNotProcessed(err: unknown): boolean {
-  return err instanceof RateLimitError || err instanceof DeadlineError || (err instanceof ApiError && err.status !== undefined && err.status < 500);
+  return !mayHaveBeenProcessed(err);
 }

@@ -1,13 +1,19 @@
 import { z } from "zod";
-import { HttpClient, path, type Classifier } from "../http/client";
-import { NotFoundError, kindForStatus, type ErrorKind } from "../http/errors";
-import { RateLimiter } from "../http/rate-limiter";
+import type { Dispatcher } from "undici";
+import type { RetrySettings } from "../http/retry-policy";
+import { HttpClient, path, type ApiResponse, type Classifier } from "../http/client";
+import { NotFoundError, UnexpectedResponseError, kindForStatus, type ErrorKind } from "../http/errors";
+import { fingerprint, PromiseCache } from "../http/promise-cache";
+import { sharedLimiter } from "../http/rate-limiter";
 import { ongageBaseUrl, ongageCredentials, ongageTransportSettings } from "./settings";
 import { WireError, WireListField, WireSegment, WireSegmentSummary, envelope, type WireListField as ListField } from "./schemas";
 
 /**
  * Ongage errors: `metadata.error === true` (whatever the HTTP status) with `payload.code` mirroring
- * the status, or any non-2xx status.
+ * the status, or any non-2xx status. The envelope's code decides the class, so a 404 inside an
+ * HTTP 200 body is a NotFoundError like an HTTP 404 envelope; an envelope without a 4xx/5xx code
+ * on HTTP 2xx is a ServerError (the request may have been processed). A 404 without the envelope
+ * is a RouteNotFoundError (wrong base URL or route), never "segment not found".
  */
 export const classifyOngage: Classifier = (status, body) => {
   const parsed = WireError.safeParse(body);
@@ -16,6 +22,7 @@ export const classifyOngage: Classifier = (status, body) => {
     const effective = Number.isFinite(code) && code >= 400 ? code : status >= 400 ? status : 500;
     return { kind: kindForStatus(effective) as ErrorKind, apiCode: effective, detail: parsed.data.payload?.message };
   }
+  if (status === 404) return { kind: "route-not-found", detail: "route not found (no Ongage error envelope)" };
   return status >= 300 ? { kind: kindForStatus(status) } : undefined;
 };
 
@@ -27,34 +34,34 @@ const AnyEnvelope = z.unknown();
 
 const PAGE_SIZE = 200;
 
-let limiter: RateLimiter | undefined;
-/** One limiter per provider process: every Ongage resource shares the account's quota. */
-function sharedLimiter(): RateLimiter {
-  const t = ongageTransportSettings();
-  if (!limiter || limiter.settings.perMinute !== t.perMinute || limiter.settings.concurrency !== t.concurrency) {
-    limiter = new RateLimiter({ perMinute: t.perMinute, concurrency: t.concurrency });
-  }
-  return limiter;
-}
+/** list_fields per server, account and list, shared by every resource in the process. */
+const fieldCache = new PromiseCache<ListField[]>();
 
-const fieldCache = new Map<string, Promise<ListField[]>>();
+/** Injected transport for tests (an undici MockAgent) and a fake clock for backoff waits. */
+export interface OngageClientOptions {
+  dispatcher?: Dispatcher;
+  retry?: Partial<RetrySettings>;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
 
 /** Routes of the Ongage segments API. Every call addresses the list in the route prefix. */
 export class OngageClient {
   private readonly http: HttpClient;
   private readonly baseUrl: string;
 
-  constructor() {
+  constructor(opts: OngageClientOptions = {}) {
     const t = ongageTransportSettings();
     this.baseUrl = ongageBaseUrl();
     this.http = new HttpClient({
       api: "ongage",
       baseUrl: this.baseUrl,
       classify: classifyOngage,
-      limiter: sharedLimiter(),
+      limiter: sharedLimiter("ongage", t),
+      dispatcher: opts.dispatcher,
+      sleep: opts.sleep,
       timeoutMs: t.timeoutMs,
       deadlineMs: t.deadlineMs,
-      retry: { maxRetries: t.maxRetries, baseDelayMs: t.retryBaseMs, maxRetryAfterMs: t.maxRetryAfterMs },
+      retry: { maxRetries: t.maxRetries, baseDelayMs: t.retryBaseMs, maxRetryAfterMs: t.maxRetryAfterMs, ...opts.retry },
       auth: {
         headers: async () => {
           const c = ongageCredentials();
@@ -91,13 +98,15 @@ export class OngageClient {
 
   /** POST is not idempotent: it is never retried after a server error or lost response. */
   async createSegment(listId: number | undefined, body: unknown): Promise<{ id: string; segment?: z.infer<typeof WireSegment> }> {
-    const res = await this.http.send({ method: "POST", path: this.prefix(listId) + "/api/segments", body: { json: body }, idempotent: false, schema: AnyEnvelope });
-    return this.segmentOrId(res.body);
+    const p = this.prefix(listId) + "/api/segments";
+    const res = await this.http.send({ method: "POST", path: p, body: { json: body }, idempotent: false, schema: AnyEnvelope });
+    return segmentOrId("POST", p, res);
   }
 
   async updateSegment(listId: number | undefined, id: string, body: unknown): Promise<{ id: string; segment?: z.infer<typeof WireSegment> }> {
-    const res = await this.http.send({ method: "PUT", path: this.prefix(listId) + path`/api/segments/${id}`, body: { json: body }, idempotent: true, schema: AnyEnvelope });
-    return this.segmentOrId(res.body);
+    const p = this.prefix(listId) + path`/api/segments/${id}`;
+    const res = await this.http.send({ method: "PUT", path: p, body: { json: body }, idempotent: true, schema: AnyEnvelope });
+    return segmentOrId("PUT", p, res);
   }
 
   /** Resolves when the segment is gone, including when it already was (404). */
@@ -120,26 +129,25 @@ export class OngageClient {
     });
   }
 
-  /** The list's fields, cached per process; `refresh` drops the cached copy first. */
+  /** The list's fields, cached per process (per server, account and list); `refresh` drops the cached copy first. */
   async listFields(listId: number | undefined, refresh = false): Promise<ListField[]> {
-    const key = `${this.baseUrl}|${listId ?? "default"}`;
-    if (refresh) fieldCache.delete(key);
-    let cached = fieldCache.get(key);
-    if (!cached) {
-      cached = this.http
+    const c = ongageCredentials();
+    const key = { baseUrl: this.baseUrl, credentials: fingerprint(c.username, c.password, c.accountCode), item: `list_fields|${listId ?? "default"}` };
+    return fieldCache.get(
+      key,
+      () => this.http
         .send({ method: "GET", path: this.prefix(listId) + "/api/list_fields", query: { limit: 1000 }, idempotent: true, schema: FieldsPage })
-        .then((r) => r.body.payload);
-      fieldCache.set(key, cached);
-      cached.catch(() => fieldCache.delete(key));
-    }
-    return cached;
+        .then((r) => r.body.payload),
+      { refresh },
+    );
   }
+}
 
-  private segmentOrId(body: unknown): { id: string; segment?: z.infer<typeof WireSegment> } {
-    const full = SegmentEnvelope.safeParse(body);
-    if (full.success && full.data.payload.rules) return { id: String(full.data.payload.id), segment: full.data.payload };
-    const idOnly = IdEnvelope.safeParse(body);
-    if (idOnly.success) return { id: String(idOnly.data.payload.id) };
-    throw new Error("Ongage answered without a segment id");
-  }
+/** The segment (or at least its id) of a write's 2xx answer; an UnexpectedResponseError otherwise. */
+function segmentOrId(method: string, p: string, res: ApiResponse<unknown>): { id: string; segment?: z.infer<typeof WireSegment> } {
+  const full = SegmentEnvelope.safeParse(res.body);
+  if (full.success && full.data.payload.rules) return { id: String(full.data.payload.id), segment: full.data.payload };
+  const idOnly = IdEnvelope.safeParse(res.body);
+  if (idOnly.success) return { id: String(idOnly.data.payload.id) };
+  throw new UnexpectedResponseError({ api: "ongage", method, path: p, status: res.status, requestId: res.requestId, detail: "answered without a segment id" });
 }

@@ -1,6 +1,16 @@
-import { ConfigurationError } from "../http/errors";
-import { DEFAULT_RETRY } from "../http/retry-policy";
-import { numberSetting, readSetting, requireSetting, type SettingKey } from "../pulumi/settings";
+import { assertSafeBaseUrl } from "../http/client";
+import type { CheckFailure } from "../pulumi/check-failures";
+import {
+  integerSetting,
+  readSetting,
+  requireSetting,
+  settingsFailures,
+  transportReaders,
+  transportSettings,
+  type SettingKey,
+  type TransportDefaults,
+  type TransportSettings,
+} from "../pulumi/settings";
 
 /** Every Ongage setting: stack config key first, environment variable as fallback. */
 export const ONGAGE_KEYS = {
@@ -31,8 +41,11 @@ export interface OngageCredentials {
   accountCode: string;
 }
 
+/** The configured base URL; a ConfigurationError naming the key when it is not https:// (or loopback http://). */
 export function ongageBaseUrl(): string {
-  return readSetting(ONGAGE_KEYS.baseUrl) ?? ONGAGE_DEFAULT_BASE_URL;
+  const raw = readSetting(ONGAGE_KEYS.baseUrl) ?? ONGAGE_DEFAULT_BASE_URL;
+  assertSafeBaseUrl(raw, `${ONGAGE_KEYS.baseUrl.config} / ${ONGAGE_KEYS.baseUrl.env}`);
+  return raw;
 }
 
 /** Read at request time, never stored on an object that could be serialized. */
@@ -46,25 +59,28 @@ export function ongageCredentials(): OngageCredentials {
 
 /** The default list for segments that name none; undefined means the account's default list. */
 export function ongageDefaultListId(): number | undefined {
-  const raw = readSetting(ONGAGE_KEYS.listId);
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
-    throw new ConfigurationError(`${ONGAGE_KEYS.listId.config} / ${ONGAGE_KEYS.listId.env} must be a positive integer list id, got ${JSON.stringify(raw)}.`);
-  }
-  return n;
+  if (readSetting(ONGAGE_KEYS.listId) === undefined) return undefined;
+  return integerSetting(ONGAGE_KEYS.listId, { fallback: 0, min: 1, max: Number.MAX_SAFE_INTEGER, note: "(a list id)" });
 }
 
-export function ongageTransportSettings() {
-  return {
-    perMinute: numberSetting(ONGAGE_KEYS.requestsPerMinute, ONGAGE_DEFAULT_PER_MINUTE),
-    concurrency: Math.min(numberSetting(ONGAGE_KEYS.maxConcurrency, ONGAGE_MAX_PARALLEL), ONGAGE_MAX_PARALLEL),
-    timeoutMs: numberSetting(ONGAGE_KEYS.timeoutMs, 30_000),
-    deadlineMs: numberSetting(ONGAGE_KEYS.deadlineMs, 600_000),
-    maxRetries: numberSetting(ONGAGE_KEYS.maxRetries, 6),
-    /** First backoff step (doubles per retry, capped at DEFAULT_RETRY.maxDelayMs). */
-    retryBaseMs: numberSetting(ONGAGE_KEYS.retryBaseMs, DEFAULT_RETRY.baseDelayMs),
-    /** Longest Retry-After honoured; a longer hint fails the call. */
-    maxRetryAfterMs: numberSetting(ONGAGE_KEYS.maxRetryAfterMs, DEFAULT_RETRY.maxRetryAfterMs),
-  };
+const ONGAGE_TRANSPORT_DEFAULTS: TransportDefaults = {
+  perMinute: ONGAGE_DEFAULT_PER_MINUTE,
+  concurrency: ONGAGE_MAX_PARALLEL,
+  maxConcurrency: ONGAGE_MAX_PARALLEL,
+  maxConcurrencyNote: "(Ongage allows at most 10 calls in parallel)",
+};
+
+/** Ongage's transport profile; a ConfigurationError naming the key for the first invalid setting. */
+export function ongageTransportSettings(): TransportSettings {
+  return transportSettings(ONGAGE_KEYS, ONGAGE_TRANSPORT_DEFAULTS);
+}
+
+/**
+ * Every invalid Ongage setting (base URL, transport numbers) as a check failure with property "",
+ * without sending anything; [] when all are valid. Missing credentials are not reported here (they
+ * fail the first call that needs them), nor is `ongage:listId` (check reports it on `listId`).
+ * Called from the lifecycle kit's check after configure: `failures.push(...ongageSettingsFailures())`.
+ */
+export function ongageSettingsFailures(): CheckFailure[] {
+  return settingsFailures([ongageBaseUrl, ...transportReaders(ONGAGE_KEYS, ONGAGE_TRANSPORT_DEFAULTS)]);
 }

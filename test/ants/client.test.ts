@@ -1,9 +1,8 @@
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { forgetTokens } from "../../provider/ants/auth";
-import { AntsClient, EndpointMissingError, forgetClientCaches } from "../../provider/ants/client";
+import { AntsClient, EndpointMissingError } from "../../provider/ants/client";
 import { AuthenticationError, PermissionError, RateLimitError } from "../../provider/http/errors";
-import { forgetConfig } from "../../provider/pulumi/settings";
+import { resetProcessState } from "../../provider/http/process-state";
 
 const API = "https://api.ants.test";
 const IAM = "https://iam.ants.test";
@@ -44,9 +43,7 @@ function api(path: string, reply: (body: any) => { statusCode: number; data: obj
 const client = () => new AntsClient({ dispatcher: agent, retry: { baseDelayMs: 1 }, sleep: async () => {}, now: () => clock });
 
 beforeEach(() => {
-  forgetConfig();
-  forgetTokens();
-  forgetClientCaches();
+  resetProcessState();
   Object.assign(process.env, {
     ANTS_BASE_URL: `${API}/access/api`,
     ANTS_AUTH_URL: IAM,

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderHost } from "../../driver/provider-host";
 import { PartialCreateError, ProviderError } from "../../driver/provider-errors";
@@ -11,16 +12,37 @@ describe("ProviderHost against the SDK's dynamic provider host", () => {
   const store = newStore();
   const TOKEN = "tok-very-secret-1234";
 
+  let startWallMs: number;
+
   beforeAll(async () => {
     text = await fixtureProviderText();
+    const t0 = performance.now();
     host = await ProviderHost.start({ cwd: repoRoot, project: "driver" });
+    startWallMs = performance.now() - t0;
     await host.configure({ "fixture:storePath": store.path, "fixture:token": TOKEN });
   });
   afterAll(async () => host.close());
 
-  it("reports cold start and peak RSS of the child", () => {
-    expect(host.coldStartMs).toBeGreaterThan(0);
-    expect(host.peakRssBytes()).toBeGreaterThan(10 * 1024 * 1024);
+  it("reports a plausible cold start: a real Node child loading the SDK, bounded by the wall clock around start()", () => {
+    // Spawning node and loading @pulumi/pulumi takes tens of milliseconds at least, and never
+    // longer than start() itself took or the 30 s start timeout.
+    expect(host.coldStartMs).toBeGreaterThan(20);
+    expect(host.coldStartMs).toBeLessThanOrEqual(startWallMs);
+    expect(host.coldStartMs).toBeLessThan(30_000);
+    expect(Number.isInteger(host.port) && host.port > 0 && host.port < 65_536).toBe(true);
+    expect(host.pid).toBeGreaterThan(0);
+    expect(host.pid).not.toBe(process.pid);
+  });
+
+  it("reports the child's peak RSS: plausible, at least its current RSS, never decreasing", () => {
+    const status = readFileSync(`/proc/${host.pid}/status`, "utf8");
+    const currentRss = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)![1]) * 1024;
+    const peak = host.peakRssBytes();
+    expect(peak).toBeGreaterThan(10 * 1024 * 1024);
+    expect(peak).toBeLessThan(2 * 1024 * 1024 * 1024);
+    expect(peak).toBeGreaterThanOrEqual(currentRss);
+    // Not this process's figure: the child's own high-water mark.
+    expect(host.peakRssBytes()).toBeGreaterThanOrEqual(peak);
   });
 
   it("runs the engine's lifecycle: check, create, read, diff none, update, replace diff, delete, read gone", async () => {
@@ -88,5 +110,14 @@ describe("ProviderHost against the SDK's dynamic provider host", () => {
     expect(stdout).toContain("fixture: configured with a token");
     expect(stdout).toMatch(/fixture: created item-\d+/);
     expect(stdout + host.output().stderr).not.toContain(TOKEN);
+  });
+
+  it("keeps the last peak RSS reading once the child has exited (runs last: it closes the host)", async () => {
+    const before = host.peakRssBytes();
+    const pid = host.pid!;
+    await host.close();
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(host.peakRssBytes()).toBeGreaterThanOrEqual(before);
+    expect(host.peakRssBytes()).toBeGreaterThan(10 * 1024 * 1024);
   });
 });

@@ -1,0 +1,146 @@
+import {
+  ApiError,
+  AuthenticationError,
+  ConfigurationError,
+  ConnectFailedError,
+  DeadlineError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  RouteNotFoundError,
+  ValidationError,
+} from "./errors";
+import { redact } from "./redact";
+
+/**
+ * Unknown outcomes of writes: when a create (or delete) fails, did the server nevertheless process
+ * it? Decided here, once, from the error's class; the lifecycle code never looks at HTTP statuses.
+ */
+
+const notProcessed = new WeakSet<object>();
+
+/**
+ * Records that `err` proves nothing was processed whatever its class: it was raised before the
+ * request left this process (the auth hook failed), or it wraps a refusal (an assumed route that
+ * does not exist). Returns `err`.
+ */
+export function markNotProcessed<E>(err: E): E {
+  if (typeof err === "object" && err !== null) notProcessed.add(err);
+  return err;
+}
+
+/**
+ * False only when the error proves the server rejected the request or never received it:
+ * a refusal by the API (ValidationError, AuthenticationError, PermissionError, NotFoundError,
+ * RouteNotFoundError, RateLimitError — whether the refusal came as an HTTP status or as a 4xx code inside an HTTP 200
+ * body), a DeadlineError (the deadline passed before sending), a ConnectFailedError (no connection,
+ * no byte sent), a ConfigurationError, or any error marked with `markNotProcessed`.
+ *
+ * True for everything else: timeouts and resets after sending (TimeoutError, ConnectionError), 5xx
+ * and 5xx-like codes inside an HTTP 200 body (ServerError), a malformed or unrecognised 2xx answer
+ * (UnexpectedResponseError), and any error that is not an ApiError (e.g. a plain Error thrown after
+ * a successful POST). A true answer means the write must be looked up, never re-sent blindly.
+ */
+export function mayHaveBeenProcessed(err: unknown): boolean {
+  if (typeof err === "object" && err !== null && notProcessed.has(err)) return false;
+  if (err instanceof ConfigurationError) return false;
+  if (!(err instanceof ApiError)) return true;
+  return !(
+    err instanceof ValidationError ||
+    err instanceof AuthenticationError ||
+    err instanceof PermissionError ||
+    err instanceof NotFoundError ||
+    err instanceof RouteNotFoundError ||
+    err instanceof RateLimitError ||
+    err instanceof DeadlineError ||
+    err instanceof ConnectFailedError
+  );
+}
+
+/** @deprecated Use `mayHaveBeenProcessed`; kept until every caller has switched. */
+export const createMayHaveCommitted = mayHaveBeenProcessed;
+
+export type Sleep = (ms: number) => Promise<void>;
+const realSleep: Sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Settle window step for an unknown outcome: the per-attempt timeout, at most 10 s. */
+export function lostCreateSettleMs(timeoutMs: number): number {
+  return Math.min(timeoutMs, 10_000);
+}
+
+/**
+ * Asks `search` at once and, while it answers empty or fails, again after `settleMs`, 2 × and
+ * 4 × `settleMs` (a server can still be processing a request after the client gave up, and the
+ * look-up can fail under the same conditions). Resolves with the first non-empty answer, else the
+ * last (empty) one; rejects only when the last look-up failed, with that failure.
+ */
+export async function findAfterLostCreate<T>(search: () => Promise<T[]>, settleMs: number, sleep: Sleep = realSleep): Promise<T[]> {
+  const waits = [0, settleMs, 2 * settleMs, 4 * settleMs];
+  let last: { found: T[] } | { error: unknown } = { found: [] };
+  for (const wait of waits) {
+    if (wait > 0) await sleep(wait);
+    try {
+      last = { found: await search() };
+      if (last.found.length > 0) return last.found;
+    } catch (error) {
+      last = { error };
+    }
+  }
+  if ("error" in last) throw last.error;
+  return last.found;
+}
+
+/** A create whose outcome stays unknown after the settle window; `cause` is the original failure. */
+export class UnknownOutcomeError extends Error {
+  constructor(message: string, readonly candidates: number, options: { cause: unknown }) {
+    super(message, options);
+    this.name = "UnknownOutcomeError";
+  }
+}
+
+/**
+ * Call only when `mayHaveBeenProcessed(failure)`. Searches with `search` (which must return only
+ * segments named `name` created since just before the POST) over the settle window of
+ * `lostCreateSettleMs(timeoutMs)` and resolves with the single segment the create committed, to
+ * be adopted. Rejects with an UnknownOutcomeError carrying `failure` as cause when none appeared
+ * (the create presumably did not happen: rerun `pulumi up`) or several did (ambiguous: check the
+ * API, then adopt); rejects with the search's own error when the last look-up failed.
+ */
+export async function recoverLostCreate<T>(
+  failure: unknown,
+  name: string,
+  apiTitle: string,
+  search: () => Promise<T[]>,
+  timeoutMs: number,
+  sleep: Sleep = realSleep,
+): Promise<T> {
+  const settleMs = lostCreateSettleMs(timeoutMs);
+  const found = await findAfterLostCreate(search, settleMs, sleep);
+  const cause = redact(failure instanceof Error ? failure.message : String(failure));
+  if (found.length === 0) {
+    throw new UnknownOutcomeError(
+      `${cause}; no segment named "${name}" appeared within ${7 * settleMs} ms, so it was presumably not created: run \`pulumi up\` again.`,
+      0,
+      { cause: failure },
+    );
+  }
+  if (found.length > 1) {
+    throw new UnknownOutcomeError(
+      `${cause}; the segment may or may not have been created (${found.length} recent segments named "${name}" found). ` +
+        `Check ${apiTitle}, then run \`pulumi up\` again with \`adopt: true\` to take over an existing one.`,
+      found.length,
+      { cause: failure },
+    );
+  }
+  return found[0]!;
+}
+
+/**
+ * For a write whose outcome is unknown (a delete after a lost response): asks `check` over the same
+ * settle window; true as soon as it answers true, false when it never did; rejects when the last
+ * check failed.
+ */
+export async function settlesTo(check: () => Promise<boolean>, settleMs: number, sleep: Sleep = realSleep): Promise<boolean> {
+  const found = await findAfterLostCreate(async () => ((await check()) ? [true] : []), settleMs, sleep);
+  return found.length > 0;
+}
