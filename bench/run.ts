@@ -9,7 +9,7 @@ import { request } from "undici";
 import type { ResourceSpec } from "../driver";
 import { startAntsEmulator } from "../emulators/ants/server";
 import { startOngageEmulator, type OngageEmulator } from "../emulators/ongage/server";
-import { serializedProvider, specs, startEngine, TYPES } from "../test/lifecycle/harness";
+import { serializedProvider, specs, startEngine, TYPES } from "../driver/consumer-project";
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has("--quick");

@@ -1,4 +1,4 @@
-import type { Command } from "./main";
+import type { Command } from "./command";
 import { parseFlags, UsageError } from "./usage-error";
 
 const USAGE = `Usage: pulumi-segments emulator [--state FILE] [--ongage-port N] [--ants-port N]

@@ -5,7 +5,7 @@ import { exportAnts } from "../provider/definitions/export-ants";
 import { exportOngage, type ExportResult } from "../provider/definitions/export-ongage";
 import { JSON_SCHEMA_PATH } from "../provider/definitions/json-schema";
 import { renderDefinitionFile } from "../provider/definitions/render";
-import type { Command } from "./main";
+import type { Command } from "./command";
 import { parseFlags, UsageError } from "./usage-error";
 
 const USAGE = `Usage: pulumi-segments export --api ongage|ants [--out DIR] [--list-id N] [--schema PATH] [--force]

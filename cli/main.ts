@@ -1,15 +1,10 @@
 #!/usr/bin/env node
+import type { Command } from "./command";
 import { emulatorCommand } from "./emulator-command";
 import { exportCommand } from "./export-command";
 import { UsageError } from "./usage-error";
 import { validateCommand } from "./validate-command";
 
-/** A subcommand: `run` resolves to the process exit code (or never resolves while serving). */
-export interface Command {
-  summary: string;
-  usage: string;
-  run(argv: string[]): Promise<number>;
-}
 
 /** Subcommands by name; add new ones here. */
 export const COMMANDS: Record<string, Command> = {

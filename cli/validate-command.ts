@@ -1,6 +1,6 @@
 import { OUTPUT_FORMATS, displayPath, formatGithub, formatText, toJsonDiagnostics, type OutputFormat } from "../provider/definitions/diagnostics";
 import { validateFolder } from "../provider/definitions/validate";
-import type { Command } from "./main";
+import type { Command } from "./command";
 import { parseFlags, UsageError } from "./usage-error";
 
 const USAGE = `Usage: pulumi-segments validate <dir> [--format text|github|json]

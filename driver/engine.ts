@@ -1,7 +1,7 @@
 import { deepEqual } from "./deep-equal";
 import { deleteInReverseDependencyOrder } from "./delete-order";
 import { Limiter } from "./limiter";
-import { PartialCreateError } from "./provider-errors";
+import { ResourceInitFailedError } from "./provider-errors";
 import type { CallRecord, CheckFailure, Props, ProviderHost } from "./provider-host";
 import { emptyState, makeUrn, type PendingOperation, type StackState, type StateResource, type StateResourceOutputs } from "./state";
 import { UNKNOWN } from "./unknown";
@@ -408,7 +408,7 @@ export class Run {
         return { urn, ok: true, op: step.op, id: c.id, outputs: c.outputs, restUnknown: false };
       } catch (e) {
         pending.end();
-        if (e instanceof PartialCreateError) this.state.resources.push(record(e.id, e.properties));
+        if (e instanceof ResourceInitFailedError) this.state.resources.push(record(e.id, e.properties));
         return failed("Create", (e as Error).message);
       } finally {
         this.engine.stateChanged();

@@ -1,6 +1,6 @@
 export { ProviderHost } from "./provider-host";
 export type { CallRecord, CheckFailure, CheckResult, DiffChanges, DiffResult, Props, ReadResult, StartOptions } from "./provider-host";
-export { PartialCreateError, ProviderError } from "./provider-errors";
+export { ResourceInitFailedError, ProviderError } from "./provider-errors";
 export { Engine, Run } from "./engine";
 export type { EngineOptions, RefreshResult, ResolvedSpec, ResourceSpec, RunError, RunMode, RunResult, Step, StepOp, StepOutcome } from "./engine";
 export { emptyState, makeUrn } from "./state";
@@ -12,3 +12,4 @@ export { UNKNOWN } from "./unknown";
 export { runProgram, runProgramModule } from "./program";
 export type { ProgramOptions, ProgramResult } from "./program";
 export { deepEqual } from "./deep-equal";
+export { TYPES, consumerDir, serializedProvider, specs, startEngine } from "./consumer-project";

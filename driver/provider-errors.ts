@@ -15,7 +15,7 @@ export class ProviderError extends Error {
  * `pulumirpc.ErrorResourceInitFailed`, which the engine records in state (id + properties).
  * `properties` is exactly what the provider put on its error; the host does NOT add `__provider`.
  */
-export class PartialCreateError extends ProviderError {
+export class ResourceInitFailedError extends ProviderError {
   constructor(
     rpc: string,
     code: number,
@@ -25,6 +25,6 @@ export class PartialCreateError extends ProviderError {
     readonly reasons: string[],
   ) {
     super(rpc, code, message);
-    this.name = "PartialCreateError";
+    this.name = "ResourceInitFailedError";
   }
 }

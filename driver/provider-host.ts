@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import type { CheckFailure } from "../provider/pulumi/check-failures";
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -9,10 +10,8 @@ import { ProviderError } from "./provider-errors";
 
 export type Props = Record<string, unknown>;
 export type DiffChanges = "none" | "some" | "unknown";
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
+export type { CheckFailure };
+
 export interface CheckResult {
   inputs: Props;
   failures: CheckFailure[];
@@ -189,7 +188,7 @@ export class ProviderHost {
     };
   }
 
-  /** Throws PartialCreateError when the provider reported an object that exists but failed to initialise. */
+  /** Throws ResourceInitFailedError when the provider reported an object that exists but failed to initialise. */
   async create(urn: string, properties: Props): Promise<{ id: string; outputs: Props }> {
     const req = new provproto.CreateRequest();
     req.setUrn(urn);

@@ -9,7 +9,7 @@ import { sharedLimiter } from "../http/rate-limiter";
 import type { RetrySettings } from "../http/retry-policy";
 import { antsAuth, credentialsKey } from "./auth";
 import { assumedPath, endpointMissingMessage, type AssumedOperation } from "./endpoints";
-import { WireBoAttribute, WireEnvelopeCode, WireListingEntry, WireUploadEntry, envelope } from "./schemas";
+import { WireBoAttribute, WireEnvelopeCode, WireListingEntry, WireUploadEntry, antsEnvelope } from "./schemas";
 import { antsBaseUrl, antsTransportSettings, listingCacheMs } from "./settings";
 
 const RATE_LIMIT_MARKER = /429 Too Many Requests/i;
@@ -22,7 +22,7 @@ function bodyDetail(message: unknown, data: unknown): string | undefined {
 }
 
 /**
- * ANTS errors (ants.md §3): a response is an error when HTTP is not 2xx OR the body's `code` is not
+ * ANTS errors (docs/api/ants.md §3): a response is an error when HTTP is not 2xx OR the body's `code` is not
  * 200. Body code 301 → permission; code 500 wrapping nginx's 429 page (or HTTP 429) → rate limit;
  * 401 → authentication; a JSON 404 keeps its `apiCode` (object not found) while an HTML 404 has none
  * (route not found); a body code below 400 other than 200 on HTTP 2xx is unrecognised, so it is an
@@ -50,17 +50,17 @@ export const classifyAnts: Classifier = (status, body) => {
   return { kind: kindForStatus(effective), apiCode: code, detail };
 };
 
-/** Every documented Listing column (ants.md §4.1). */
+/** Every documented Listing column (docs/api/ants.md §4.1). */
 export const LISTING_COLUMNS = [
   "c_user_id", "compute_schedule", "compute_schedule_end", "compute_schedule_start", "ctime", "item_type_id",
   "label_ids", "last_processed_date", "process_status", "response_code", "segment_display", "segment_id",
   "segment_size", "source_names", "status", "storage_type", "u_user_id", "update_method", "utime",
 ] as const;
 
-const ListingPage = envelope(WireListingEntry);
-const UploadResponse = envelope(WireUploadEntry);
-const CreateResponse = envelope(z.union([z.number(), z.string()]));
-const AttributesResponse = envelope(WireBoAttribute);
+const ListingPage = antsEnvelope(WireListingEntry);
+const UploadResponse = antsEnvelope(WireUploadEntry);
+const CreateResponse = antsEnvelope(z.union([z.number(), z.string()]));
+const AttributesResponse = antsEnvelope(WireBoAttribute);
 const AnyEnvelope = z.unknown();
 
 export const LISTING_PAGE_SIZE = 100;

@@ -3,7 +3,7 @@ import { readSetting, type SettingKey } from "../pulumi/settings";
 import { ANTS_KEYS } from "./settings";
 
 /**
- * The ONE table of ANTS endpoints that are NOT documented (ants.md §10). They follow the documented
+ * The ONE table of ANTS endpoints that are NOT documented (docs/api/ants.md §10). They follow the documented
  * conventions (POST under /segment, JSON body, the standard `code` envelope) and match the ANTS
  * emulator's assumed routes. Each path can be overridden from config; each has an honest fallback
  * strategy that avoids calling it.

@@ -1,6 +1,5 @@
 import { compact, sameCanonical } from "../pulumi/canonical";
 
-export { sameCanonical };
 import type { MemberFile } from "./file-source";
 import { missingColumnMessage, portablePath } from "./file-source";
 import {
@@ -153,7 +152,7 @@ export function attributeDatatype(a: WireBoAttribute): string | undefined {
   return typeof t === "string" && t !== "" ? t.toUpperCase() : undefined;
 }
 
-/** Mapping operators allowed per datatype (ants.md §6.2); other datatypes cannot be matched. */
+/** Mapping operators allowed per datatype (docs/api/ants.md §6.2); other datatypes cannot be matched. */
 export function operatorsFor(datatype: string): MatchOperator[] {
   if (datatype === "STRING") return ["exactly"];
   if (datatype === "NUMBER" || datatype === "DATETIME" || datatype === "BOOLEAN") return ["equals", "not_equals"];
@@ -210,7 +209,7 @@ function scheduleToWire(s: CanonicalSchedule): Json {
 
 const bit = (b: boolean): 0 | 1 => (b ? 1 : 0);
 
-/** The Create body (ants.md §6): camelCase top level, snake_case `conditions`, `method: "create"`. */
+/** The Create body (docs/api/ants.md §6): camelCase top level, snake_case `conditions`, `method: "create"`. */
 export function toCreateBody(c: CanonicalSegment, upload: UploadInfo, rules: readonly ResolvedRule[]): Json {
   return {
     segmentDisplay: c.name,

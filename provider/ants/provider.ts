@@ -1,27 +1,24 @@
-import { createMayHaveCommitted, lostCreateSettleMs, recoverLostCreate, settlesTo } from "../http/lost-create";
-import { UNKNOWN, containsUnknown, toCheckFailures, type CheckFailure } from "../pulumi/check-failures";
-import { PartialCreateError, withProviderOf, warn, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
+import { canonicalInputs, checkInputs } from "../pulumi/check";
+import type { CheckIssue } from "../pulumi/check-failures";
+import { CREATED_CLOCK_SLACK_MS, createWithRecovery } from "../pulumi/create";
+import { deleteWithVerification } from "../pulumi/delete";
+import type { DynamicProvider } from "../pulumi/dynamic-provider";
+import { withoutProvider } from "../pulumi/property-bag";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
+import { containsUnknown, isUnknown } from "../pulumi/unknowns";
+import { warn } from "../pulumi/warnings";
 import { AntsClient } from "./client";
 import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "./file-source";
-import { canonicalFromInputs, canonicalFromWire, changedKeys, managedPart, resolveRules, sameCanonical, statusFromWire, toCreateBody } from "./normalize";
-import { AUDIENCE_ITEM_TYPE, CanonicalSegment, SegmentInputs, type SegmentOutputs, type SegmentStatus, type UploadInfo } from "./schemas";
-import { ANTS_KEYS, antsTransportSettings, deleteStrategy, updateStrategy } from "./settings";
+import { canonicalFromInputs, canonicalFromWire, changedKeys, managedPart, resolveRules, statusFromWire, toCreateBody } from "./normalize";
+import { AUDIENCE_ITEM_TYPE, CanonicalSegment, SegmentInputs, type ParsedSegmentInputs, type SegmentOutputs, type SegmentStatus, type UploadInfo, type WireListingEntry } from "./schemas";
+import { ANTS_KEYS, antsSettingsFailures, antsTransportSettings, deleteStrategy, updateStrategy } from "./settings";
+import { sameCanonical } from "../pulumi/canonical";
 
 /** Inputs after check: the canonical definition. */
 type Inputs = CanonicalSegment;
 
 /** Properties the CDP cannot change in place: the audience, and static vs dynamic. */
 const IMMUTABLE = ["audience", "schedule"] as const;
-
-function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
-
-/** The canonical inputs handed to create/update, validated again (they come from state or check). */
-function canonicalInputs(raw: unknown): Inputs {
-  return CanonicalSegment.parse(withoutUndefined(withoutProvider(raw as Record<string, unknown>)));
-}
 
 /** The member file at apply time; it must still be the version `check` hashed. */
 function memberFileFor(c: Inputs): MemberFile {
@@ -72,7 +69,7 @@ function outputs(c: Inputs, id: string, upload: UploadInfo, resolvedRules: Segme
 }
 
 /** Segments with exactly this name and item type (names are not unique in ANTS). */
-async function findByName(client: AntsClient, c: Inputs) {
+async function findByName(client: AntsClient, c: Inputs): Promise<WireListingEntry[]> {
   const out = [];
   for await (const e of client.listing(c.name)) {
     if (e.segment_display === c.name && Number(e.item_type_id) === AUDIENCE_ITEM_TYPE[c.audience]) out.push(e);
@@ -93,11 +90,24 @@ async function converge(client: AntsClient, id: string, c: Inputs, existingMetho
   return outputs(c, id, upload, resolvedRules, await statusOf(client, id).catch(() => ({})));
 }
 
-/** Check failures for rule columns missing from the file's header line. */
-function columnFailures(c: ReturnType<typeof SegmentInputs.parse>, file: MemberFile): CheckFailure[] {
+/** Check issues for rule columns missing from the file's header line. */
+function columnIssues(c: ParsedSegmentInputs, file: MemberFile): CheckIssue[] {
   return c.matchRules.flatMap((r, i) =>
-    file.headers.includes(r.column.trim()) ? [] : [{ property: `matchRules[${i}].column`, reason: missingColumnMessage(c.file.path, r.column.trim(), file.headers) }],
+    file.headers.includes(r.column.trim()) ? [] : [{ path: ["matchRules", i, "column"], reason: missingColumnMessage(c.file.path, r.column.trim(), file.headers) }],
   );
+}
+
+/** The canonical definition, with the member file read (and hashed) at check time. */
+function canonicalAtCheck(inputs: ParsedSegmentInputs): CanonicalSegment | CheckIssue[] {
+  let file: MemberFile;
+  try {
+    file = readMemberFile(inputs.file.path, inputs.file.delimiter);
+  } catch (err) {
+    if (err instanceof MemberFileError) return [{ path: ["file", "path"], reason: err.message }];
+    throw err;
+  }
+  const missing = columnIssues(inputs, file);
+  return missing.length > 0 ? missing : canonicalFromInputs(inputs, file);
 }
 
 /**
@@ -111,28 +121,7 @@ export const segmentProvider = {
 
   /** Validates every range, enum and the member file locally; never makes an HTTP call and never throws. */
   async check(_olds, news) {
-    try {
-      const raw = withoutUndefined(withoutProvider(news));
-      const parsed = SegmentInputs.safeParse(raw);
-      if (!parsed.success) {
-        const failures = toCheckFailures(parsed.error, raw);
-        return failures.length > 0 || !containsUnknown(raw) ? { inputs: raw, failures } : { inputs: raw };
-      }
-      if (parsed.data.file.path === UNKNOWN) return { inputs: raw };
-      let file: MemberFile;
-      try {
-        file = readMemberFile(parsed.data.file.path, parsed.data.file.delimiter);
-      } catch (err) {
-        if (err instanceof MemberFileError) return { inputs: raw, failures: [{ property: "file.path", reason: err.message }] };
-        throw err;
-      }
-      const missing = columnFailures(parsed.data, file);
-      if (missing.length > 0) return { inputs: raw, failures: missing };
-      return { inputs: canonicalFromInputs(parsed.data, file) as unknown as Record<string, unknown> };
-    } catch (err) {
-      const inputs = news && typeof news === "object" ? withoutProvider(news) : {};
-      return { inputs, failures: [{ property: "(resource)", reason: `cannot validate: ${(err as Error).message}` }] };
-    }
+    return checkInputs(news, { schema: SegmentInputs, settings: antsSettingsFailures, canonical: canonicalAtCheck });
   },
 
   /**
@@ -140,13 +129,13 @@ export const segmentProvider = {
    * managed property replaces. Server status fields and `adopt` are never compared.
    */
   async diff(_id, olds, news) {
-    const next = withoutProvider(news as unknown as Record<string, unknown>) as unknown as Inputs;
+    const next = withoutProvider(news);
     const prev = managedPart(olds);
     const replaceAll = updateStrategy() === "replace";
     const immutableChanged = (key: (typeof IMMUTABLE)[number]) => {
       const n = key === "schedule" ? (next.schedule as { type?: unknown } | undefined)?.type : next[key];
       const p = key === "schedule" ? prev.schedule?.type : prev[key];
-      return n === UNKNOWN || !sameCanonical(p, n);
+      return isUnknown(n) || !sameCanonical(p, n);
     };
     if (containsUnknown(next)) {
       const replaces = replaceAll
@@ -161,46 +150,27 @@ export const segmentProvider = {
   },
 
   async create(inputs) {
-    const c = canonicalInputs(inputs);
+    const c = canonicalInputs(CanonicalSegment, inputs);
     const client = new AntsClient();
-    if (c.adopt) {
-      const matches = await findByName(client, c);
-      if (matches.length > 1) {
-        throw new Error(`cannot adopt "${c.name}": ${matches.length} ${c.audience} segments share that name (ids ${matches.map((m) => m.segment_id).join(", ")})`);
-      }
-      if (matches.length === 1) {
-        const outs = await converge(client, String(matches[0]!.segment_id), c, matches[0]!.update_method);
-        return { id: outs.segmentId, outs };
-      }
-    }
-    const { upload, resolvedRules, body } = await prepare(client, c);
-    const startedAt = Date.now();
-    let id: string;
-    try {
-      id = await client.create(body);
-    } catch (err) {
-      if (!createMayHaveCommitted(err)) throw err;
-      // The POST may have been committed (or still be processed) although its response was lost or a
-      // 5xx: find it instead of posting twice.
-      const found = await recoverLostCreate(
-        err,
-        c.name,
-        "ANTS",
-        async () => (await findByName(client, c)).filter((e) => !e.ctime || Date.parse(e.ctime) >= startedAt - 120_000),
-        antsTransportSettings().timeoutMs,
-      );
-      id = String(found.segment_id);
-    }
-    let serverStatus: SegmentStatus;
-    try {
-      const entry = await client.findById(id);
-      if (!entry) throw new Error("it is not in Listing yet");
-      serverStatus = statusFromWire(entry);
-    } catch (err) {
-      const outs = outputs(c, id, upload, resolvedRules, {});
-      throw new PartialCreateError(`segment ${id} was created but could not be read back: ${(err as Error).message}`, id, withProviderOf(inputs, outs), [(err as Error).message]);
-    }
-    return { id, outs: outputs(c, id, upload, resolvedRules, serverStatus) };
+    return createWithRecovery(inputs, {
+      api: "ANTS",
+      name: c.name,
+      kind: `${c.audience} segments`,
+      adopt: c.adopt === true,
+      findByName: () => findByName(client, c),
+      idOf: (e) => String(e.segment_id),
+      converge: (e) => converge(client, String(e.segment_id), c, e.update_method),
+      prepare: () => prepare(client, c),
+      post: (prepared) => client.create(prepared.body),
+      createdSince: (e, startedAtMs) => !e.ctime || Date.parse(e.ctime) >= startedAtMs - CREATED_CLOCK_SLACK_MS,
+      timeoutMs: () => antsTransportSettings().timeoutMs,
+      readBack: async (id, { upload, resolvedRules }) => {
+        const entry = await client.findById(id);
+        if (!entry) throw new Error("it is not in Listing yet");
+        return outputs(c, id, upload, resolvedRules, statusFromWire(entry));
+      },
+      unread: (id, { upload, resolvedRules }) => outputs(c, id, upload, resolvedRules, {}),
+    });
   },
 
   /**
@@ -216,7 +186,7 @@ export const segmentProvider = {
 
   /** Applies the definition through the assumed update endpoint; re-uploads only a changed file. */
   async update(id, olds, news) {
-    const c = canonicalInputs(news);
+    const c = canonicalInputs(CanonicalSegment, news);
     if (changedKeys(managedPart(olds), c).length === 0) return { outs: { ...olds, ...managedPart(c), adopt: c.adopt } };
     if (updateStrategy() === "replace") {
       throw new Error(`segment ${id} cannot be updated in place with ${ANTS_KEYS.updateStrategy.config} = replace; run the update again so the change is planned as a replacement`);
@@ -239,13 +209,10 @@ export const segmentProvider = {
       return;
     }
     const client = new AntsClient();
-    try {
-      await client.delete(id);
-    } catch (err) {
-      // After a lost response or 5xx, Listing decides whether the delete took effect.
-      if (!createMayHaveCommitted(err)) throw err;
-      const isGone = async () => (await client.findById(id).catch(() => Promise.reject(err))) === undefined;
-      if (!(await settlesTo(isGone, lostCreateSettleMs(antsTransportSettings().timeoutMs)))) throw err;
-    }
+    await deleteWithVerification({
+      remove: () => client.delete(id),
+      isGone: async () => (await client.findById(id)) === undefined,
+      timeoutMs: () => antsTransportSettings().timeoutMs,
+    });
   },
 } satisfies DynamicProvider<Inputs, SegmentOutputs>;

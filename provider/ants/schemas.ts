@@ -4,7 +4,7 @@ import { z } from "zod";
 // User inputs (strict: a typo is a check failure). Types exported here are the only definitions.
 // ---------------------------------------------------------------------------------------------
 
-/** Audience → ANTS item type id (ants.md §2). */
+/** Audience → ANTS item type id (docs/api/ants.md §2). */
 export const AUDIENCE_ITEM_TYPE = { customer: -1003, visitor: -1007 } as const;
 export type Audience = keyof typeof AUDIENCE_ITEM_TYPE;
 
@@ -12,15 +12,15 @@ export type Audience = keyof typeof AUDIENCE_ITEM_TYPE;
 export const DELIMITERS = { tab: "\t", comma: ",", semicolon: ";", pipe: "|" } as const;
 export type DelimiterCode = keyof typeof DELIMITERS;
 
-/** Mapping operators (ants.md §6.2). */
+/** Mapping operators (docs/api/ants.md §6.2). */
 export const MATCH_OPERATORS = ["exactly", "equals", "not_equals"] as const;
 export type MatchOperator = (typeof MATCH_OPERATORS)[number];
 
-/** Allowed `repeat.every` per unit (ants.md §6.3; the issue fixes hours at 1-24). */
+/** Allowed `repeat.every` per unit (docs/api/ants.md §6.3; the issue fixes hours at 1-24). */
 export const REPEAT_RANGES = { hours: [1, 24], days: [1, 365], weeks: [1, 52], months: [1, 12] } as const;
 export type RepeatUnit = keyof typeof REPEAT_RANGES;
 
-/** Share roles (ants.md §6.4): list_access role codes. */
+/** Share roles (docs/api/ants.md §6.4): list_access role codes. */
 export const USER_ROLES = { owner: 1, editor: 2, viewer: 3, commenter: 4 } as const;
 export const PUBLIC_ROLES = { editor: 2, viewer: 3 } as const;
 
@@ -217,7 +217,7 @@ export type CanonicalSegment = z.infer<typeof CanonicalSegment>;
 export type CanonicalSchedule = z.infer<typeof CanonicalSchedule>;
 export type CanonicalMatchRule = z.infer<typeof CanonicalMatchRule>;
 
-/** Where the member file landed on the CDP (Upload response, ants.md §5). */
+/** Where the member file landed on the CDP (Upload response, docs/api/ants.md §5). */
 export const UploadInfo = z.object({
   filePath: z.string(),
   fileName: z.string(),
@@ -269,7 +269,7 @@ export type SegmentOutputs = z.infer<typeof SegmentOutputs>;
 // ---------------------------------------------------------------------------------------------
 
 /** `{ code, message, data: { entries, meta } }` around an entry schema. */
-export function envelope<T extends z.ZodType>(entry: T) {
+export function antsEnvelope<T extends z.ZodType>(entry: T) {
   return z.object({
     code: z.number(),
     message: z.string().optional(),
@@ -311,7 +311,7 @@ export const WireUploadEntry = z.object({
 export type WireUploadEntry = z.infer<typeof WireUploadEntry>;
 
 /**
- * One BO attribute. The datatype's property name is undocumented (ants.md §8): `data_type`,
+ * One BO attribute. The datatype's property name is undocumented (docs/api/ants.md §8): `data_type`,
  * `dataType` and `datatype` are all read.
  */
 export const WireBoAttribute = z.object({

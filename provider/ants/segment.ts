@@ -1,10 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Inputify } from "../pulumi/input-types";
-import type { CanonicalMatchRule, CanonicalSchedule, ResolvedRule, SegmentInputs, SegmentStatus, UploadInfo } from "./schemas";
+import { registeredOptions, registeredProperties, type OutputProperties, type ResourceRegistration } from "../pulumi/resource-registration";
+import { SegmentOutputs, type SegmentInputs } from "./schemas";
 import segmentShim = require("./shim");
 
 /** Arguments of an ANTS CDP segment; every member accepts Pulumi inputs. */
 export type SegmentArgs = Inputify<SegmentInputs>;
+
+/** Every member of SegmentOutputs is a registered output (defaults filled: `logic`, `schedule`, `shareAccess`, `alerts`). */
+const REGISTRATION: ResourceRegistration<typeof SegmentOutputs> = { outputs: SegmentOutputs };
+
+/** The outputs of an ANTS CDP segment, one per member of its output schema. */
+export interface Segment extends OutputProperties<SegmentOutputs> {}
 
 /**
  * An ANTS CDP matching-file segment (`pulumi-nodejs:dynamic/ants:Segment`). A change of audience or
@@ -13,32 +20,7 @@ export type SegmentArgs = Inputify<SegmentInputs>;
  * re-uploaded; an unchanged file never is.
  */
 export class Segment extends pulumi.dynamic.Resource {
-  /** ANTS's id of the segment (`segment_id`). */
-  declare readonly segmentId: pulumi.Output<string>;
-  /** -1003 (customer) or -1007 (visitor). */
-  declare readonly itemTypeId: pulumi.Output<number>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly audience: pulumi.Output<"customer" | "visitor">;
-  /** The member file: path, delimiter, sha256 of its content, header names. */
-  declare readonly file: pulumi.Output<{ path: string; delimiter: string; sha256: string; headers: string[] }>;
-  declare readonly matchRules: pulumi.Output<CanonicalMatchRule[]>;
-  declare readonly logic: pulumi.Output<"and" | "or">;
-  declare readonly schedule: pulumi.Output<CanonicalSchedule>;
-  /** Where the file landed on the CDP (upload file path/name, extension, delimiter, headers). */
-  declare readonly upload: pulumi.Output<UploadInfo>;
-  /** Rules as sent: header index and the operator resolved from the attribute's datatype. */
-  declare readonly resolvedRules: pulumi.Output<ResolvedRule[]>;
-  /** Listing status at the last create/update/refresh; informational, never diffed. */
-  declare readonly serverStatus: pulumi.Output<SegmentStatus>;
-
   constructor(name: string, args: SegmentArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      segmentShim,
-      name,
-      { segmentId: undefined, itemTypeId: undefined, upload: undefined, resolvedRules: undefined, serverStatus: undefined, ...args },
-      opts,
-      "ants",
-      "Segment",
-    );
+    super(segmentShim, name, registeredProperties(REGISTRATION, args), registeredOptions(REGISTRATION, opts), "ants", "Segment");
   }
 }

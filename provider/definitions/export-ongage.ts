@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
 import { OngageClient } from "../ongage/client";
 import { canonicalFromInputs, canonicalFromWire } from "../ongage/normalize";
-import { ValidSegmentInputs } from "../ongage/rules";
-import type { CanonicalRule, CanonicalSegment } from "../ongage/schemas";
+import { ValidSegmentInputs } from "../ongage/inputs";
+import type { CanonicalRule, CanonicalSegment } from "../ongage/canonical";
 import { ongageDefaultListId } from "../ongage/settings";
 import { replaceReferences } from "./references";
 import { uniqueNames, type DefinitionFileOut } from "./render";

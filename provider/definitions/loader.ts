@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { Segment as AntsSegment } from "../ants/segment";
-import { ExternalRecipients, type ExternalRecipientsArgs } from "../ongage/external-recipients";
-import { Segment as OngageSegment, type SegmentArgs as OngageSegmentArgs } from "../ongage/segment";
+import { ExternalRecipients } from "../ongage/external-recipients";
+import { Segment as OngageSegment } from "../ongage/segment";
 import { formatText, type Diagnostic } from "./diagnostics";
 import { parseDefinitionFolder } from "./parse";
 import { replaceReferences } from "./references";
@@ -59,7 +59,7 @@ export function loadSegments(dir: string, opts: LoadSegmentsOptions = {}): Reado
     switch (d.kind) {
       case "ongage.Segment": {
         // Every ref is replaced by a segmentId output: what is left are the resource's own arguments.
-        const segment = new OngageSegment(d.name, replaceReferences(d.spec, segmentIdOf) as unknown as OngageSegmentArgs, opts_);
+        const segment = new OngageSegment(d.name, replaceReferences(d.spec, segmentIdOf), opts_);
         segments.set(d.name, segment);
         out.set(d.name, segment);
         break;
@@ -68,7 +68,7 @@ export function loadSegments(dir: string, opts: LoadSegmentsOptions = {}): Reado
         const target = typeof d.spec.segmentId === "object" ? report.definitions.find((t) => t.definition.name === (d.spec.segmentId as { ref: string }).ref) : undefined;
         // Recipients follow their segment's list unless they name one.
         const listId = d.spec.listId ?? (target?.definition.kind === "ongage.Segment" ? target.definition.spec.listId : undefined);
-        const args = replaceReferences({ ...d.spec, ...(listId === undefined ? {} : { listId }) }, segmentIdOf) as unknown as ExternalRecipientsArgs;
+        const args = replaceReferences({ ...d.spec, ...(listId === undefined ? {} : { listId }) }, segmentIdOf);
         out.set(d.name, new ExternalRecipients(d.name, args, opts_));
         break;
       }

@@ -25,13 +25,22 @@ export function findReferences(spec: unknown, root: PropertyKey[] = ["spec"]): R
   return out;
 }
 
+/** `T` with every `{ ref }` replaced by `R`. */
+export type Resolved<T, R> = T extends { ref: string }
+  ? R
+  : T extends ReadonlyArray<infer U>
+    ? Array<Resolved<U, R>>
+    : T extends object
+      ? { [K in keyof T]: Resolved<T[K], R> }
+      : T;
+
 /** A deep copy of `spec` with every `{ ref }` replaced by `resolve(name)`. */
-export function replaceReferences<T>(spec: T, resolve: (name: string) => unknown): T {
+export function replaceReferences<T, R>(spec: T, resolve: (name: string) => R): Resolved<T, R> {
   const walk = (v: unknown): unknown => {
     if (isRef(v)) return resolve(v.ref);
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
-  return walk(spec) as T;
+  return walk(spec) as Resolved<T, R>;
 }

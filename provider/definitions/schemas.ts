@@ -1,16 +1,14 @@
 import { z } from "zod";
 import { SegmentInputs as AntsSegmentInputs } from "../ants/schemas";
-import { refineSegment } from "../ongage/rules";
 import {
-  MatchGroupSchema,
   RecipientsInputs,
-  RuleInput,
-  SegmentInputs as OngageSegmentInputs,
-  type MatchGroup,
-  type MatchItem,
-  type RuleInput as RuleInputType,
-  type SegmentInputs as OngageSegmentInputsType,
-} from "../ongage/schemas";
+  SegmentIdInput,
+  refineSegment,
+  ruleSchemas,
+  segmentInputShape,
+  type MatchGroupOf,
+  type SegmentInputs as OngageSegmentInputs,
+} from "../ongage/inputs";
 
 /** The three resource kinds a definition file can declare. */
 export const KINDS = ["ongage.Segment", "ongage.ExternalRecipients", "ants.Segment"] as const;
@@ -25,82 +23,33 @@ const ID_OR_REF = { error: "expected a segment id or { ref: <name of an ongage.S
 export type SegmentRef = z.infer<typeof SegmentRef>;
 
 // ---------------------------------------------------------------------------------------------
-// Ref-widened types: the resources' own input types, with `{ ref }` allowed where a segment id is.
+// Ref-widened schemas: the resources' own building blocks with `{ ref }` allowed where a segment id
+// is (no field is listed twice, no bound restated).
 // ---------------------------------------------------------------------------------------------
 
-type WidenRule<R> = R extends { type: "segment"; segmentIds: Array<infer I> }
-  ? { [K in keyof R]: K extends "segmentIds" ? Array<I | SegmentRef> : R[K] }
-  : R;
-type WidenGroup<G> = G extends unknown
-  ? { [K in keyof G]: K extends "all" | "any" ? Array<WidenItem<MatchItem>> : G[K] }
-  : never;
-type WidenItem<I> = I extends MatchGroup ? WidenGroup<I> : WidenRule<I>;
+const DEFINITION_RULES = ruleSchemas(z.union([SegmentIdInput, SegmentRef], ID_OR_REF), { groupId: "MatchGroup" });
 
 /** A rule of `ongage.Segment` in a definition file. */
-export type DefinitionRule = WidenRule<RuleInputType>;
+export type DefinitionRule = z.input<typeof DEFINITION_RULES.rule>;
 /** A nested all/any group of `ongage.Segment` in a definition file. */
-export type DefinitionMatchGroup = WidenGroup<MatchGroup>;
-/** `ongage.Segment` arguments in a definition file. */
-export type OngageSegmentSpec = Omit<OngageSegmentInputsType, "rules" | "match"> & {
-  rules?: DefinitionRule[];
-  match?: DefinitionMatchGroup;
-};
-/** `ongage.ExternalRecipients` arguments in a definition file. */
-export type RecipientsSpec = Omit<z.input<typeof RecipientsInputs>, "segmentId"> & {
-  segmentId: z.input<typeof RecipientsInputs>["segmentId"] | SegmentRef;
-};
-/** `ants.Segment` arguments in a definition file (nothing to refer to: the resource's own inputs). */
-export type AntsSegmentSpec = z.input<typeof AntsSegmentInputs>;
-
-// ---------------------------------------------------------------------------------------------
-// Ref-widened schemas, derived from the resources' input schemas (no field is listed twice).
-// ---------------------------------------------------------------------------------------------
-
-type RuleObject = z.ZodObject<z.ZodRawShape>;
-type RuleUnion = z.ZodDiscriminatedUnion<RuleObject[], "type">;
-
-/** The segment-of-segment rule with `segmentIds` items widened to `id | { ref }`; other rules unchanged. */
-function widenRule(rule: RuleObject): RuleObject {
-  const ids = rule.shape.segmentIds;
-  if (!(ids instanceof z.ZodArray)) return rule;
-  // `.min(1)` restates the resource schema's own bound on segmentIds.
-  return rule.extend({ segmentIds: z.array(z.union([ids.element as z.ZodType, SegmentRef], ID_OR_REF)).min(1) });
-}
-
-const widenRules = (rules: RuleUnion): RuleUnion => z.discriminatedUnion("type", rules.options.map(widenRule) as [RuleObject, ...RuleObject[]]);
-
-type GroupObject = z.ZodObject<z.ZodRawShape>;
-type LazyUnion = z.ZodLazy<z.ZodUnion<GroupObject[]>>;
-
-/** The resource's all/any group objects, and the flat rule union their items allow. */
-const groupOptions = (MatchGroupSchema as unknown as LazyUnion).unwrap().options;
-const firstItems = groupOptions[0]!.shape.all as z.ZodArray<z.ZodLazy<z.ZodUnion<[RuleUnion, z.ZodType]>>>;
-const groupRules = firstItems.element.unwrap().options[0];
-
-const DefinitionMatchItemSchema: z.ZodType<WidenItem<MatchItem>> = z.lazy(() =>
-  z.union([widenRules(groupRules), DefinitionMatchGroupSchema]),
-) as unknown as z.ZodType<WidenItem<MatchItem>>;
-
-const DefinitionMatchGroupSchema: z.ZodType<DefinitionMatchGroup> = z.lazy(() =>
-  z.union(
-    groupOptions.map((group) => {
-      const key = "all" in group.shape ? "all" : "any";
-      return group.extend({ [key]: z.array(DefinitionMatchItemSchema).min(1) });
-    }) as unknown as [GroupObject, ...GroupObject[]],
-  ),
-).meta({ id: "MatchGroup" }) as unknown as z.ZodType<DefinitionMatchGroup>;
+export type DefinitionMatchGroup = MatchGroupOf<DefinitionRule>;
 
 /** `ongage.Segment` arguments with refs allowed in segment rules; the resource's cross-field rules apply. */
-export const OngageSegmentSpecSchema = OngageSegmentInputs.extend({
-  // `.max(100)` restates the resource schema's own bound on rules.
-  rules: z.array(widenRules(RuleInput as unknown as RuleUnion)).max(100).optional(),
-  match: DefinitionMatchGroupSchema.optional(),
-}).superRefine((spec, ctx) => refineSegment(spec as OngageSegmentInputsType, ctx)) as unknown as z.ZodType<OngageSegmentSpec>;
+export const OngageSegmentSpecSchema = z
+  .strictObject(segmentInputShape(DEFINITION_RULES.shape.rules, DEFINITION_RULES.shape.match))
+  // The cross-field rules never look at segment ids, the only place a spec differs from the resource's inputs.
+  .superRefine((spec, ctx) => refineSegment(spec as OngageSegmentInputs, ctx));
+/** `ongage.Segment` arguments in a definition file. */
+export type OngageSegmentSpec = z.input<typeof OngageSegmentSpecSchema>;
 
 /** `ongage.ExternalRecipients` arguments with `segmentId` accepting `{ ref }`. */
 export const RecipientsSpecSchema = RecipientsInputs.extend({
   segmentId: z.union([RecipientsInputs.shape.segmentId, SegmentRef], ID_OR_REF),
-}) as unknown as z.ZodType<RecipientsSpec>;
+});
+/** `ongage.ExternalRecipients` arguments in a definition file. */
+export type RecipientsSpec = z.input<typeof RecipientsSpecSchema>;
+/** `ants.Segment` arguments in a definition file (nothing to refer to: the resource's own inputs). */
+export type AntsSegmentSpec = z.input<typeof AntsSegmentInputs>;
 
 /** `ants.Segment` arguments: exactly the resource's inputs. `file.path` is relative to the definition file. */
 export const AntsSegmentSpecSchema = AntsSegmentInputs;
@@ -120,7 +69,7 @@ export const DefinitionOptions = z.strictObject({
   protect: z.boolean().optional().describe("Pulumi `protect`: refuse to delete the resource."),
 });
 
-const envelope = <K extends Kind, S extends z.ZodType>(kind: K, spec: S, id: string, description: string) =>
+const definitionSchema = <K extends Kind, S extends z.ZodType>(kind: K, spec: S, id: string, description: string) =>
   z
     .strictObject({
       $schema: z.string().optional(),
@@ -131,14 +80,14 @@ const envelope = <K extends Kind, S extends z.ZodType>(kind: K, spec: S, id: str
     })
     .meta({ id, description });
 
-export const OngageSegmentDefinition = envelope("ongage.Segment", OngageSegmentSpecSchema, "OngageSegmentDefinition", "An Ongage segment.");
-export const RecipientsDefinition = envelope(
+export const OngageSegmentDefinition = definitionSchema("ongage.Segment", OngageSegmentSpecSchema, "OngageSegmentDefinition", "An Ongage segment.");
+export const RecipientsDefinition = definitionSchema(
   "ongage.ExternalRecipients",
   RecipientsSpecSchema,
   "OngageExternalRecipientsDefinition",
   "Recipients pushed into an external Ongage segment.",
 );
-export const AntsSegmentDefinition = envelope("ants.Segment", AntsSegmentSpecSchema, "AntsSegmentDefinition", "An ANTS CDP matching-file segment.");
+export const AntsSegmentDefinition = definitionSchema("ants.Segment", AntsSegmentSpecSchema, "AntsSegmentDefinition", "An ANTS CDP matching-file segment.");
 
 /** The schema of each kind's definition. */
 export const DEFINITION_BY_KIND = {

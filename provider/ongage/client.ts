@@ -6,7 +6,7 @@ import { NotFoundError, UnexpectedResponseError, kindForStatus, type ErrorKind }
 import { fingerprint, PromiseCache } from "../http/promise-cache";
 import { sharedLimiter } from "../http/rate-limiter";
 import { ongageBaseUrl, ongageCredentials, ongageTransportSettings } from "./settings";
-import { WireError, WireListField, WireSegment, WireSegmentSummary, envelope, type WireListField as ListField } from "./schemas";
+import { WireError, WireListField, WireSegment, WireSegmentSummary, ongageEnvelope, type WireListField as ListField } from "./wire";
 
 /**
  * Ongage errors: `metadata.error === true` (whatever the HTTP status) with `payload.code` mirroring
@@ -26,10 +26,10 @@ export const classifyOngage: Classifier = (status, body) => {
   return status >= 300 ? { kind: kindForStatus(status) } : undefined;
 };
 
-const SegmentEnvelope = envelope(WireSegment);
-const IdEnvelope = envelope(z.object({ id: z.union([z.string(), z.number()]) }).loose());
-const SummaryPage = envelope(z.array(WireSegmentSummary));
-const FieldsPage = envelope(z.array(WireListField));
+const SegmentEnvelope = ongageEnvelope(WireSegment);
+const IdEnvelope = ongageEnvelope(z.object({ id: z.union([z.string(), z.number()]) }).loose());
+const SummaryPage = ongageEnvelope(z.array(WireSegmentSummary));
+const FieldsPage = ongageEnvelope(z.array(WireListField));
 const AnyEnvelope = z.unknown();
 
 const PAGE_SIZE = 200;

@@ -1,3 +1,4 @@
 export { Segment, type SegmentArgs } from "./segment";
 export { ExternalRecipients, type ExternalRecipientsArgs } from "./external-recipients";
-export type { CanonicalRule, CanonicalSegment, MatchGroup, MatchItem, Operator, RecipientsInputs, RuleInput, SegmentInputs, SegmentOutputs } from "./schemas";
+export type { MatchGroup, MatchItem, Operator, RecipientsInputs, RuleInput, SegmentInputs } from "./inputs";
+export type { CanonicalRule, CanonicalSegment, SegmentOutputs } from "./canonical";

@@ -1,11 +1,11 @@
-import { ApiError } from "../http/errors";
+import { sameCanonical } from "../pulumi/canonical";
+import { fetchUnlessGone } from "../pulumi/read";
 import { adoptInterruptedCreate, interruptedCreateWindowMs, type RecentCreateSource } from "../pulumi/recent-create-finder";
 import type { OngageClient } from "./client";
-import { canonicalFromWire, managedPart, sameCanonical } from "./normalize";
-import type { CanonicalSegment, WireSegmentSummary } from "./schemas";
+import type { CanonicalSegment } from "./canonical";
+import { canonicalFromWire, managedPart } from "./normalize";
 import { ONGAGE_KEYS, ongageBaseUrl, ongageCredentials } from "./settings";
-
-const isDeleted = (v: unknown) => v === "1" || v === 1 || v === true;
+import { isDeletedSegment, type WireSegmentSummary } from "./wire";
 
 /** Epoch seconds (Ongage's `created`, a numeric string) → ms; undefined when absent or not a number. */
 function createdMs(created: unknown): number | undefined {
@@ -31,14 +31,8 @@ export async function findInterruptedCreate(client: OngageClient, c: CanonicalSe
     },
   };
   const adopted = await adoptInterruptedCreate(source, c.name, windowMs, async (candidate) => {
-    let seg;
-    try {
-      seg = await client.getSegment(c.listId, candidate.id);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return undefined;
-      throw err;
-    }
-    if (isDeleted(seg.deleted) || (seg.type !== undefined && seg.type !== "Active")) return undefined;
+    const seg = await fetchUnlessGone(() => client.getSegment(c.listId, candidate.id));
+    if (seg === undefined || isDeletedSegment(seg) || (seg.type !== undefined && seg.type !== "Active")) return undefined;
     const current = canonicalFromWire(seg, c);
     return sameCanonical(managedPart(current), { ...c, listId: current.listId }) ? candidate.entry : undefined;
   });

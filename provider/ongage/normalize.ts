@@ -1,18 +1,9 @@
-import { compact, sameCanonical } from "../pulumi/canonical";
-
-export { sameCanonical };
-import {
-  VALUELESS_OPERATORS,
-  parseDateToEpoch,
-  type CanonicalRule,
-  type CanonicalSegment,
-  type RuleInput,
-  type SegmentInputs,
-  type SegmentOutputs,
-  type WireRule,
-  type WireSegment,
-} from "./schemas";
-import { locatedRules } from "./rules";
+import { compact } from "../pulumi/canonical";
+import type { CanonicalOperand, CanonicalRule, CanonicalSegment, SegmentOutputs } from "./canonical";
+import { parseDateToEpoch, utcText } from "./dates";
+import { VALUELESS_OPERATORS, type RuleInput, type SegmentInputs } from "./inputs";
+import { locatedRules } from "./match";
+import type { WireRule, WireSegment } from "./wire";
 
 type Json = Record<string, unknown>;
 
@@ -23,6 +14,8 @@ const num = (v: unknown): number | undefined => {
   const n = Number(v);
   return Number.isFinite(n) ? n : undefined;
 };
+const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+const dateOf = (v: unknown): number | undefined => (typeof v === "string" || typeof v === "number" ? parseDateToEpoch(v) : undefined);
 const sortNumbers = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const sortStrings = (xs: string[]) => [...xs].sort();
 const nonEmpty = <T>(xs: T[] | undefined): T[] | undefined => (xs && xs.length > 0 ? xs : undefined);
@@ -48,7 +41,7 @@ function canonicalValues(type: string, operator: string, values: unknown[] | und
 }
 
 /** Canonical behavioral operand from the user's camelCase object. */
-function behavioralFromInput(o: NonNullable<Extract<RuleInput, { type: "behavioral" }>["operand"]>): Json | undefined {
+function behavioralFromInput(o: NonNullable<Extract<RuleInput, { type: "behavioral" }>["operand"]>): CanonicalOperand | undefined {
   const tr = o.timeRange;
   const out = compact({
     mailingIds: nonEmpty(o.mailingIds && sortNumbers(o.mailingIds)),
@@ -67,7 +60,7 @@ function behavioralFromInput(o: NonNullable<Extract<RuleInput, { type: "behavior
 }
 
 /** Canonical behavioral operand from Ongage's snake_case response (ids as strings, `[]` for empty). */
-function behavioralFromWire(raw: unknown): Json | undefined {
+function behavioralFromWire(raw: unknown): CanonicalOperand | undefined {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return undefined;
   const o = raw as Json;
   const ids = (v: unknown) => (Array.isArray(v) ? nonEmpty(sortNumbers(v.map(Number))) : undefined);
@@ -81,9 +74,9 @@ function behavioralFromWire(raw: unknown): Json | undefined {
     timeRange: tr === undefined
       ? undefined
       : tr.operator === "custom"
-        ? { operator: "custom", from: parseDateToEpoch(tr.from_date as string | number), to: parseDateToEpoch(tr.to_date as string | number) }
-        : { operator: String(tr.operator), inLast: num(tr.in_last), inLastUnit: tr.in_last_unit, to: num(tr.to), toUnit: tr.to_unit },
-    repeat: rp === undefined ? undefined : { operator: String(rp.operator), counter: num(rp.counter) },
+        ? compact({ operator: "custom" as const, from: dateOf(tr.from_date), to: dateOf(tr.to_date) })
+        : compact({ operator: String(tr.operator), inLast: num(tr.in_last), inLastUnit: str(tr.in_last_unit), to: num(tr.to), toUnit: str(tr.to_unit) }),
+    repeat: rp === undefined ? undefined : compact({ operator: String(rp.operator), counter: num(rp.counter) }),
     browsers: strs(o.browsers),
     countries: strs(o.countries),
     platforms: strs(o.platforms),
@@ -228,21 +221,18 @@ export function managedPart(o: Partial<SegmentOutputs> & CanonicalSegment): Cano
   });
 }
 
-function utcText(epoch: number): string {
-  return new Date(epoch * 1000).toISOString().replace("T", " ").slice(0, 19);
+function timeRangeToWire(tr: NonNullable<CanonicalOperand["timeRange"]>): Json {
+  if (tr.operator !== "custom") return compact({ operator: tr.operator, in_last: tr.inLast, in_last_unit: tr.inLastUnit, to: tr.to, to_unit: tr.toUnit });
+  return { operator: "custom", from_date: utcText(tr.from ?? 0), to_date: utcText(tr.to ?? 0) };
 }
 
-function behavioralToWire(o: Json | undefined): Json {
+function behavioralToWire(o: CanonicalOperand | undefined): Json {
   if (!o) return {};
-  const tr = o.timeRange as Json | undefined;
+  const tr = o.timeRange;
   return compact({
     mailing_ids: o.mailingIds,
     esp_connection_ids: o.espConnectionIds,
-    time_range: tr === undefined
-      ? undefined
-      : tr.operator === "custom"
-        ? { operator: "custom", from_date: utcText(tr.from as number), to_date: utcText(tr.to as number) }
-        : { operator: tr.operator, in_last: tr.inLast, in_last_unit: tr.inLastUnit, to: tr.to, to_unit: tr.toUnit },
+    time_range: tr === undefined ? undefined : timeRangeToWire(tr),
     repeat: o.repeat,
     browsers: o.browsers,
     countries: o.countries,

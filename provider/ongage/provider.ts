@@ -1,24 +1,20 @@
-import { ApiError, ValidationError } from "../http/errors";
-import { createMayHaveCommitted, lostCreateSettleMs, recoverLostCreate, settlesTo } from "../http/lost-create";
-import { UNKNOWN, containsUnknown, toCheckFailures } from "../pulumi/check-failures";
-import { PartialCreateError, withProviderOf, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
+import { ValidationError } from "../http/errors";
+import { canonicalInputs, checkInputs } from "../pulumi/check";
+import type { CheckIssue } from "../pulumi/check-failures";
+import { sameCanonical } from "../pulumi/canonical";
+import { CREATED_CLOCK_SLACK_MS, createWithRecovery } from "../pulumi/create";
+import { deleteWithVerification } from "../pulumi/delete";
+import type { DynamicProvider } from "../pulumi/dynamic-provider";
+import { withoutProvider } from "../pulumi/property-bag";
+import { fetchUnlessGone } from "../pulumi/read";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
+import { containsUnknown, isUnknown } from "../pulumi/unknowns";
+import { CanonicalSegment, type SegmentOutputs } from "./canonical";
 import { OngageClient } from "./client";
-import {
-  canonicalFromInputs,
-  canonicalFromWire,
-  fieldNamesToResolve,
-  managedPart,
-  sameCanonical,
-  toRequestBody,
-  type FieldResolver,
-} from "./normalize";
-import { ValidSegmentInputs } from "./rules";
-import type { CanonicalSegment, SegmentOutputs, WireSegment } from "./schemas";
-import { ONGAGE_KEYS, ongageDefaultListId, ongageTransportSettings } from "./settings";
-
-/** Inputs after check: the canonical definition. */
-type Inputs = CanonicalSegment;
+import { ValidSegmentInputs } from "./inputs";
+import { canonicalFromInputs, canonicalFromWire, fieldNamesToResolve, managedPart, toRequestBody, type FieldResolver } from "./normalize";
+import { ONGAGE_KEYS, ongageDefaultListId, ongageSettingsFailures, ongageTransportSettings } from "./settings";
+import { isDeletedSegment, type WireSegment, type WireSegmentSummary } from "./wire";
 
 /** Settings whose change cannot be applied by PUT. */
 const IMMUTABLE = ["listId", "external"] as const;
@@ -44,14 +40,14 @@ async function fetchCanonical(client: OngageClient, listId: number | undefined, 
 }
 
 /** Segments with exactly this name in the list (names are not unique in Ongage). */
-async function findByName(client: OngageClient, listId: number | undefined, name: string) {
+async function findByName(client: OngageClient, listId: number | undefined, name: string): Promise<WireSegmentSummary[]> {
   const out = [];
   for await (const s of client.listSegments(listId)) if (s.name === name) out.push(s);
   return out;
 }
 
 /** Brings an existing segment to the definition; the segment's id is kept. */
-async function converge(client: OngageClient, id: string, c: Inputs): Promise<SegmentOutputs> {
+async function converge(client: OngageClient, id: string, c: CanonicalSegment): Promise<SegmentOutputs> {
   const current = await fetchCanonical(client, c.listId, id, undefined, c);
   for (const key of IMMUTABLE) {
     if (key === "listId" && c.listId === undefined) continue;
@@ -68,6 +64,15 @@ async function converge(client: OngageClient, id: string, c: Inputs): Promise<Se
   return fetchCanonical(client, c.listId, id, updated.segment, c);
 }
 
+/** The account's default list setting, or a failure on `listId` when the setting is malformed. */
+function defaultListId(): { listId: number | undefined } | CheckIssue[] {
+  try {
+    return { listId: ongageDefaultListId() };
+  } catch (err) {
+    return [{ path: ["listId"], reason: (err as Error).message }];
+  }
+}
+
 /** Ongage segments as a Pulumi dynamic provider (loaded by package name from the serialized shim). */
 export const segmentProvider = {
   async configure(req: ConfigureRequest) {
@@ -75,26 +80,21 @@ export const segmentProvider = {
   },
 
   async check(_olds, news) {
-    const raw = withoutProvider(news);
-    const parsed = ValidSegmentInputs.safeParse(raw);
-    if (!parsed.success) {
-      const failures = toCheckFailures(parsed.error, raw);
-      return failures.length > 0 || !containsUnknown(raw) ? { inputs: raw, failures } : { inputs: raw };
-    }
-    let defaultListId: number | undefined;
-    try {
-      defaultListId = ongageDefaultListId();
-    } catch (err) {
-      return { inputs: raw, failures: [{ property: "listId", reason: (err as Error).message }] };
-    }
-    return { inputs: canonicalFromInputs(parsed.data, defaultListId) as unknown as Record<string, unknown> };
+    return checkInputs(news, {
+      schema: ValidSegmentInputs,
+      settings: ongageSettingsFailures,
+      canonical: (inputs) => {
+        const list = defaultListId();
+        return Array.isArray(list) ? list : canonicalFromInputs(inputs, list.listId);
+      },
+    });
   },
 
   async diff(_id, olds, news) {
-    const next = managedPart(withoutProvider(news as unknown as Record<string, unknown>) as unknown as Inputs);
+    const next = managedPart(withoutProvider(news));
     const prev = managedPart(olds);
     const replaces = IMMUTABLE.filter((key) => {
-      if ((next[key] as unknown) === UNKNOWN) return true;
+      if (isUnknown(next[key])) return true;
       if (key === "listId" && next.listId === undefined) return false;
       return !sameCanonical(prev[key], next[key]);
     });
@@ -105,62 +105,36 @@ export const segmentProvider = {
   },
 
   async create(inputs) {
-    const c = canonicalFromInputs(ValidSegmentInputs.parse(withoutProvider(inputs as unknown as Record<string, unknown>)), inputs.listId);
+    const c = canonicalInputs(CanonicalSegment, inputs);
     const client = new OngageClient();
-    if (c.adopt) {
-      const matches = await findByName(client, c.listId, c.name);
-      if (matches.length > 1) {
-        throw new Error(`cannot adopt "${c.name}": ${matches.length} segments share that name (ids ${matches.map((m) => m.id).join(", ")})`);
-      }
-      if (matches.length === 1) {
-        const outs = await converge(client, String(matches[0]!.id), c);
-        return { id: outs.segmentId, outs };
-      }
-    }
-    const body = toRequestBody(c, await fieldResolver(client, c), true);
-    const startedAt = Math.floor(Date.now() / 1000);
-    let created: Awaited<ReturnType<OngageClient["createSegment"]>>;
-    try {
-      created = await client.createSegment(c.listId, body);
-    } catch (err) {
-      if (!createMayHaveCommitted(err)) throw err;
-      // The POST may have been committed (or still be processed) although its response was lost or a
-      // 5xx: find it instead of posting twice.
-      const found = await recoverLostCreate(
-        err,
-        c.name,
-        "Ongage",
-        async () => (await findByName(client, c.listId, c.name)).filter((s) => Number(s.created ?? 0) >= startedAt - 120),
-        ongageTransportSettings().timeoutMs,
-      );
-      const outs = await converge(client, String(found.id), c);
-      return { id: outs.segmentId, outs };
-    }
-    try {
-      const outs = await fetchCanonical(client, c.listId, created.id, created.segment, c);
-      return { id: outs.segmentId, outs };
-    } catch (err) {
-      const outs = { ...c, segmentId: created.id, listId: c.listId ?? 0 } as SegmentOutputs;
-      throw new PartialCreateError(`segment ${created.id} was created but could not be read back: ${(err as Error).message}`, created.id, withProviderOf(inputs, outs), [(err as Error).message]);
-    }
+    // The POST answer may carry the stored segment; then reading back needs no GET.
+    let posted: { id: string; segment?: WireSegment } | undefined;
+    return createWithRecovery(inputs, {
+      api: "Ongage",
+      name: c.name,
+      kind: "segments",
+      adopt: c.adopt === true,
+      findByName: () => findByName(client, c.listId, c.name),
+      idOf: (s) => String(s.id),
+      converge: (s) => converge(client, String(s.id), c),
+      prepare: async () => toRequestBody(c, await fieldResolver(client, c), true),
+      post: async (body) => (posted = await client.createSegment(c.listId, body)).id,
+      createdSince: (s, startedAtMs) => Number(s.created ?? 0) * 1000 >= startedAtMs - CREATED_CLOCK_SLACK_MS,
+      timeoutMs: () => ongageTransportSettings().timeoutMs,
+      readBack: (id) => fetchCanonical(client, c.listId, id, posted?.id === id ? posted.segment : undefined, c),
+      unread: (id) => ({ ...c, segmentId: id, listId: c.listId ?? 0 }),
+    });
   },
 
   async read(id, props) {
-    const client = new OngageClient();
-    let seg: WireSegment;
-    try {
-      seg = await client.getSegment(props.listId || undefined, id);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return {};
-      throw err;
-    }
-    if (seg.deleted === "1" || seg.deleted === 1 || seg.deleted === true) return {};
+    const seg = await fetchUnlessGone(() => new OngageClient().getSegment(props.listId || undefined, id));
+    if (seg === undefined || isDeletedSegment(seg)) return {};
     const outs = canonicalFromWire(seg, props);
     return { id, props: outs, inputs: managedPart(outs) };
   },
 
   async update(id, olds, news) {
-    const c = canonicalFromInputs(ValidSegmentInputs.parse(withoutProvider(news as unknown as Record<string, unknown>)), news.listId ?? olds.listId);
+    const c = canonicalInputs(CanonicalSegment, { ...news, listId: news.listId ?? olds.listId });
     const client = new OngageClient();
     const body = toRequestBody(c, await fieldResolver(client, c), false);
     try {
@@ -175,16 +149,11 @@ export const segmentProvider = {
   /** Gone already counts as deleted; after a lost response or 5xx, a read decides whether the delete took effect. */
   async delete(id, props) {
     const client = new OngageClient();
-    try {
-      await client.deleteSegment(props.listId || undefined, id);
-    } catch (err) {
-      if (!createMayHaveCommitted(err)) throw err;
-      const isGone = () => client.getSegment(props.listId || undefined, id).then(
-        (seg) => seg.deleted === "1" || seg.deleted === 1 || seg.deleted === true,
-        (readErr: unknown) => (readErr instanceof ApiError && readErr.status === 404 ? true : Promise.reject(err)),
-      );
-      const gone = await settlesTo(isGone, lostCreateSettleMs(ongageTransportSettings().timeoutMs));
-      if (!gone) throw err;
-    }
+    const listId = props.listId || undefined;
+    await deleteWithVerification({
+      remove: () => client.deleteSegment(listId, id),
+      isGone: async () => isDeletedSegment(await client.getSegment(listId, id)),
+      timeoutMs: () => ongageTransportSettings().timeoutMs,
+    });
   },
-} satisfies DynamicProvider<Inputs, SegmentOutputs>;
+} satisfies DynamicProvider<CanonicalSegment, SegmentOutputs>;

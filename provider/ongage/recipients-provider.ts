@@ -1,11 +1,15 @@
 import { createHash } from "node:crypto";
-import { NotFoundError } from "../http/errors";
-import { UNKNOWN, containsUnknown, toCheckFailures } from "../pulumi/check-failures";
-import { warn, withoutProvider, type DynamicProvider } from "../pulumi/provider-contract";
+import { canonicalInputs, checkInputs } from "../pulumi/check";
+import type { CheckIssue } from "../pulumi/check-failures";
+import type { DynamicProvider } from "../pulumi/dynamic-provider";
+import { fetchUnlessGone } from "../pulumi/read";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
+import { containsUnknown, isUnknown } from "../pulumi/unknowns";
+import { warn } from "../pulumi/warnings";
+import { CanonicalRecipients, type RecipientsOutputs } from "./canonical";
 import { OngageClient } from "./client";
-import { RecipientsInputs, type CanonicalRecipients, type RecipientsOutputs } from "./schemas";
-import { ONGAGE_KEYS, ongageDefaultListId } from "./settings";
+import { RecipientsInputs } from "./inputs";
+import { ONGAGE_KEYS, ongageDefaultListId, ongageSettingsFailures } from "./settings";
 
 function canonicalRecipients(inputs: RecipientsInputs, defaultListId: number | undefined): CanonicalRecipients {
   const recipients = inputs.recipients
@@ -14,6 +18,18 @@ function canonicalRecipients(inputs: RecipientsInputs, defaultListId: number | u
   const contentHash = createHash("sha256").update(JSON.stringify(recipients)).digest("hex");
   const listId = inputs.listId ?? defaultListId;
   return { ...(listId === undefined ? {} : { listId }), segmentId: String(inputs.segmentId), recipients, contentHash };
+}
+
+/** Issues for recipients listed twice (emails compare case-insensitively). */
+function duplicateIssues(inputs: RecipientsInputs): CheckIssue[] {
+  const seen = new Map<string, number>();
+  const issues: CheckIssue[] = [];
+  for (const [i, r] of inputs.recipients.entries()) {
+    const key = r.email.toLowerCase();
+    if (seen.has(key)) issues.push({ path: ["recipients", i, "email"], reason: `duplicate of recipients[${seen.get(key)}]` });
+    else seen.set(key, i);
+  }
+  return issues;
 }
 
 const outputsOf = (c: CanonicalRecipients): RecipientsOutputs => ({
@@ -34,55 +50,44 @@ export const recipientsProvider = {
   },
 
   async check(_olds, news) {
-    const raw = withoutProvider(news);
-    const parsed = RecipientsInputs.safeParse(raw);
-    if (!parsed.success) {
-      const failures = toCheckFailures(parsed.error, raw);
-      return failures.length > 0 || !containsUnknown(raw) ? { inputs: raw, failures } : { inputs: raw };
-    }
-    const seen = new Map<string, number>();
-    const failures = [];
-    for (const [i, r] of parsed.data.recipients.entries()) {
-      const key = r.email.toLowerCase();
-      if (seen.has(key)) failures.push({ property: `recipients[${i}].email`, reason: `duplicate of recipients[${seen.get(key)}]` });
-      else seen.set(key, i);
-    }
-    if (failures.length > 0) return { inputs: raw, failures };
-    let defaultListId: number | undefined;
-    try {
-      defaultListId = ongageDefaultListId();
-    } catch (err) {
-      return { inputs: raw, failures: [{ property: "listId", reason: (err as Error).message }] };
-    }
-    return { inputs: canonicalRecipients(parsed.data, defaultListId) as unknown as Record<string, unknown> };
+    return checkInputs(news, {
+      schema: RecipientsInputs,
+      settings: ongageSettingsFailures,
+      canonical: (inputs) => {
+        const duplicates = duplicateIssues(inputs);
+        if (duplicates.length > 0) return duplicates;
+        try {
+          return canonicalRecipients(inputs, ongageDefaultListId());
+        } catch (err) {
+          return [{ path: ["listId"], reason: (err as Error).message }];
+        }
+      },
+    });
   },
 
   async diff(_id, olds, news) {
     const replaces = (["listId", "segmentId"] as const).filter(
-      (k) => (news[k] as unknown) === UNKNOWN || (news[k] !== undefined && String(news[k]) !== String(olds[k])),
+      (k) => isUnknown(news[k]) || (news[k] !== undefined && String(news[k]) !== String(olds[k])),
     );
     if (containsUnknown(news)) return { changes: undefined, replaces };
     return { changes: replaces.length > 0 || news.contentHash !== olds.contentHash, replaces };
   },
 
   async create(inputs) {
-    await new OngageClient().populateExternal(inputs.listId, inputs.segmentId, inputs.recipients);
-    return { id: `${inputs.segmentId}/recipients`, outs: outputsOf(inputs) };
+    const c = canonicalInputs(CanonicalRecipients, inputs);
+    await new OngageClient().populateExternal(c.listId, c.segmentId, c.recipients);
+    return { id: `${c.segmentId}/recipients`, outs: outputsOf(c) };
   },
 
   async read(id, props) {
-    try {
-      await new OngageClient().getSegment(props.listId, props.segmentId);
-    } catch (err) {
-      if (err instanceof NotFoundError) return {};
-      throw err;
-    }
-    return { id, props };
+    const seg = await fetchUnlessGone(() => new OngageClient().getSegment(props.listId, props.segmentId));
+    return seg === undefined ? {} : { id, props };
   },
 
   async update(_id, _olds, news) {
-    await new OngageClient().populateExternal(news.listId, news.segmentId, news.recipients);
-    return { outs: outputsOf(news) };
+    const c = canonicalInputs(CanonicalRecipients, news);
+    await new OngageClient().populateExternal(c.listId, c.segmentId, c.recipients);
+    return { outs: outputsOf(c) };
   },
 
   async delete(_id, props) {

@@ -1,10 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Inputify } from "../pulumi/input-types";
-import type { CanonicalRule, SegmentInputs } from "./schemas";
+import { registeredOptions, registeredProperties, type OutputProperties, type ResourceRegistration } from "../pulumi/resource-registration";
+import { SegmentOutputs } from "./canonical";
+import type { SegmentInputs } from "./inputs";
 import segmentShim = require("./shim");
 
 /** Arguments of an Ongage segment; every member accepts Pulumi inputs. */
 export type SegmentArgs = Inputify<SegmentInputs>;
+
+/** Every member of SegmentOutputs is a registered output (`rules` in canonical flat form, `match` compiled). */
+const REGISTRATION: ResourceRegistration<typeof SegmentOutputs> = { outputs: SegmentOutputs };
+
+/** The outputs of an Ongage segment, one per member of its output schema. */
+export interface Segment extends OutputProperties<SegmentOutputs> {}
 
 /**
  * An Ongage segment (`pulumi-nodejs:dynamic/ongage:Segment`). A change of list or of the external
@@ -12,25 +20,7 @@ export type SegmentArgs = Inputify<SegmentInputs>;
  * campaigns that use it: consider `protect: true` for production segments.
  */
 export class Segment extends pulumi.dynamic.Resource {
-  /** Ongage's id of the segment. */
-  declare readonly segmentId: pulumi.Output<string>;
-  /** The list the segment lives in. */
-  declare readonly listId: pulumi.Output<number>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly description: pulumi.Output<string>;
-  declare readonly favorite: pulumi.Output<boolean>;
-  declare readonly whitelist: pulumi.Output<boolean>;
-  /** The rules as Ongage stores them, in canonical flat form (nested `match` groups compiled). */
-  declare readonly rules: pulumi.Output<CanonicalRule[]>;
-
   constructor(name: string, args: SegmentArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      segmentShim,
-      name,
-      { segmentId: undefined, listId: undefined, description: undefined, favorite: undefined, whitelist: undefined, rules: undefined, ...args },
-      opts,
-      "ongage",
-      "Segment",
-    );
+    super(segmentShim, name, registeredProperties(REGISTRATION, args), registeredOptions(REGISTRATION, opts), "ongage", "Segment");
   }
 }

@@ -1,30 +1,16 @@
 import type { z } from "zod";
+import { unknownAlongPath } from "./unknowns";
 
-/** The value the engine sends during preview for inputs that are not known yet (pulumi/pulumi#6310). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
+/** One entry of Pulumi's `CheckResult.failures`: the property path as users write it, and why. */
 export interface CheckFailure {
   property: string;
   reason: string;
 }
 
-/** True when `value` is, or contains anywhere, the preview unknown sentinel. */
-export function containsUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
-  return false;
-}
-
-function unknownAlongPath(root: unknown, path: ReadonlyArray<PropertyKey>): boolean {
-  let cur: unknown = root;
-  if (cur === UNKNOWN) return true;
-  for (const key of path) {
-    if (cur === null || typeof cur !== "object") return false;
-    cur = (cur as Record<PropertyKey, unknown>)[key];
-    if (cur === UNKNOWN) return true;
-  }
-  return containsUnknown(cur);
+/** A problem found by check at a property path (zod issue or a resource's own rule). */
+export interface CheckIssue {
+  path: ReadonlyArray<PropertyKey>;
+  reason: string;
 }
 
 /** `rules[2].operand` style path, as users write it in their programs. */
@@ -38,20 +24,24 @@ export function propertyPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /**
- * zod issues → Pulumi check failures, one per issue, property as a path. Issues about values that
- * are (or contain) the preview unknown sentinel are dropped: they are validated at apply time.
+ * Issues → Pulumi check failures, one per distinct (property, reason). Issues about values that are
+ * (or contain) the preview unknown sentinel in `input` are dropped: they are validated at apply time.
  */
-export function toCheckFailures(error: z.ZodError, input: unknown, prefix: ReadonlyArray<PropertyKey> = []): CheckFailure[] {
+export function issuesToFailures(issues: ReadonlyArray<CheckIssue>, input: unknown, prefix: ReadonlyArray<PropertyKey> = []): CheckFailure[] {
   const seen = new Set<string>();
   const out: CheckFailure[] = [];
-  for (const issue of error.issues) {
+  for (const issue of issues) {
     if (unknownAlongPath(input, issue.path)) continue;
     const property = propertyPath([...prefix, ...issue.path]) || "(resource)";
-    const reason = issue.message;
-    const key = `${property}\u0000${reason}`;
+    const key = `${property}\u0000${issue.reason}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ property, reason });
+    out.push({ property, reason: issue.reason });
   }
   return out;
+}
+
+/** zod issues → check failures, as issuesToFailures. */
+export function toCheckFailures(error: z.ZodError, input: unknown, prefix: ReadonlyArray<PropertyKey> = []): CheckFailure[] {
+  return issuesToFailures(error.issues.map((i) => ({ path: i.path, reason: i.message })), input, prefix);
 }

@@ -1,4 +1,4 @@
-import type { DynamicProvider } from "./provider-contract";
+import type { DynamicProvider } from "./dynamic-provider";
 
 /**
  * The object a shim module exports as its provider: seven one-line delegates that load

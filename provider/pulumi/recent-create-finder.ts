@@ -1,5 +1,5 @@
 import { ConfigurationError } from "../http/errors";
-import { warn } from "./provider-contract";
+import { warn } from "./warnings";
 import { readSetting, type SettingKey } from "./settings";
 
 /**

@@ -7,7 +7,7 @@ import { useAntsDispatcher } from "../../provider/ants/client";
 import { canonicalFromInputs, canonicalFromWire, resolveRules, toCreateBody } from "../../provider/ants/normalize";
 import { segmentProvider } from "../../provider/ants/provider";
 import { SegmentInputs, type SegmentOutputs } from "../../provider/ants/schemas";
-import { UNKNOWN } from "../../provider/pulumi/check-failures";
+import { PREVIEW_UNKNOWN as UNKNOWN } from "../../provider/pulumi/unknowns";
 
 const dir = mkdtempSync(join(tmpdir(), "ants-check-"));
 const SEED = "id\tcreated_date\tfrom_user\tto_user\tchannel\tmessage\n1\t2024-01-02\t84900000001\tshop\tsms\tAlice\n";
@@ -111,6 +111,15 @@ describe("ants check", () => {
     const res = await check(news);
     expect(res.failures ?? []).toEqual([]);
     expect(res.inputs).toEqual(news);
+  });
+
+  it("a rule column not known yet (preview) is no failure, and a missing known column still is", async () => {
+    const pending = { ...base, matchRules: [{ column: UNKNOWN, attribute: "email" }] };
+    const res = await check(pending);
+    expect(res.failures ?? []).toEqual([]);
+    expect(res.inputs).toEqual(pending);
+    const mixed = await check({ ...base, matchRules: [{ column: UNKNOWN, attribute: "email" }, { column: "mobile", attribute: "phone" }] });
+    expect(mixed.failures?.map((f) => f.property)).toEqual(["matchRules[1].column"]);
   });
 
   it("reports real errors next to unknown values", async () => {

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertCheckContract, mutate, mutation } from "../property/check-contract";
+import { assertCheckContract, mutate, mutation } from "../pulumi/check-contract";
 import { segmentProvider } from "../../provider/ants/provider";
 import { MATCH_OPERATORS, REPEAT_RANGES, USER_ROLES } from "../../provider/ants/schemas";
-import { UNKNOWN } from "../../provider/pulumi/check-failures";
+import { PREVIEW_UNKNOWN as UNKNOWN } from "../../provider/pulumi/unknowns";
 
 // A server that counts requests, set as both ANTS API and token endpoint: check must never reach it.
 let server: Server;

@@ -10,7 +10,7 @@ import type { CanonicalSegment as AntsCanonical } from "../../provider/ants/sche
 import { segmentProvider } from "../../provider/ongage/provider";
 import { replaceReferences } from "../../provider/definitions/references";
 import { memberFilePath, validateFolder } from "../../provider/definitions/validate";
-import type { CanonicalSegment, SegmentOutputs } from "../../provider/ongage/schemas";
+import type { CanonicalSegment, SegmentOutputs } from "../../provider/ongage/canonical";
 import { createSeedSegment, token } from "../emulators/ants/client";
 
 /** Runs the command in-process; returns exit code and captured output. */

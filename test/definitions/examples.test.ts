@@ -1,17 +1,41 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { validateFolder } from "../../provider/definitions/validate";
+import { runCli } from "../cli/run-cli";
 
 const root = resolve(__dirname, "..", "..");
 const example = join(root, "examples", "yaml-folder");
 
 describe("examples/yaml-folder", () => {
-  it("is its own project whose program is one loadSegments line", () => {
+  it("its program declares exactly the resources its definition files describe, refs becoming the referenced segment's id", async () => {
+    const registered: Array<{ type: string; name: string; inputs: Record<string, any> }> = [];
+    pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+          return { id: `${args.name}-id`, state: { ...args.inputs, segmentId: `${args.name}-id` } };
+        },
+        call: (args) => args.inputs,
+      },
+      "example-yaml-folder",
+      "examples",
+      false,
+    );
     expect(JSON.parse(readFileSync(join(example, "package.json"), "utf8")).name).toBe("pulumi-segments-example-yaml-folder");
-    const code = readFileSync(join(example, "index.ts"), "utf8").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("//") && !l.startsWith("import "));
-    expect(code).toEqual(['loadSegments(join(__dirname, "segments"));']);
+    // Run the example's program itself (it loads pulumi-segments by name, as a user's project does).
+    await import(join(example, "index.ts"));
+    const report = await validateFolder(join(example, "segments"), root);
+    const declared = report.definitions.map((d) => `pulumi-nodejs:dynamic/${d.definition.kind.replace(".", ":")} ${d.definition.name}`).sort();
+    await vi.waitFor(() => expect(registered).toHaveLength(declared.length));
+    expect(registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual(declared);
+    const byName = new Map(registered.map((r) => [r.name, r]));
+    expect(byName.get("crm-export-members")!.inputs.segmentId).toBe("crm-export-id");
+    const refs = (byName.get("engaged-or-reachable")!.inputs.match ?? byName.get("engaged-or-reachable")!.inputs.rules);
+    expect(JSON.stringify(refs)).toContain("engaged-openers-id");
+    expect(JSON.stringify(refs)).toContain("reachable-gmail-id");
   });
 
   it("validates cleanly and covers rules, a segment-of-segment ref, an external segment with recipients and an ANTS CSV segment", async () => {
@@ -48,5 +72,16 @@ describe("examples/github-actions/segments.yml", () => {
     expect(workflow.jobs.up.if).toContain("push");
     expect(step("drift", "pulumi/actions@v6")!.with).toMatchObject({ command: "preview", refresh: true, "expect-no-changes": true });
     expect(workflow.jobs.drift.if).toBe("github.event_name == 'schedule'");
+  });
+
+  it("its validate step passes on a project laid out like examples/yaml-folder, and fails with annotations on broken definitions", async () => {
+    const command = (workflow.jobs.validate.steps as Array<{ run?: string }>).map((s) => s.run).find((r) => r?.includes("pulumi-segments validate"))!;
+    const argv = command.replace(/^npx pulumi-segments /, "").split(" ");
+    const at = (dir: string) => argv.map((a) => (a === "segments" ? dir : a));
+    const good = await runCli(...at(join(example, "segments")));
+    expect(good.code, good.stderr).toBe(0);
+    const broken = await runCli(...at(join(root, "test", "fixtures", "definitions", "broken")));
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/^::error file=/m);
   });
 });

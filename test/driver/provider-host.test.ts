@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderHost } from "../../driver/provider-host";
-import { PartialCreateError, ProviderError } from "../../driver/provider-errors";
+import { ResourceInitFailedError, ProviderError } from "../../driver/provider-errors";
 import { FIXTURE_TYPE, fixtureProviderText, newStore, repoRoot } from "./helpers";
 
 const urn = (name: string) => `urn:pulumi:test::driver::${FIXTURE_TYPE}::${name}`;
@@ -83,11 +83,11 @@ describe("ProviderHost against the SDK's dynamic provider host", () => {
     ]);
   });
 
-  it("decodes a partial create into PartialCreateError with id, properties and reasons", async () => {
+  it("decodes a partial create into ResourceInitFailedError with id, properties and reasons", async () => {
     const inputs = (await host.check(urn("p"), {}, { name: "p", value: "1", failAfterCreate: true, __provider: text })).inputs;
     const err = await host.create(urn("p"), inputs).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(PartialCreateError);
-    const p = err as PartialCreateError;
+    expect(err).toBeInstanceOf(ResourceInitFailedError);
+    const p = err as ResourceInitFailedError;
     expect(p.message).toMatch(/created but its follow-up step failed/);
     expect(p.id).toMatch(/^item-\d+$/);
     expect(p.properties).toMatchObject({ name: "p", itemId: p.id, __provider: text });
@@ -98,7 +98,7 @@ describe("ProviderHost against the SDK's dynamic provider host", () => {
   it("turns other failures into ProviderError with the provider's message", async () => {
     const err = await host.update("item-999", urn("x"), { __provider: text }, { name: "x", value: "1", __provider: text }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
-    expect(err).not.toBeInstanceOf(PartialCreateError);
+    expect(err).not.toBeInstanceOf(ResourceInitFailedError);
     expect((err as ProviderError).message).toContain("item item-999 not found");
     const del = await host.delete("item-1", urn("x"), { value: "undeletable", __provider: text }).catch((e: unknown) => e);
     expect((del as ProviderError).message).toContain("refuses to be deleted");

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { segmentProvider } from "../../provider/ongage/provider";
-import { canonicalFromInputs, canonicalFromWire, managedPart, sameCanonical, toRequestBody } from "../../provider/ongage/normalize";
-import { compileMatch, ValidSegmentInputs } from "../../provider/ongage/rules";
-import { WireSegment } from "../../provider/ongage/schemas";
-import { UNKNOWN } from "../../provider/pulumi/check-failures";
+import { canonicalFromInputs, canonicalFromWire, managedPart, toRequestBody } from "../../provider/ongage/normalize";
+import { sameCanonical } from "../../provider/pulumi/canonical";
+import { compileMatch } from "../../provider/ongage/match";
+import { ValidSegmentInputs } from "../../provider/ongage/inputs";
+import { WireSegment } from "../../provider/ongage/wire";
+import { PREVIEW_UNKNOWN as UNKNOWN } from "../../provider/pulumi/unknowns";
 
 const check = (news: Record<string, unknown>) => segmentProvider.check({}, news);
 

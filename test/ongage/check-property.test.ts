@@ -2,11 +2,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertCheckContract, mutate, mutation } from "../property/check-contract";
+import { assertCheckContract, mutate, mutation } from "../pulumi/check-contract";
 import { segmentProvider } from "../../provider/ongage/provider";
 import { recipientsProvider } from "../../provider/ongage/recipients-provider";
-import { OPERATORS } from "../../provider/ongage/schemas";
-import { UNKNOWN } from "../../provider/pulumi/check-failures";
+import { OPERATORS } from "../../provider/ongage/inputs";
+import { PREVIEW_UNKNOWN as UNKNOWN } from "../../provider/pulumi/unknowns";
 
 // A server that counts requests: check must never reach it.
 let server: Server;

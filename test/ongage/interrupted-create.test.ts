@@ -3,7 +3,7 @@ import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage
 import { OngageClient } from "../../provider/ongage/client";
 import { findInterruptedCreate } from "../../provider/ongage/interrupted-create";
 import { segmentProvider } from "../../provider/ongage/provider";
-import type { CanonicalSegment } from "../../provider/ongage/schemas";
+import type { CanonicalSegment } from "../../provider/ongage/canonical";
 import { forgetRecentCreates } from "../../provider/pulumi/recent-create-finder";
 import { forgetConfig } from "../../provider/pulumi/settings";
 import { interruptedCreate, withStderr } from "../pulumi/interrupted-run-helpers";

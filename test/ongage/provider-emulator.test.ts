@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
 import { segmentProvider } from "../../provider/ongage/provider";
 import { recipientsProvider } from "../../provider/ongage/recipients-provider";
-import type { CanonicalSegment, SegmentOutputs } from "../../provider/ongage/schemas";
+import type { CanonicalSegment, SegmentOutputs } from "../../provider/ongage/canonical";
 import { forgetConfig } from "../../provider/pulumi/settings";
 
 const CREDS = { username: "prov-user", password: "prov-Secret-123", accountCode: "PROVACC" };
@@ -99,6 +99,22 @@ describe("ongage provider against the emulator", () => {
     expect(posts()).toHaveLength(1);
     expect(await listNamed("lost response")).toEqual([id]);
     expect(await segmentProvider.diff(id, outs, inputs)).toMatchObject({ changes: false });
+  });
+
+  it("refresh drops a segment Ongage reports as not found inside an HTTP 200 body (one way: NotFoundError)", async () => {
+    const inputs = await checked({ name: "gone in a 200", rules: [] });
+    const { id, outs } = await segmentProvider.create(inputs);
+    emu.http.failNext({
+      reply: { status: 200, body: { metadata: { error: true }, payload: { code: 404, errors: [], message: "Segment not found" } } },
+      match: (r) => r.method === "GET" && r.path.endsWith(`/api/segments/${id}`),
+    });
+    await expect(segmentProvider.read(id, outs)).resolves.toEqual({});
+    // A real failure in the same shape is not mistaken for "gone".
+    emu.http.failNext({
+      reply: { status: 200, body: { metadata: { error: true }, payload: { code: 412, errors: [], message: "Invalid data" } } },
+      match: (r) => r.method === "GET" && r.path.endsWith(`/api/segments/${id}`),
+    });
+    await expect(segmentProvider.read(id, outs)).rejects.toThrow(/412/);
   });
 
   it("a create answered by a server error is not retried (it may have been processed)", async () => {

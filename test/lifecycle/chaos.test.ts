@@ -8,7 +8,7 @@ import { ANTS_FAULT_REPLIES } from "../../emulators/ants/routes";
 import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
 import { ONGAGE_FAULT_REPLIES } from "../../emulators/ongage/routes";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
-import { serializedProvider, specs, startEngine, TYPES } from "../lifecycle/harness";
+import { serializedProvider, specs, startEngine, TYPES } from "./harness";
 
 // N Ongage + M ANTS segments through the SDK's provider host with parallel 16 while 20 % of all API
 // calls fail (429 ± Retry-After, 5xx, resets, timeouts, creates whose response is lost). Reruns of

@@ -24,13 +24,17 @@ export function mutate(value: unknown, [seed, kind, junk]: [number, string, unkn
 
 type Checker = { check: (o: Record<string, unknown>, n: Record<string, unknown>) => Promise<{ inputs?: Record<string, unknown>; failures?: Array<{ property: string; reason: string }> }> };
 
-/** Calls check (a throw fails the property) and asserts every failure names a property and a reason. */
+/**
+ * Calls check (a throw fails the property) and asserts every failure names a property and a reason
+ * that says what is wrong: "cannot validate: …" means check gave up, which is a defect in check.
+ */
 export async function assertCheckContract(provider: Checker, news: unknown) {
   const res = await provider.check({}, news as Record<string, unknown>);
   for (const f of res.failures ?? []) {
     expect(typeof f.property).toBe("string");
     expect(f.property.length).toBeGreaterThan(0);
     expect(f.reason.length).toBeGreaterThan(0);
+    expect(f.reason, `${f.property}: ${f.reason}`).not.toMatch(/^cannot validate/);
   }
   return res;
 }
