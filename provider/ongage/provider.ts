@@ -11,6 +11,7 @@ import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
 import { containsUnknown, isUnknown } from "../pulumi/unknowns";
 import { CanonicalSegment, type SegmentOutputs } from "./canonical";
 import { OngageClient } from "./client";
+import { findInterruptedCreate } from "./interrupted-create";
 import { ValidSegmentInputs } from "./inputs";
 import { canonicalFromInputs, canonicalFromWire, fieldNamesToResolve, managedPart, toRequestBody, type FieldResolver } from "./normalize";
 import { ONGAGE_KEYS, ongageDefaultListId, ongageSettingsFailures, ongageTransportSettings } from "./settings";
@@ -117,6 +118,7 @@ export const segmentProvider = {
       findByName: () => findByName(client, c.listId, c.name),
       idOf: (s) => String(s.id),
       converge: (s) => converge(client, String(s.id), c),
+      findInterrupted: () => findInterruptedCreate(client, c),
       prepare: async () => toRequestBody(c, await fieldResolver(client, c), true),
       post: async (body) => (posted = await client.createSegment(c.listId, body)).id,
       createdSince: (s, startedAtMs) => Number(s.created ?? 0) * 1000 >= startedAtMs - CREATED_CLOCK_SLACK_MS,
