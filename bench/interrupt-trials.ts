@@ -17,7 +17,7 @@ import { seededRandom } from "../emulators/harness/faults";
 import type { EmulatorRequest, HttpEmulator } from "../emulators/harness/http-server";
 import { startAntsEmulator } from "../emulators/ants/server";
 import { startOngageEmulator } from "../emulators/ongage/server";
-import { CONSUMER_DIR, serializedProvider, specs, TYPES } from "../test/lifecycle/harness";
+import { consumerDir, serializedProvider, specs, TYPES } from "../driver/consumer-project";
 
 export type Api = "ongage" | "ants";
 
@@ -200,7 +200,7 @@ export async function runInterruptTrials(opts: TrialOptions): Promise<TrialFigur
     for (let trial = 1; trial <= opts.trials; trial++) {
       api.reset();
       const stateFile = join(dir, `state-${trial}.json`);
-      const job: UpJob = { cwd: CONSUMER_DIR, project: "interrupt", stack: `trial${trial}`, config: api.config, stateFile, specs: api.specs(trial, n), parallel: opts.parallel ?? 16 };
+      const job: UpJob = { cwd: consumerDir(), project: "interrupt", stack: `trial${trial}`, config: api.config, stateFile, specs: api.specs(trial, n), parallel: opts.parallel ?? 16 };
       const jobFile = join(dir, `job-${trial}.json`);
       writeFileSync(jobFile, JSON.stringify(job));
       const kills = opts.killsPerTrial ?? (random() < 0.5 ? 1 : 2);
