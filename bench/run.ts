@@ -62,7 +62,8 @@ async function directLifecycle(emu: OngageEmulator, n: number): Promise<number> 
   await pool(idx, 10, async (i) => { ids[i] = String((await call("POST", "/api/segments", { name: `direct ${i}`, type: "Active", description: "v1", criteria: criteria(emailId, 1, i) })).id); });
   await pool(idx, 10, async (i) => { await call("PUT", `/api/segments/${ids[i]}`, { name: `direct ${i}`, type: "Active", description: "v2", criteria: criteria(emailId, 2, i) }); });
   await pool(idx, 10, async (i) => { await call("GET", `/api/segments/${ids[i]}`); });
-  await pool(idx, 10, async (i) => { await call("DELETE", `/api/segments/${ids[i]}`); });
+  // The provider reads each segment (its campaigns) before deleting it.
+  await pool(idx, 10, async (i) => { await call("GET", `/api/segments/${ids[i]}`); await call("DELETE", `/api/segments/${ids[i]}`); });
   return performance.now() - t0;
 }
 

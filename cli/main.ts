@@ -2,6 +2,7 @@
 import type { Command } from "./command";
 import { emulatorCommand } from "./emulator-command";
 import { exportCommand } from "./export-command";
+import { reviewCommand } from "./review-command";
 import { UsageError } from "./usage-error";
 import { validateCommand } from "./validate-command";
 
@@ -11,6 +12,7 @@ export const COMMANDS: Record<string, Command> = {
   emulator: emulatorCommand,
   validate: validateCommand,
   export: exportCommand,
+  review: reviewCommand,
 };
 
 export function usage(): string {

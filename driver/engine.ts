@@ -3,6 +3,7 @@ import { deleteInReverseDependencyOrder } from "./delete-order";
 import { Limiter } from "./limiter";
 import { ResourceInitFailedError } from "./provider-errors";
 import type { CallRecord, CheckFailure, Props, ProviderHost } from "./provider-host";
+import { annotateSecrets } from "./secrets";
 import { emptyState, makeUrn, type PendingOperation, type StackState, type StateResource, type StateResourceOutputs } from "./state";
 import { UNKNOWN } from "./unknown";
 
@@ -25,6 +26,10 @@ export interface ResourceSpec {
   dependsOn?: string[];
   /** Resource option; when set it wins over the provider's Diff answer. */
   deleteBeforeReplace?: boolean;
+  /** Resource option `protect`: deleting or replacing the resource fails (as the engine's step does). */
+  protect?: boolean;
+  /** Resource option `retainOnDelete`: a delete drops it from state without calling the provider. */
+  retainOnDelete?: boolean;
 }
 
 /** A resource with its inputs already known (what a program registration carries). */
@@ -37,6 +42,8 @@ export interface ResolvedSpec {
   /** URNs this resource depends on. */
   dependencies?: string[];
   deleteBeforeReplace?: boolean;
+  protect?: boolean;
+  retainOnDelete?: boolean;
 }
 
 export interface Step {
@@ -48,8 +55,12 @@ export interface Step {
   deleteBeforeReplace?: boolean;
   /** The checked inputs (absent when Check did not succeed, and on deletes). */
   inputs?: Props;
+  /** URNs the resource depends on in this run (absent on deletes). */
+  dependencies?: string[];
   /** Set when the step failed. */
   error?: string;
+  /** A delete of a `retainOnDelete` resource: dropped from state, the provider was not called. */
+  retained?: boolean;
 }
 
 export interface RunError {
@@ -181,10 +192,12 @@ export class Engine {
               result.dropped.push(r.urn);
               return;
             }
-            const inputs = read.inputs ?? r.inputs;
-            if (read.id !== r.id || !deepEqual(read.props, r.outputs) || !deepEqual(inputs, r.inputs)) result.changed.push(r.urn);
+            // The engine re-marks what it read with the secretness of what it sent (annotateSecrets).
+            const props = annotateSecrets(read.props, r.outputs);
+            const inputs = read.inputs ? annotateSecrets(read.inputs, r.inputs) : r.inputs;
+            if (read.id !== r.id || !deepEqual(props, r.outputs) || !deepEqual(inputs, r.inputs)) result.changed.push(r.urn);
             r.id = read.id;
-            r.outputs = read.props;
+            r.outputs = props;
             r.inputs = inputs;
           } catch (e) {
             result.errors.push({ urn: r.urn, phase: "Read", message: (e as Error).message });
@@ -211,6 +224,18 @@ export class Engine {
       async (r) => {
         const step: Step = { urn: r.urn, op: "delete", replaces: [], failures: [] };
         result.steps.push(step);
+        // The engine's DeleteStep: a protected resource is never deleted (the old copy of a replacement
+        // was checked when the replacement was planned); a retained one leaves state without a Delete call.
+        if (r.protect && !r.delete) {
+          step.error = deleteProtectedMessage(r.urn);
+          result.errors.push({ urn: r.urn, phase: "Delete", message: step.error });
+          return false;
+        }
+        if (r.retainOnDelete) {
+          step.retained = true;
+          this.state.resources = this.state.resources.filter((x) => x !== r);
+          return true;
+        }
         try {
           await this.host.delete(r.id, r.urn, r.outputs);
           this.state.resources = this.state.resources.filter((x) => x !== r);
@@ -297,6 +322,8 @@ export class Engine {
         inputs,
         dependencies: [...depNames].map((n) => this.urn(byName.get(n)!.type, n)),
         deleteBeforeReplace: spec.deleteBeforeReplace,
+        protect: spec.protect,
+        retainOnDelete: spec.retainOnDelete,
       });
       settled.set(spec.name, outcome);
       return outcome;
@@ -369,7 +396,7 @@ export class Run {
   private async stepOne(urn: string, spec: ResolvedSpec, old: StateResource | undefined): Promise<StepOutcome> {
     const host = this.engine.host;
     const preview = this.mode === "preview";
-    const step: Step = { urn, op: old ? "update" : "create", replaces: [], failures: [] };
+    const step: Step = { urn, op: old ? "update" : "create", replaces: [], failures: [], dependencies: spec.dependencies ?? [] };
     this.steps.push(step);
     const failed = (phase: string, message: string): StepOutcome => {
       step.error = message;
@@ -384,7 +411,8 @@ export class Run {
         step.failures = r.failures;
         return failed("Check", r.failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
       }
-      checked = r.inputs;
+      // The host cannot take secrets: the engine re-marks checked inputs whose same-named input was secret.
+      checked = annotateSecrets(r.inputs, spec.inputs);
       step.inputs = checked;
     } catch (e) {
       return failed("Check", (e as Error).message);
@@ -398,17 +426,19 @@ export class Run {
       inputs: checked,
       outputs,
       dependencies: spec.dependencies ?? [],
+      ...resourceOptions(spec),
     });
     const created = async (): Promise<StepOutcome> => {
       const pending = this.engine.beginCreate(urn, spec.type, spec.name, checked);
       try {
         const c = await host.create(urn, checked);
         pending.end();
-        this.state.resources.push(record(c.id, c.outputs));
-        return { urn, ok: true, op: step.op, id: c.id, outputs: c.outputs, restUnknown: false };
+        const outputs = annotateSecrets(c.outputs, checked);
+        this.state.resources.push(record(c.id, outputs));
+        return { urn, ok: true, op: step.op, id: c.id, outputs, restUnknown: false };
       } catch (e) {
         pending.end();
-        if (e instanceof ResourceInitFailedError) this.state.resources.push(record(e.id, e.properties));
+        if (e instanceof ResourceInitFailedError) this.state.resources.push(record(e.id, annotateSecrets(e.properties, checked)));
         return failed("Create", (e as Error).message);
       } finally {
         this.engine.stateChanged();
@@ -435,6 +465,7 @@ export class Run {
       if (!preview) {
         old.inputs = checked;
         old.dependencies = spec.dependencies ?? [];
+        Object.assign(old, resourceOptions(spec));
         this.engine.stateChanged();
       }
       return { urn, ok: true, op: "same", id: old.id, outputs: old.outputs, restUnknown: false };
@@ -443,20 +474,22 @@ export class Run {
       if (preview) return previewed(old.id);
       try {
         const u = await host.update(old.id, urn, old.outputs, checked);
-        Object.assign(old, record(old.id, u.outputs));
+        const outputs = annotateSecrets(u.outputs, checked);
+        Object.assign(old, record(old.id, outputs));
         this.engine.stateChanged();
-        return { urn, ok: true, op: "update", id: old.id, outputs: u.outputs, restUnknown: false };
+        return { urn, ok: true, op: "update", id: old.id, outputs, restUnknown: false };
       } catch (e) {
         return failed("Update", (e as Error).message);
       }
     }
     // replace
+    if (spec.protect && old.protect) return failed("Diff", replaceProtectedMessage(urn));
     const dbr = spec.deleteBeforeReplace ?? diff.deleteBeforeReplace;
     step.deleteBeforeReplace = dbr;
     if (preview) return previewed(UNKNOWN);
     if (dbr) {
       try {
-        await host.delete(old.id, urn, old.outputs);
+        if (!old.retainOnDelete) await host.delete(old.id, urn, old.outputs);
       } catch (e) {
         return failed("Delete", (e as Error).message);
       }
@@ -493,4 +526,25 @@ export class Run {
     this.engine.stateChanged();
     return result;
   }
+}
+
+/** The resource options a state entry records (only those that are set). */
+function resourceOptions(spec: ResolvedSpec): Pick<StateResource, "protect" | "retainOnDelete"> {
+  return { protect: spec.protect || undefined, retainOnDelete: spec.retainOnDelete || undefined };
+}
+
+/** The engine's deleteProtectedError text (pkg/resource/deploy/step.go). */
+function deleteProtectedMessage(urn: string): string {
+  return (
+    `resource "${urn}" cannot be deleted\nbecause it is protected. To unprotect the resource, either remove the \`protect\` flag ` +
+    `from the resource in your Pulumi program and run \`pulumi up\`, or use the command:\n\`pulumi state unprotect '${urn}'\``
+  );
+}
+
+/** The step generator's text for a replacement of a protected resource (pkg/resource/deploy/step_generator.go). */
+function replaceProtectedMessage(urn: string): string {
+  return (
+    `unable to replace resource "${urn}"\nas it is currently marked for protection. To unprotect the resource, ` +
+    "remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`"
+  );
 }

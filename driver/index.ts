@@ -12,4 +12,7 @@ export { UNKNOWN } from "./unknown";
 export { runProgram, runProgramModule } from "./program";
 export type { ProgramOptions, ProgramResult } from "./program";
 export { deepEqual } from "./deep-equal";
+export { previewDigest } from "./preview-digest";
+export type { PreviewDigestOptions } from "./preview-digest";
+export { BLINDED, SecretsCrypter, annotateSecrets, blindSecrets, containsSecrets, isSecret, secret, stripSecrets } from "./secrets";
 export { TYPES, consumerDir, serializedProvider, specs, startEngine } from "./consumer-project";

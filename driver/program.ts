@@ -2,6 +2,7 @@ import { dirname, extname, resolve, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Engine, RunMode, RunResult } from "./engine";
 import type { Props } from "./provider-host";
+import { secret } from "./secrets";
 import { UNKNOWN } from "./unknown";
 
 export interface ProgramOptions {
@@ -28,6 +29,8 @@ const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic";
 interface Registration {
   parent: string;
   dependencies: string[];
+  protect?: boolean;
+  retainOnDelete?: boolean;
 }
 
 /**
@@ -66,6 +69,8 @@ export async function runProgram(engine: Engine, program: () => unknown, opts: P
         urn,
         inputs: toEngineValue(args.inputs) as Props,
         dependencies: reg?.dependencies ?? [],
+        protect: reg?.protect,
+        retainOnDelete: reg?.retainOnDelete,
       });
       if (!outcome.ok) throw new Error(`${urn}: ${outcome.error}`);
       return { id: outcome.id === UNKNOWN ? undefined : outcome.id, state: outcome.outputs };
@@ -150,7 +155,12 @@ function captureRegistrations(into: Map<string, Registration>): void {
   };
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
-    into.set(`${req.getType()}::${req.getName()}`, { parent: req.getParent(), dependencies: req.getDependenciesList() });
+    into.set(`${req.getType()}::${req.getName()}`, {
+      parent: req.getParent(),
+      dependencies: req.getDependenciesList(),
+      protect: req.getProtect() || undefined,
+      retainOnDelete: req.getRetainondelete() || undefined,
+    });
     return original(req, cb);
   };
 }
@@ -159,11 +169,16 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getDependenciesList(): string[];
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
 }
 
-/** Deserialized SDK values → what the engine sends a provider: unknown → UNKNOWN, secrets unwrapped. */
+/**
+ * Deserialized SDK values → the engine's property values: unknown → UNKNOWN, secrets kept as the
+ * engine's secret form (the engine strips them before calling the host and re-marks what comes back).
+ */
 function toEngineValue(v: unknown): unknown {
-  if (pulumi.runtime.isRpcSecret(v)) return toEngineValue(pulumi.runtime.unwrapRpcSecret(v));
+  if (pulumi.runtime.isRpcSecret(v)) return secret(toEngineValue(pulumi.runtime.unwrapRpcSecret(v)));
   if (pulumi.isUnknown(v)) return UNKNOWN;
   if (Array.isArray(v)) return v.map(toEngineValue);
   if (v !== null && typeof v === "object") {

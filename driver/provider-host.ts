@@ -7,6 +7,7 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { toProviderError } from "./grpc-status";
 import { ProviderError } from "./provider-errors";
+import { stripSecrets } from "./secrets";
 
 export type Props = Record<string, unknown>;
 export type DiffChanges = "none" | "some" | "unknown";
@@ -54,9 +55,12 @@ const DIFF_NAMES: Record<number, DiffChanges> = {
   [provproto.DiffResponse.DiffChanges.DIFF_UNKNOWN]: "unknown",
 };
 
-/** Structs carry JSON only: undefined members are dropped, as the engine's marshalling does. */
+/**
+ * Structs carry JSON only: undefined members are dropped, as the engine's marshalling does. The host
+ * answers Configure with acceptSecrets=false, so secrets travel as plain values (the engine strips them).
+ */
 function toStruct(value: Props): Struct {
-  return Struct.fromJavaScript(JSON.parse(JSON.stringify(value)) as never);
+  return Struct.fromJavaScript(JSON.parse(JSON.stringify(stripSecrets(value))) as never);
 }
 function fromStruct(s: Struct | undefined): Props {
   return (s?.toJavaScript() ?? {}) as Props;

@@ -11,6 +11,9 @@ export interface StateResource {
   outputs: Record<string, unknown>;
   /** URNs this resource depended on when last stepped; deletes run in reverse of these edges. */
   dependencies?: string[];
+  /** Resource options as last stepped: `protect` refuses deletes, `retainOnDelete` skips the provider's Delete. */
+  protect?: boolean;
+  retainOnDelete?: boolean;
   /** The old copy of a create-before-delete replacement that still has to be deleted (the engine's `delete: true`). */
   delete?: boolean;
 }

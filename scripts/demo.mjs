@@ -2,8 +2,9 @@
 // (Pulumi.yaml's `main`, examples/yaml-folder) to them: with the Pulumi CLI when it is on PATH, otherwise through the SDK's own
 // dynamic-provider host over gRPC (driver/), exactly the calls the engine would make. Then show what the
 // emulators store and prove the next preview is empty. Exit code 1 on any error.
-import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,7 +17,7 @@ const demoDir = join(root, ".pulumi-demo");
 mkdirSync(demoDir, { recursive: true });
 
 const { startEmulators } = require(join(root, "dist/emulators/index.js"));
-const { Engine, ProviderHost, loadState, saveState, runProgramModule } = require(join(root, "dist/driver/index.js"));
+const { Engine, ProviderHost, loadState, previewDigest, saveState, runProgramModule } = require(join(root, "dist/driver/index.js"));
 
 const projectFile = require("yaml").parse(readFileSync(join(root, "Pulumi.yaml"), "utf8"));
 const PROJECT = projectFile.name;
@@ -39,8 +40,10 @@ async function main() {
   log(`emulators: ${JSON.stringify(emulators.urls)}`);
   let ok = false;
   try {
-    ok = hasPulumiCli() ? applyWithCli() : await applyWithProviderHost(emulators.urls);
+    const cli = hasPulumiCli();
+    ok = cli ? applyWithCli() : await applyWithProviderHost(emulators.urls);
     await showStored(emulators.urls);
+    if (ok) ok = await reviewPlannedEdit(emulators.urls, cli);
   } finally {
     await emulators.close();
   }
@@ -67,7 +70,21 @@ async function applyWithProviderHost(urls) {
   log(`The Pulumi CLI is not on PATH: applying the same program (${projectFile.main}) through the SDK's`);
   log("provider host (@pulumi/pulumi/cmd/dynamic-provider) over gRPC, as the engine would. State: .pulumi-demo/state.json");
   const statePath = join(demoDir, "state.json");
-  const config = {
+  const config = demoConfig(urls);
+  // The host runs in the project directory (where Pulumi.yaml is), like `pulumi up` would.
+  const host = await ProviderHost.start({ cwd: root, project: PROJECT });
+  try {
+    await host.configure(config);
+    const engine = new Engine({ host, project: PROJECT, stack: "demo", state: loadState(statePath) });
+    const program = MAIN;
+    return await applyAndCheck(engine, program, statePath);
+  } finally {
+    await host.close();
+  }
+}
+
+function demoConfig(urls) {
+  return {
     "ongage:baseUrl": urls.ongage,
     "ongage:username": process.env.ONGAGE_USERNAME,
     "ongage:password": process.env.ONGAGE_PASSWORD,
@@ -78,13 +95,10 @@ async function applyWithProviderHost(urls) {
     "ants:clientId": process.env.ANTS_CLIENT_ID,
     "ants:clientSecret": process.env.ANTS_CLIENT_SECRET,
   };
-  // The host runs in the project directory (where Pulumi.yaml is), like `pulumi up` would.
-  const host = await ProviderHost.start({ cwd: root, project: PROJECT });
-  try {
-    await host.configure(config);
-    const engine = new Engine({ host, project: PROJECT, stack: "demo", state: loadState(statePath) });
-    const program = MAIN;
+}
 
+async function applyAndCheck(engine, program, statePath) {
+  {
     const up = await runProgramModule(engine, program, { mode: "up" });
     saveState(statePath, engine.state);
     printSteps("up", up.steps);
@@ -102,8 +116,6 @@ async function applyWithProviderHost(urls) {
     for (const s of pending) log(`  ${s.op.padEnd(8)} ${s.urn.split("::").slice(-2).join("::")} ${s.replaces.length ? `(replaces ${s.replaces.join(", ")})` : ""}`);
     if (up.outputs) log(`\noutputs: ${JSON.stringify(up.outputs, (_k, v) => (v && v.__pulumiResource ? `<${v.__pulumiType} ${v.__name}>` : v), 2)}`);
     return pending.length === 0 && preview.errors.length === 0;
-  } finally {
-    await host.close();
   }
 }
 
@@ -135,6 +147,92 @@ async function showStored(urls) {
   const ants = await listing.json();
   log(`ANTS emulator: ${ants.data?.meta?.total ?? 0} segments`);
   for (const s of ants.data?.entries ?? []) log(`  ${String(s.segment_id).padEnd(8)} ${s.segment_display} (${s.item_type_id === -1003 ? "customer" : "visitor"}, ${s.update_method})`);
+}
+
+// ---- The ending: the review of a planned edit, as a pull request would show it ----------------
+
+/**
+ * A copy of the root project's definitions with the edits of a typical pull request: a time window
+ * shortened, a rule added, an ANTS schedule changed, a recipient added and an external segment's
+ * setting changed (a replacement, whose segment a scheduled campaign uses). Nothing in the repository
+ * is modified.
+ */
+function planEdit() {
+  const planned = join(demoDir, "planned");
+  rmSync(planned, { recursive: true, force: true });
+  cpSync(join(root, projectFile.main), planned, { recursive: true });
+  const edit = (file, from, to) => {
+    const path = join(planned, "segments", file);
+    const text = readFileSync(path, "utf8");
+    if (!text.includes(from)) throw new Error(`demo edit: ${file} has no ${JSON.stringify(from)}`);
+    writeFileSync(path, text.replace(from, to));
+  };
+  edit("ongage-engagement.yaml", "countries: [US, GB]", "countries: [US]");
+  edit("ongage-engagement.yaml", "          - { type: string, field: address, operator: notempty }", "          - { type: string, field: address, operator: notempty }\n      - { type: date_absolute, field: birthdate, operator: \"<\", values: [\"2000-01-01\"] }");
+  edit("ongage-crm-export.yaml", "external: { insertMissing: false }", "external: { insertMissing: true }");
+  edit("ongage-crm-export.yaml", "      - { email: jane.doe2@example.com, first_name: Jane, last_name: Doe-2 }", "      - { email: jane.doe2@example.com, first_name: Jane, last_name: Doe-2 }\n      - { email: john.roe@example.com, first_name: John, last_name: Roe }");
+  edit("ants-launch.yaml", "repeat: { every: 1, unit: days }", "repeat: { every: 12, unit: hours }");
+  // The member file stays the one the stack uses (same path, same bytes).
+  edit("ants-launch.yaml", "file: { path: launch-customers.csv }", `file: { path: ${JSON.stringify(relativePosix(join(planned, "segments"), join(root, projectFile.main, "segments", "launch-customers.csv")))} }`);
+  return planned;
+}
+
+function relativePosix(from, to) {
+  return require("node:path").relative(from, to).split("\\").join("/");
+}
+
+/** A campaign scheduled on the CRM segment (POST /api/mailings), so the review has a campaign to warn about. */
+async function scheduleCampaign(urls) {
+  const headers = { X_USERNAME: process.env.ONGAGE_USERNAME, X_PASSWORD: process.env.ONGAGE_PASSWORD, X_ACCOUNT_CODE: process.env.ONGAGE_ACCOUNT_CODE, "content-type": "application/json" };
+  const base = `${urls.ongage}/${process.env.ONGAGE_LIST_ID}/api`;
+  const segments = (await (await fetch(`${base}/segments?limit=1000`, { headers })).json()).payload ?? [];
+  const crm = segments.find((s) => s.name === "CRM export");
+  if (!crm) return;
+  const existing = (await (await fetch(`${base}/mailings?limit=1000`, { headers })).json()).payload ?? [];
+  if (existing.some((m) => m.name === "Weekly CRM newsletter" && m.status === "60002")) return;
+  await fetch(`${base}/mailings`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ name: "Weekly CRM newsletter", email_message: [27], segments: [Number(crm.id)], distribution: [{ esp_connection_id: 60133, percent: 100 }], schedule_date: Math.floor(Date.now() / 1000) + 7 * 86_400 }),
+  });
+}
+
+async function reviewPlannedEdit(urls, cli) {
+  log("\n---- Review of a planned edit (what a pull request would show) ----");
+  const planned = planEdit();
+  await scheduleCampaign(urls);
+  const digestPath = join(demoDir, "preview.json");
+  if (cli) {
+    const env = { ...process.env, PULUMI_BACKEND_URL: `file://${join(demoDir, "backend")}`, PULUMI_CONFIG_PASSPHRASE: "" };
+    writeFileSync(join(planned, "Pulumi.yaml"), readFileSync(join(root, "Pulumi.yaml"), "utf8").replace(/^main: .*$/m, "main: ."));
+    const r = spawnSync("pulumi", ["preview", "--json", "--non-interactive", "--stack", "demo"], { cwd: planned, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    writeFileSync(digestPath, r.stdout);
+    log(`pulumi preview --json of .pulumi-demo/planned → .pulumi-demo/preview.json`);
+  } else {
+    const host = await ProviderHost.start({ cwd: root, project: PROJECT });
+    try {
+      await host.configure(demoConfig(urls));
+      const engine = new Engine({ host, project: PROJECT, stack: "demo", state: loadState(join(demoDir, "state.json")) });
+      const preview = await runProgramModule(engine, join(planned, "index.ts"), { mode: "preview" });
+      writeFileSync(digestPath, `${JSON.stringify(previewDigest(engine.state, preview, { config: demoConfig(urls), secretConfig: ["ongage:password", "ants:clientSecret"] }), null, 4)}\n`);
+      log("preview of .pulumi-demo/planned through the provider host → .pulumi-demo/preview.json (the document `pulumi preview --json` prints)");
+    } finally {
+      await host.close();
+    }
+  }
+  const env = { ...process.env, ONGAGE_BASE_URL: urls.ongage, ANTS_BASE_URL: urls.ants, ANTS_AUTH_URL: urls.antsAuth };
+  const cliMain = join(root, "dist/cli/main.js");
+  const project = cli ? planned : root;
+  // The emulators run in this process: the review runs asynchronously so they can answer it.
+  const review = (...args) => promisify(execFile)(process.execPath, [cliMain, "review", digestPath, "--live", "--project", project, ...args], { env, encoding: "utf8" })
+    .then((r) => ({ ok: true, ...r }), (err) => ({ ok: false, stdout: err.stdout ?? "", stderr: err.stderr ?? String(err) }));
+  const md = await review();
+  writeFileSync(join(demoDir, "review.md"), md.stdout);
+  log("$ npx pulumi-segments review .pulumi-demo/preview.json --live --format text   (Markdown for the PR comment: .pulumi-demo/review.md)\n");
+  const text = await review("--format", "text");
+  process.stdout.write(text.stdout);
+  if (!text.ok || !md.ok) process.stdout.write(text.stderr || md.stderr);
+  return text.ok && md.ok;
 }
 
 main().catch((err) => {

@@ -60,8 +60,10 @@ const vips = new ongage.Segment("vip-whitelist", {
 
 // An external segment filled from our own CRM.
 const crm = new ongage.Segment("crm-export", { name: "CRM export", external: { insertMissing: false } });
+// The recipients follow the segment (its id and list). A file (`file: { path: "crm-members.csv" }`)
+// keeps contacts' data out of the program; inline rows like these are marked secret.
 new ongage.ExternalRecipients("crm-export-members", {
-  segmentId: crm.segmentId,
+  segment: crm,
   recipients: [
     { email: "jane.doe1@example.com", first_name: "Jane", last_name: "Doe-1" },
     { email: "jane.doe2@example.com", first_name: "Jane", last_name: "Doe-2" },

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { Segment as AntsSegment } from "../ants/segment";
-import { ExternalRecipients } from "../ongage/external-recipients";
+import { ExternalRecipients, type ExternalRecipientsArgs } from "../ongage/external-recipients";
 import { Segment as OngageSegment } from "../ongage/segment";
 import { formatText, type Diagnostic } from "./diagnostics";
 import { parseDefinitionFolder } from "./parse";
@@ -29,8 +29,12 @@ export class DefinitionsError extends Error {
 
 function options(c: CheckedDefinition, base: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions | undefined {
   const own = c.definition.options;
-  if (own?.protect === undefined) return base;
-  return { ...base, protect: own.protect };
+  if (own?.protect === undefined && own?.retainOnDelete === undefined) return base;
+  return {
+    ...base,
+    ...(own.protect === undefined ? {} : { protect: own.protect }),
+    ...(own.retainOnDelete === undefined ? {} : { retainOnDelete: own.retainOnDelete }),
+  };
 }
 
 /**
@@ -68,8 +72,11 @@ export function loadSegments(dir: string, opts: LoadSegmentsOptions = {}): Reado
         const target = typeof d.spec.segmentId === "object" ? report.definitions.find((t) => t.definition.name === (d.spec.segmentId as { ref: string }).ref) : undefined;
         // Recipients follow their segment's list unless they name one.
         const listId = d.spec.listId ?? (target?.definition.kind === "ongage.Segment" ? target.definition.spec.listId : undefined);
-        const args = replaceReferences({ ...d.spec, ...(listId === undefined ? {} : { listId }) }, segmentIdOf);
-        out.set(d.name, new ExternalRecipients(d.name, args, opts_));
+        // A recipients file, like an ANTS member file, is relative to the definition file.
+        const file = d.spec.file && { ...d.spec.file, path: memberFilePath(c.source.file, d.spec.file.path) };
+        const args = replaceReferences({ ...d.spec, ...(file ? { file } : {}), ...(listId === undefined ? {} : { listId }) }, segmentIdOf);
+        // The schema lets both forms be absent or present; the resource's check reports either case.
+        out.set(d.name, new ExternalRecipients(d.name, args as ExternalRecipientsArgs, opts_));
         break;
       }
       case "ants.Segment": {

@@ -67,6 +67,8 @@ export const DefinitionName = z
 export const DefinitionOptions = z.strictObject({
   /** Pulumi's `protect`: the resource cannot be deleted until this is removed. */
   protect: z.boolean().optional().describe("Pulumi `protect`: refuse to delete the resource."),
+  /** Pulumi's `retainOnDelete`: a delete (or the old copy of a replacement) leaves the segment in the API. */
+  retainOnDelete: z.boolean().optional().describe("Pulumi `retainOnDelete`: a delete forgets the resource but leaves it in the API."),
 });
 
 const definitionSchema = <K extends Kind, S extends z.ZodType>(kind: K, spec: S, id: string, description: string) =>

@@ -4,6 +4,7 @@ import { segmentProvider as antsSegmentProvider } from "../ants/provider";
 import { segmentProvider as ongageSegmentProvider } from "../ongage/provider";
 import { recipientsProvider } from "../ongage/recipients-provider";
 import { propertyPath, type CheckFailure } from "../pulumi/check-failures";
+import { explainIssues } from "../pulumi/issue-paths";
 import { sortDiagnostics, type Diagnostic } from "./diagnostics";
 import { parseDefinitionFolder, positionOf, type ParsedFolder, type SourceDefinition } from "./parse";
 import { findReferences, replaceReferences, type Reference } from "./references";
@@ -47,9 +48,15 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return cur;
 }
 
-/** zod issues → diagnostics: unknown keys point at the key, missing properties say so. */
-function issueDiagnostics(source: SourceDefinition, error: z.ZodError): Diagnostic[] {
+/**
+ * zod issues → diagnostics: unknown keys point at the key, missing properties say so, and a value that
+ * fits no member of a union (a `match` item, a rule) is reported at its deepest wrong property.
+ */
+function issueDiagnostics(source: SourceDefinition, error: z.ZodError, schema: z.core.$ZodType): Diagnostic[] {
   return error.issues.flatMap((issue) => {
+    if (issue.code === "invalid_union") {
+      return explainIssues(schema, source.value, [issue]).map((x) => at(source, propertyPath(x.path), x.message));
+    }
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => at(source, propertyPath([...issue.path, key]), `unknown property "${key}"`));
     }
@@ -67,8 +74,9 @@ function parseDefinition(source: SourceDefinition): { definition?: Definition; d
   if (typeof kind !== "string" || !(KINDS as readonly string[]).includes(kind)) {
     return { diagnostics: [at(source, "kind", `unknown kind ${JSON.stringify(kind)}: expected one of ${KIND_LIST}`)] };
   }
-  const parsed = DEFINITION_BY_KIND[kind as Kind].safeParse(source.value);
-  if (!parsed.success) return { diagnostics: issueDiagnostics(source, parsed.error) };
+  const schema = DEFINITION_BY_KIND[kind as Kind];
+  const parsed = schema.safeParse(source.value);
+  if (!parsed.success) return { diagnostics: issueDiagnostics(source, parsed.error, schema) };
   return { definition: parsed.data as Definition, diagnostics: [] };
 }
 
@@ -188,8 +196,8 @@ export function memberFilePath(definitionFile: string, path: string): string {
 /** The arguments handed to a provider's `check` offline: refs → a valid id, member files → from the definition's folder. */
 function offlineInputs(c: CheckedDefinition, cwd: string): Record<string, unknown> {
   const spec = replaceReferences(c.definition.spec, () => PLACEHOLDER_SEGMENT_ID) as Record<string, unknown>;
-  if (c.definition.kind !== "ants.Segment") return spec;
-  const file = c.definition.spec.file;
+  const file = c.definition.kind === "ants.Segment" || c.definition.kind === "ongage.ExternalRecipients" ? c.definition.spec.file : undefined;
+  if (!file) return spec;
   const rebased = relative(cwd, memberFilePath(c.source.file, file.path)) || ".";
   return { ...spec, file: { ...file, path: rebased } };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FileInput } from "../ants/schemas";
 import type { RuleInput } from "./inputs";
 
 // The canonical form of Ongage resources: the single normalized shape on both sides of every diff,
@@ -14,10 +15,15 @@ export const RULE_TYPES = ["email", "string", "numeric", "date_absolute", "date_
 export const CanonicalOperand = z.object({
   mailingIds: z.array(z.number()).optional(),
   espConnectionIds: z.array(z.number()).optional(),
-  /** "custom": `from`/`to` epoch seconds; "between": `inLast` `inLastUnit` ago to `to` `toUnit` ago. */
+  /**
+   * "custom": `fromDate`/`toDate` epoch seconds; "between": `inLast` `inLastUnit` ago to `to` `toUnit`
+   * ago. State written before the rename holds a custom range's `from`/`to` (normalize.ts upgrades it).
+   */
   timeRange: z
     .object({
       operator: z.string(),
+      fromDate: z.number().optional(),
+      toDate: z.number().optional(),
       from: z.number().optional(),
       to: z.number().optional(),
       inLast: z.number().optional(),
@@ -81,22 +87,20 @@ export const SegmentOutputs = CanonicalSegment.extend({
 });
 export type SegmentOutputs = z.infer<typeof SegmentOutputs>;
 
-/** `ongage.ExternalRecipients` after check. */
+/** `ongage.ExternalRecipients` after check: the file by path and hash, or the canonical rows. */
 export const CanonicalRecipients = z.object({
   listId: z.number().optional(),
   segmentId: z.string(),
-  /** Sorted by email, emails trimmed, values as strings. */
-  recipients: z.array(z.record(z.string(), z.string())),
-  /** sha256 of the canonical recipient list: the only thing diffed. */
+  /** File form: the path as state records it, the sha256 of its bytes, the delimiter if one was given. */
+  file: z.object({ path: z.string(), sha256: z.string(), delimiter: FileInput.shape.delimiter }).optional(),
+  /** Inline form: sorted by email, emails trimmed, values as strings (a secret in state). */
+  recipients: z.array(z.record(z.string(), z.string())).optional(),
+  recipientCount: z.number(),
+  /** sha256 of the canonical recipient list, the same for both forms: the only content diffed. */
   contentHash: z.string(),
 });
 export type CanonicalRecipients = z.infer<typeof CanonicalRecipients>;
 
-/** Outputs of `ongage.ExternalRecipients`: a count and a hash, never the recipients themselves. */
-export const RecipientsOutputs = z.object({
-  listId: z.number().optional(),
-  segmentId: z.string(),
-  recipientCount: z.number(),
-  contentHash: z.string(),
-});
+/** Outputs of `ongage.ExternalRecipients`: the count and hashes (and a file's path), never the recipients themselves. */
+export const RecipientsOutputs = CanonicalRecipients.omit({ recipients: true });
 export type RecipientsOutputs = z.infer<typeof RecipientsOutputs>;

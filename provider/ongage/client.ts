@@ -6,6 +6,7 @@ import { NotFoundError, UnexpectedResponseError, kindForStatus, type ErrorKind }
 import { fingerprint, PromiseCache } from "../http/promise-cache";
 import { sharedLimiter } from "../http/rate-limiter";
 import { ongageBaseUrl, ongageCredentials, ongageTransportSettings } from "./settings";
+import { WireContactCounts, WireMailing, WireSegmentWithMailings, campaignFromWire, type SegmentCampaign } from "./campaigns";
 import { WireError, WireListField, WireSegment, WireSegmentSummary, ongageEnvelope, type WireListField as ListField } from "./wire";
 
 /**
@@ -27,10 +28,13 @@ export const classifyOngage: Classifier = (status, body) => {
 };
 
 const SegmentEnvelope = ongageEnvelope(WireSegment);
+const MailingEnvelope = ongageEnvelope(WireMailing);
 const IdEnvelope = ongageEnvelope(z.object({ id: z.union([z.string(), z.number()]) }).loose());
 const SummaryPage = ongageEnvelope(z.array(WireSegmentSummary));
 const FieldsPage = ongageEnvelope(z.array(WireListField));
 const AnyEnvelope = z.unknown();
+const MailingsEnvelope = ongageEnvelope(WireSegmentWithMailings);
+const CountsEnvelope = ongageEnvelope(WireContactCounts);
 
 const PAGE_SIZE = 200;
 
@@ -127,6 +131,39 @@ export class OngageClient {
       idempotent: true,
       schema: AnyEnvelope,
     });
+  }
+
+  /** One campaign (mailing) of the list. */
+  async getMailing(listId: number | undefined, id: string) {
+    const res = await this.http.send({ method: "GET", path: this.prefix(listId) + path`/api/mailings/${id}`, idempotent: true, schema: MailingEnvelope });
+    return res.body.payload;
+  }
+
+/** The campaigns that name the segment (its `mailings` array), in any status but deleted. */
+  async segmentCampaigns(listId: number | undefined, id: string): Promise<SegmentCampaign[]> {
+    const res = await this.http.send({ method: "GET", path: this.prefix(listId) + path`/api/segments/${id}`, idempotent: true, schema: MailingsEnvelope });
+    return (res.body.payload.mailings ?? []).map(campaignFromWire);
+  }
+
+  /**
+   * Contact counts of an existing segment (`segment_id`) or of criteria not saved anywhere (the
+   * POST body's `criteria`, as in a segment body): one POST, then GETs until the counts are there.
+   */
+  async countContacts(listId: number | undefined, source: { segmentId: string } | { criteria: unknown[] }, poll = { intervalMs: 500, attempts: 20 }): Promise<Required<Pick<WireContactCounts, "active">> & WireContactCounts & { total?: number }> {
+    const body = "segmentId" in source ? { segment_id: Number(source.segmentId) } : { criteria: source.criteria };
+    // Re-sending only starts another count of the same thing: safe to retry.
+    const started = await this.http.send({ method: "POST", path: this.prefix(listId) + "/api/contact_counts/", body: { json: body }, idempotent: true, schema: IdEnvelope });
+    const countId = String(started.body.payload.id);
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.http.send({ method: "GET", path: this.prefix(listId) + path`/api/contact_counts/${countId}`, idempotent: true, schema: CountsEnvelope });
+      const counts = res.body.payload;
+      if (typeof counts.active === "number" && Number.isFinite(counts.active)) {
+        const total = Number(res.body.metadata?.total);
+        return { ...counts, active: counts.active, ...(Number.isFinite(total) ? { total } : {}) };
+      }
+      if (attempt >= poll.attempts) throw new Error(`ongage contact count ${countId} was not ready after ${attempt} polls`);
+      await new Promise((r) => setTimeout(r, poll.intervalMs));
+    }
   }
 
   /** The list's fields, cached per process (per server, account and list); `refresh` drops the cached copy first. */

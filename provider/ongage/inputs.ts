@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { FileInput } from "../ants/schemas";
+import { renamedKeys } from "../pulumi/issue-paths";
 import { parseDateToEpoch } from "./dates";
 import { locatedRules } from "./match";
 
@@ -25,7 +27,7 @@ const DateValue = z.union([
   }),
 ], { error: "expected epoch seconds or an ISO date such as 2024-01-31 or 2024-01-31T10:00:00Z" });
 
-const NumericValue = z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/)], { error: "expected a number" });
+const NumericValue = z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/, "expected a number")], { error: "expected a number" });
 
 const FieldAddress = {
   /** List field by name (resolved to its id through list_fields), or an `ocx_*` system field. */
@@ -82,6 +84,10 @@ const DateRelativeRule = z.strictObject({
 
 export const TIME_UNITS = ["minute", "hour", "day", "week", "month", "year"] as const;
 
+/** A custom range, `fromDate` / `toDate` as the API's from_date / to_date (formerly `from` / `to`). */
+const CustomTimeRange = z.strictObject({ operator: z.literal("custom"), fromDate: DateValue, toDate: DateValue });
+renamedKeys.add(CustomTimeRange, { renamed: { from: "fromDate", to: "toDate" } });
+
 export const BehavioralOperand = z.strictObject({
   mailingIds: z.array(z.number().int().positive()).optional(),
   espConnectionIds: z.array(z.number().int().positive()).optional(),
@@ -94,7 +100,7 @@ export const BehavioralOperand = z.strictObject({
         to: z.number().int().min(0),
         toUnit: z.enum(TIME_UNITS),
       }),
-      z.strictObject({ operator: z.literal("custom"), from: DateValue, to: DateValue }),
+      CustomTimeRange,
     ])
     .optional(),
   repeat: z.strictObject({ operator: z.enum(["=", "!=", ">", "<", ">=", "<="]), counter: z.number().int().min(0) }).optional(),
@@ -122,7 +128,7 @@ type JoiningKey = keyof typeof JOINING_MASK;
 
 /** A segment id: digits, or a positive number; `example` names where a program gets one. */
 const segmentIdInput = (example: string) =>
-  z.union([z.string().regex(/^\d+$/), z.number().int().positive()], { error: `expected a segment id (digits), e.g. ${example}` });
+  z.union([z.string().regex(/^\d+$/, `expected a segment id (digits), e.g. ${example}`), z.number().int().positive()], { error: `expected a segment id (digits), e.g. ${example}` });
 
 /** A segment id in a segment-of-segment rule. */
 export const SegmentIdInput = segmentIdInput("other.segmentId");
@@ -171,7 +177,8 @@ export function ruleSchemas<Id extends z.ZodType>(segmentId: Id, opts: { groupId
   );
   // With an id, the JSON Schema names the recursive group once and refers to it by that name.
   const group = opts.groupId === undefined ? groups : groups.meta({ id: opts.groupId });
-  const item: z.ZodType<MatchItemOf<Rule>, MatchItemOf<Rule>> = z.lazy(() => z.union([unjoined, group])) as z.ZodType<MatchItemOf<Rule>, MatchItemOf<Rule>>;
+  const itemError = `expected a rule (an object with \`type\`: ${unjoined.options.map((o) => o.shape.type.value).join(", ")}) or a group (an object with \`all\` or \`any\`)`;
+  const item: z.ZodType<MatchItemOf<Rule>, MatchItemOf<Rule>> = z.lazy(() => z.union([unjoined, group], { error: itemError })) as z.ZodType<MatchItemOf<Rule>, MatchItemOf<Rule>>;
   /** `rules` and `match` of a segment, with their bounds. */
   const shape = { rules: z.array(rule).max(100).optional(), match: group.optional() };
   return { rule, group, shape };
@@ -297,13 +304,16 @@ export const Recipient = z
   .object({ email: z.string().trim().pipe(z.email("expected an email address")) })
   .catchall(z.union([z.string(), z.number()]));
 
-/** Arguments of `ongage.ExternalRecipients`. */
+/** Arguments of `ongage.ExternalRecipients`: the recipients come from a file or inline, never both. */
 export const RecipientsInputs = z.strictObject({
   /** The external segment's list; defaults like `ongage.Segment`. */
   listId: z.number().int().positive().optional(),
   /** Id of an external segment (e.g. `segment.segmentId`). */
   segmentId: segmentIdInput("segment.segmentId"),
-  recipients: z.array(Recipient).max(100_000),
+  /** A CSV/TSV file with an `email` column and one column per list field (read like an ANTS member file). */
+  file: FileInput.optional(),
+  /** Inline rows; the resource marks them secret. Prefer `file`: it keeps them out of the program. */
+  recipients: z.array(Recipient).max(100_000).optional(),
 });
 export type RecipientsInputs = z.input<typeof RecipientsInputs>;
 

@@ -50,7 +50,7 @@ function behavioralFromInput(o: NonNullable<Extract<RuleInput, { type: "behavior
       ? undefined
       : tr.operator === "between"
         ? { operator: "between", inLast: tr.inLast, inLastUnit: tr.inLastUnit, to: tr.to, toUnit: tr.toUnit }
-        : { operator: "custom", from: parseDateToEpoch(tr.from)!, to: parseDateToEpoch(tr.to)! },
+        : { operator: "custom", fromDate: parseDateToEpoch(tr.fromDate)!, toDate: parseDateToEpoch(tr.toDate)! },
     repeat: o.repeat && { operator: o.repeat.operator, counter: o.repeat.counter },
     browsers: nonEmpty(o.browsers && sortStrings(o.browsers)),
     countries: nonEmpty(o.countries && sortStrings(o.countries)),
@@ -74,7 +74,7 @@ function behavioralFromWire(raw: unknown): CanonicalOperand | undefined {
     timeRange: tr === undefined
       ? undefined
       : tr.operator === "custom"
-        ? compact({ operator: "custom" as const, from: dateOf(tr.from_date), to: dateOf(tr.to_date) })
+        ? compact({ operator: "custom" as const, fromDate: dateOf(tr.from_date), toDate: dateOf(tr.to_date) })
         : compact({ operator: String(tr.operator), inLast: num(tr.in_last), inLastUnit: str(tr.in_last_unit), to: num(tr.to), toUnit: str(tr.to_unit) }),
     repeat: rp === undefined ? undefined : compact({ operator: String(rp.operator), counter: num(rp.counter) }),
     browsers: strs(o.browsers),
@@ -207,6 +207,17 @@ export function canonicalFromWire(seg: WireSegment, like?: Partial<CanonicalSegm
   });
 }
 
+/**
+ * Rules recorded by earlier versions, in today's canonical form: a custom time range's `from` / `to`
+ * (before they were named `fromDate` / `toDate`). State written before the rename diffs clean.
+ */
+function upgradeRule(r: CanonicalRule): CanonicalRule {
+  const tr = r.operand?.timeRange;
+  if (tr?.operator !== "custom" || !("from" in tr || "to" in tr)) return r;
+  const { from, to, ...rest } = tr;
+  return { ...r, operand: { ...r.operand, timeRange: compact({ ...rest, fromDate: rest.fromDate ?? from, toDate: rest.toDate ?? to }) } };
+}
+
 /** The managed part of outputs, in the same shape as canonical inputs, for diffing. */
 export function managedPart(o: Partial<SegmentOutputs> & CanonicalSegment): CanonicalSegment {
   return compact({
@@ -215,7 +226,7 @@ export function managedPart(o: Partial<SegmentOutputs> & CanonicalSegment): Cano
     description: o.description,
     favorite: o.favorite,
     whitelist: o.whitelist,
-    rules: o.rules,
+    rules: o.rules?.map(upgradeRule),
     external: o.external,
     adopt: o.adopt,
   });
@@ -223,7 +234,7 @@ export function managedPart(o: Partial<SegmentOutputs> & CanonicalSegment): Cano
 
 function timeRangeToWire(tr: NonNullable<CanonicalOperand["timeRange"]>): Json {
   if (tr.operator !== "custom") return compact({ operator: tr.operator, in_last: tr.inLast, in_last_unit: tr.inLastUnit, to: tr.to, to_unit: tr.toUnit });
-  return { operator: "custom", from_date: utcText(tr.from ?? 0), to_date: utcText(tr.to ?? 0) };
+  return { operator: "custom", from_date: utcText(tr.fromDate ?? 0), to_date: utcText(tr.toDate ?? 0) };
 }
 
 function behavioralToWire(o: CanonicalOperand | undefined): Json {

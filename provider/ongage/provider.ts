@@ -9,7 +9,9 @@ import { withoutProvider } from "../pulumi/property-bag";
 import { fetchUnlessGone } from "../pulumi/read";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
 import { containsUnknown, isUnknown } from "../pulumi/unknowns";
+import { warn } from "../pulumi/warnings";
 import { CanonicalSegment, type SegmentOutputs } from "./canonical";
+import { guardSegmentDelete } from "./campaigns-in-use";
 import { OngageClient } from "./client";
 import { findInterruptedCreate } from "./interrupted-create";
 import { ValidSegmentInputs } from "./inputs";
@@ -20,7 +22,8 @@ import { isDeletedSegment, type WireSegment, type WireSegmentSummary } from "./w
 /** Settings whose change cannot be applied by PUT. */
 const IMMUTABLE = ["listId", "external"] as const;
 
-async function fieldResolver(client: OngageClient, c: CanonicalSegment): Promise<FieldResolver> {
+/** Resolves the list fields a definition names to ids (list_fields, cached per process; re-read once for a name it lacks). */
+export async function fieldResolver(client: OngageClient, c: CanonicalSegment): Promise<FieldResolver> {
   const names = fieldNamesToResolve(c);
   if (names.length === 0) return (name) => { throw new Error(`list field "${name}" was not resolved`); };
   let fields = await client.listFields(c.listId);
@@ -148,14 +151,22 @@ export const segmentProvider = {
     }
   },
 
-  /** Gone already counts as deleted; after a lost response or 5xx, a read decides whether the delete took effect. */
+  /**
+   * Refused while campaigns use the segment (campaigns-in-use.ts). Gone already counts as deleted;
+   * after a lost response or 5xx, a read decides whether the delete took effect.
+   */
   async delete(id, props) {
     const client = new OngageClient();
     const listId = props.listId || undefined;
+    let warning: string | undefined;
     await deleteWithVerification({
+      guard: async () => {
+        warning = (await guardSegmentDelete(client, listId, id))?.warning;
+      },
       remove: () => client.deleteSegment(listId, id),
       isGone: async () => isDeletedSegment(await client.getSegment(listId, id)),
       timeoutMs: () => ongageTransportSettings().timeoutMs,
     });
+    if (warning) warn(warning);
   },
 } satisfies DynamicProvider<CanonicalSegment, SegmentOutputs>;

@@ -17,7 +17,8 @@ export interface Segment extends OutputProperties<SegmentOutputs> {}
 /**
  * An Ongage segment (`pulumi-nodejs:dynamic/ongage:Segment`). A change of list or of the external
  * settings replaces the segment; everything else is updated in place. Deleting a segment unschedules
- * campaigns that use it: consider `protect: true` for production segments.
+ * campaigns that use it, so a delete is refused while unfinished campaigns use it (`ongage:deleteInUse`);
+ * `protect: true` refuses every delete, `retainOnDelete: true` leaves the segment in Ongage.
  */
 export class Segment extends pulumi.dynamic.Resource {
   constructor(name: string, args: SegmentArgs, opts?: pulumi.CustomResourceOptions) {

@@ -1,4 +1,5 @@
 import { assertSafeBaseUrl } from "../http/client";
+import { ConfigurationError } from "../http/errors";
 import type { CheckFailure } from "../pulumi/check-failures";
 import {
   integerSetting,
@@ -28,6 +29,7 @@ export const ONGAGE_KEYS = {
   maxRetryAfterMs: { config: "ongage:maxRetryAfterMs", env: "ONGAGE_MAX_RETRY_AFTER_MS" },
   /** Hours within which a same-name segment created by an interrupted run is adopted before creating (0: off). */
   interruptedCreateWindowHours: { config: "ongage:interruptedCreateWindowHours", env: "ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS" },
+  deleteInUse: { config: "ongage:deleteInUse", env: "ONGAGE_DELETE_IN_USE" },
 } as const satisfies Record<string, SettingKey>;
 
 export const ONGAGE_DEFAULT_BASE_URL = "https://api.ongage.net";
@@ -63,6 +65,19 @@ export function ongageDefaultListId(): number | undefined {
   return integerSetting(ONGAGE_KEYS.listId, { fallback: 0, min: 1, max: Number.MAX_SAFE_INTEGER, note: "(a list id)" });
 }
 
+export const DELETE_IN_USE_VALUES = ["refuse", "allow"] as const;
+export type DeleteInUse = (typeof DELETE_IN_USE_VALUES)[number];
+
+/** `ongage:deleteInUse` / ONGAGE_DELETE_IN_USE: `refuse` (default) or `allow` a delete of a segment that campaigns use. */
+export function deleteInUsePolicy(): DeleteInUse {
+  const raw = readSetting(ONGAGE_KEYS.deleteInUse);
+  if (raw === undefined) return "refuse";
+  const value = raw.trim().toLowerCase();
+  if ((DELETE_IN_USE_VALUES as readonly string[]).includes(value)) return value as DeleteInUse;
+  const { config, env } = ONGAGE_KEYS.deleteInUse;
+  throw new ConfigurationError(`${config} / ${env} must be "refuse" or "allow", got ${JSON.stringify(raw)}.`);
+}
+
 const ONGAGE_TRANSPORT_DEFAULTS: TransportDefaults = {
   perMinute: ONGAGE_DEFAULT_PER_MINUTE,
   concurrency: ONGAGE_MAX_PARALLEL,
@@ -82,5 +97,5 @@ export function ongageTransportSettings(): TransportSettings {
  * Called from the lifecycle kit's check after configure: `failures.push(...ongageSettingsFailures())`.
  */
 export function ongageSettingsFailures(): CheckFailure[] {
-  return settingsFailures([ongageBaseUrl, ...transportReaders(ONGAGE_KEYS, ONGAGE_TRANSPORT_DEFAULTS)]);
+  return settingsFailures([ongageBaseUrl, ...transportReaders(ONGAGE_KEYS, ONGAGE_TRANSPORT_DEFAULTS), deleteInUsePolicy]);
 }

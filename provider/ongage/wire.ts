@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { WireSegmentMailing } from "./campaigns";
 
 // Ongage request/response bodies (non-strict: new server fields never break read). Emulators may
 // import this module: it encodes the documented contract, not our mapping.
@@ -37,6 +38,8 @@ export const WireSegment = z.object({
   deleted: Scalar,
   created: Scalar,
   rules: z.array(WireRule).nullable().optional(),
+  /** Campaigns that name the segment ("associated mailings"). */
+  mailings: z.array(WireSegmentMailing).nullable().optional(),
 });
 export type WireSegment = z.infer<typeof WireSegment>;
 

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { explainIssues } from "./issue-paths";
 import { unknownAlongPath } from "./unknowns";
 
 /** One entry of Pulumi's `CheckResult.failures`: the property path as users write it, and why. */
@@ -41,7 +42,12 @@ export function issuesToFailures(issues: ReadonlyArray<CheckIssue>, input: unkno
   return out;
 }
 
-/** zod issues → check failures, as issuesToFailures. */
-export function toCheckFailures(error: z.ZodError, input: unknown, prefix: ReadonlyArray<PropertyKey> = []): CheckFailure[] {
-  return issuesToFailures(error.issues.map((i) => ({ path: i.path, reason: i.message })), input, prefix);
+/**
+ * zod issues → check failures, as issuesToFailures. With the `schema` that produced them, a value that
+ * fits no member of a union is reported at its deepest wrong property with what is allowed there
+ * (issue-paths.ts), never as a bare "Invalid input" on the parent.
+ */
+export function toCheckFailures(error: z.ZodError, input: unknown, prefix: ReadonlyArray<PropertyKey> = [], schema?: z.core.$ZodType): CheckFailure[] {
+  const issues = schema ? explainIssues(schema, input, error.issues).map((i) => ({ path: i.path, reason: i.message })) : error.issues.map((i) => ({ path: i.path, reason: i.message }));
+  return issuesToFailures(issues, input, prefix);
 }

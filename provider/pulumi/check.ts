@@ -33,7 +33,7 @@ export async function checkInputs<S extends z.ZodType, C extends Record<string, 
   const answer = (failures: CheckResult["failures"] = []): CheckResult => (failures.length > 0 || pending ? { inputs: raw, failures } : { inputs: raw });
   try {
     const parsed = spec.schema.safeParse(raw);
-    if (!parsed.success) return answer(toCheckFailures(parsed.error, raw));
+    if (!parsed.success) return answer(toCheckFailures(parsed.error, raw, [], spec.schema));
     const settings = spec.settings?.() ?? [];
     if (settings.length > 0) return answer(settings);
     const canonical = spec.canonical(parsed.data);

@@ -62,11 +62,16 @@ describe("examples/github-actions/segments.yml", () => {
   const workflow = parse(readFileSync(join(root, "examples", "github-actions", "segments.yml"), "utf8")) as Record<string, any>;
   const step = (job: string, uses: string) => (workflow.jobs[job].steps as Array<Record<string, any>>).find((s) => s.uses === uses);
 
-  it("previews pull requests with the diff as a PR comment, applies merges to main, checks drift nightly", () => {
+  it("reviews pull requests in one edited PR comment, applies merges to main, checks drift nightly", () => {
     expect(Object.keys(workflow.on)).toEqual(["pull_request", "push", "schedule", "workflow_dispatch"]);
     expect(workflow.on.push.branches).toEqual(["main"]);
     expect(workflow.jobs.validate.steps.map((s: { run?: string }) => s.run).filter(Boolean)).toContain("npx pulumi-segments validate segments --format github");
-    expect(step("preview", "pulumi/actions@v6")!.with).toMatchObject({ command: "preview", "comment-on-pr": true, diff: true });
+    const runs = (workflow.jobs.preview.steps as Array<{ run?: string }>).map((s) => s.run ?? "").join("\n");
+    expect(runs).toContain('pulumi preview --stack "$STACK" --json --non-interactive > preview.json');
+    expect(runs).toContain("npx pulumi-segments review preview.json $live > review.md");
+    // One comment, found by the marker the Markdown review starts with, edited (PATCH) when it exists.
+    expect(runs).toContain('marker="<!-- pulumi-segments review -->"');
+    expect(runs).toMatch(/gh api -X PATCH "repos\/\$GITHUB_REPOSITORY\/issues\/comments\/\$id"[\s\S]*else[\s\S]*gh api -X POST/);
     expect(workflow.jobs.preview.permissions["pull-requests"]).toBe("write");
     expect(step("up", "pulumi/actions@v6")!.with).toMatchObject({ command: "up" });
     expect(workflow.jobs.up.if).toContain("push");

@@ -15,6 +15,7 @@ interface Registered {
   inputs: Record<string, any>;
   dependencies: string[];
   protect: boolean;
+  retainOnDelete: boolean;
 }
 const registered = new Map<string, Registered>();
 
@@ -23,6 +24,7 @@ interface RegisterRequest {
   getName(): string;
   getDependenciesList(): string[];
   getProtect(): boolean;
+  getRetainondelete(): boolean;
 }
 
 beforeAll(async () => {
@@ -45,7 +47,7 @@ beforeAll(async () => {
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): unknown };
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
-    registered.set(req.getName(), { type: req.getType(), inputs: {}, dependencies: req.getDependenciesList(), protect: req.getProtect() });
+    registered.set(req.getName(), { type: req.getType(), inputs: {}, dependencies: req.getDependenciesList(), protect: req.getProtect(), retainOnDelete: req.getRetainondelete() });
     return original(req, cb);
   };
 });
@@ -72,14 +74,20 @@ describe("loadSegments", () => {
     expect(combined.dependencies.sort()).toEqual([urnOf("engaged-openers", ONGAGE), urnOf("reachable-gmail", ONGAGE)]);
     expect(combined.protect).toBe(true);
     expect(registered.get("engaged-openers")!.protect).toBe(false);
+    expect(registered.get("crm-export")!.retainOnDelete).toBe(true);
+    expect(registered.get("engaged-openers")!.retainOnDelete).toBe(false);
 
     const members = registered.get("crm-export-members")!;
     expect(members.inputs.segmentId).toBe("id-of-crm-export");
     expect(members.dependencies).toEqual([urnOf("crm-export", ONGAGE)]);
-    expect(members.inputs.recipients).toEqual([
-      { email: "jane.doe1@example.com", first_name: "Jane" },
-      { email: "jane.doe2@example.com", first_name: "Jane" },
-    ]);
+    // Inline recipients reach the engine as a secret (encrypted in state, [secret] in previews).
+    expect(members.inputs.recipients).toEqual({
+      "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+      value: [
+        { email: "jane.doe1@example.com", first_name: "Jane" },
+        { email: "jane.doe2@example.com", first_name: "Jane" },
+      ],
+    });
 
     // The member file path is resolved from the definition file's folder (more/ants.json → ../members.csv).
     const ants = registered.get("launch-customers")!;

@@ -42,7 +42,7 @@ describe("validate: broken definitions", () => {
       `${broken}/schema.yaml:10:1: typo spec.name: required property "name" is missing`,
       `${broken}/schema.yaml:11:3: typo spec.naem: unknown property "naem"`,
       `${broken}/schema.yaml:13:1: wrong-kind kind: unknown kind "ongage.Segmnt": expected one of "ongage.Segment", "ongage.ExternalRecipients", "ants.Segment"`,
-      `${broken}/schema.yaml:23:52: no-values spec.rules[1].segmentIds[0]: expected a segment id or { ref: <name of an ongage.Segment definition> }`,
+      `${broken}/schema.yaml:23:52: no-values spec.rules[1].segmentIds[0]: expected a segment id or { ref: <name of an ongage.Segment definition> } (got keys \`reff\`)`,
       `${broken}/schema.yaml:31:43: cross-field spec.rules[0].operator: a white-list segment allows only email rules with operator "="`,
       `${broken}/schema.yaml:31:59: cross-field spec.rules[0].values: operator "><" (between) takes exactly two values: [low, high]`,
       `${broken}/syntax.json:5:1: JSON: Flow map must end with a }`,

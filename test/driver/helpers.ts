@@ -31,3 +31,28 @@ export function newStore(): { path: string; read(): FixtureStore; write(s: Fixtu
     write: (s) => writeFileSync(path, JSON.stringify(s)),
   };
 }
+
+/** A provider host configured for the fixture provider with a fresh store, and a spec factory for it. */
+export async function startFixtureHost(): Promise<{
+  host: import("../../driver/provider-host").ProviderHost;
+  store: ReturnType<typeof newStore>;
+  item(name: string, inputs: Record<string, unknown>, extra?: Partial<import("../../driver/engine").ResourceSpec>): import("../../driver/engine").ResourceSpec;
+  /** The RPCs (`"Check a"`) made while `fn` ran. */
+  rpcsDuring<T>(fn: () => Promise<T>): Promise<{ result: T; rpcs: string[] }>;
+}> {
+  const { ProviderHost } = await import("../../driver/provider-host");
+  const text = await fixtureProviderText();
+  const store = newStore();
+  const host = await ProviderHost.start({ cwd: repoRoot, project: "driver" });
+  await host.configure({ "fixture:storePath": store.path });
+  return {
+    host,
+    store,
+    item: (name, inputs, extra = {}) => ({ type: FIXTURE_TYPE, name, inputs: { name, ...inputs, __provider: text }, ...extra }),
+    rpcsDuring: async (fn) => {
+      const from = host.calls.length;
+      const result = await fn();
+      return { result, rpcs: host.calls.slice(from).map((c) => `${c.rpc} ${c.urn.split("::").pop()}`) };
+    },
+  };
+}

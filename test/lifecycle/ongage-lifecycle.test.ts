@@ -31,7 +31,7 @@ function definitions(version: 1 | 2): Record<string, Record<string, unknown>> {
     dateRelative: { name: "date_relative rule", rules: [{ type: "date_relative", field: "ocx_created_date", operator: "<=", values: [v ? 13 : 30] }] },
     behavioral: { name: "behavioral rule", rules: [
       { type: "behavioral", event: "opened", operator: "!=", operand: { mailingIds: [84715, 84668], countries: ["BD", "AF"], timeRange: { operator: "between", inLast: v ? 10 : 20, inLastUnit: "day", to: 1, toUnit: "month" }, repeat: { operator: "<", counter: 5 } } },
-      { type: "behavioral", event: "clicked", operator: "=", condition: "or", operand: { timeRange: { operator: "custom", from: "2017-02-01 10:30:00", to: "2017-02-23T10:30:00Z" } } },
+      { type: "behavioral", event: "clicked", operator: "=", condition: "or", operand: { timeRange: { operator: "custom", fromDate: "2017-02-01 10:30:00", toDate: "2017-02-23T10:30:00Z" } } },
     ] },
     grouped: { name: "grouped rules", match: { all: [
       { type: "email", field: "email", operator: "LIKE", values: ["@gmail"] },

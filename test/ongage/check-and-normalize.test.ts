@@ -35,7 +35,7 @@ describe("ongage check", () => {
     [{ name: "x", rules: [{ type: "string", field: "a", fieldId: 3, operator: "=", values: ["1"] }] }, "rules[0].field", "exactly one"],
     [{ name: "x", rules: [{ type: "behavioral", operator: "=" }] }, "rules[0].event", "exactly one"],
     [{ name: "x", rules: [{ type: "date_absolute", field: "birthdate", operator: "<", values: ["10/01/1988"] }] }, "rules[0].values[0]", "epoch seconds or an ISO date"],
-    [{ name: "x", rules: [{ type: "string", feild: "a", operator: "=", values: ["1"] }] }, "rules[0]", "feild"],
+    [{ name: "x", rules: [{ type: "string", feild: "a", operator: "=", values: ["1"] }] }, "rules[0].feild", "allowed here: `type`, `field`"],
     [{ name: "", rules: [] }, "name", ""],
     [{ name: "x", external: { url: "https://crm.example.com/seg.csv" }, rules: [{ type: "email", field: "email", operator: "notempty" }] }, "external.url", "no rules"],
     [{ name: "x", rules: [], match: { all: [{ type: "email", field: "email", operator: "notempty" }] } }, "match", "not both"],
@@ -222,5 +222,28 @@ describe("ongage diff", () => {
   });
   it("sameCanonical ignores undefined members", () => {
     expect(sameCanonical({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+  });
+});
+
+describe("custom time range renamed to fromDate / toDate", () => {
+  const rule = (timeRange: Record<string, unknown>) => ({ type: "behavioral", event: "clicked", operator: "=", operand: { timeRange } });
+
+  it("check canonicalizes fromDate / toDate to epoch seconds, and the request body uses the API's from_date / to_date", async () => {
+    const res = await check({ listId: 10, name: "x", rules: [rule({ operator: "custom", fromDate: "2017-02-01 10:30:00", toDate: 1487845800 })] });
+    expect(res.failures ?? []).toEqual([]);
+    const inputs = res.inputs as unknown as Parameters<typeof toRequestBody>[0];
+    expect(inputs.rules[0]!.operand).toEqual({ timeRange: { operator: "custom", fromDate: 1485945000, toDate: 1487845800 } });
+    const body = toRequestBody(inputs, () => 0, true) as { criteria: Array<{ operand: unknown }> };
+    expect(body.criteria[0]!.operand).toEqual({ time_range: { operator: "custom", from_date: "2017-02-01 10:30:00", to_date: "2017-02-23 10:30:00" } });
+  });
+
+  it("state recorded with the old names diffs clean against the same range written with the new ones", async () => {
+    const res = await check({ listId: 10, name: "x", rules: [rule({ operator: "custom", fromDate: 1485945000, toDate: 1487845800 })] });
+    const news = res.inputs as Record<string, unknown> & { rules: Array<Record<string, unknown>> };
+    const oldRule = { ...news.rules[0]!, operand: { timeRange: { operator: "custom", from: 1485945000, to: 1487845800 } } };
+    const olds = { ...news, rules: [oldRule], segmentId: "7", listId: 10 };
+    expect(await segmentProvider.diff("7", olds as never, news as never)).toEqual({ changes: false, replaces: [] });
+    const moved = { ...olds, rules: [{ ...oldRule, operand: { timeRange: { operator: "custom", from: 1485945000, to: 1487845801 } } }] };
+    expect((await segmentProvider.diff("7", moved as never, news as never)).changes).toBe(true);
   });
 });

@@ -52,7 +52,7 @@ const behavioralRule = fc.record(
       countries: fc.array(fc.constantFrom("US", "GB", "usa"), { maxLength: 2 }),
       timeRange: fc.oneof(
         fc.record({ operator: fc.constant("between"), inLast: fc.nat(60), inLastUnit: fc.constantFrom("day", "month", "fortnight"), to: fc.nat(3), toUnit: fc.constantFrom("day", "month") }),
-        fc.record({ operator: fc.constant("custom"), from: fc.constantFrom("2017-02-01 10:30:00", 1501545600, "yesterday"), to: fc.constantFrom(1504137600, "2017-02-23") }),
+        fc.record({ operator: fc.constant("custom"), fromDate: fc.constantFrom("2017-02-01 10:30:00", 1501545600, "yesterday"), toDate: fc.constantFrom(1504137600, "2017-02-23") }),
       ),
     }, { requiredKeys: [] }),
     ...joining,

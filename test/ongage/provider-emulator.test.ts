@@ -54,7 +54,7 @@ describe("ongage provider against the emulator", () => {
       { type: "date_absolute", field: "birthdate", operator: "<", values: ["1998-01-10"] },
       { type: "numeric", field: "product_id", operator: "><", values: [1, 9] },
       { type: "date_relative", field: "ocx_created_date", operator: "<=", values: [13] },
-      { type: "behavioral", event: "clicked", operator: "=", operand: { timeRange: { operator: "custom", from: "2017-02-01 10:30:00", to: "2017-02-23T10:30:00Z" } } },
+      { type: "behavioral", event: "clicked", operator: "=", operand: { timeRange: { operator: "custom", fromDate: "2017-02-01 10:30:00", toDate: "2017-02-23T10:30:00Z" } } },
     ] });
     const { id, outs } = await segmentProvider.create(inputs);
     const read = await segmentProvider.read(id, outs);

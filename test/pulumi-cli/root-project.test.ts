@@ -37,6 +37,8 @@ describe.skipIf(!hasPulumi)("pulumi CLI on the root project", () => {
     expect(pulumi("up", "--yes").status).toBe(0);
     expect(pulumi("refresh", "--yes", "--expect-no-changes").status).toBe(0);
     expect(pulumi("preview", "--expect-no-changes").status).toBe(0);
+    // The yaml-folder example protects one segment: unprotect it as a user would before destroying.
+    expect(pulumi("state", "unprotect", "--all", "--yes").status).toBe(0);
     expect(pulumi("destroy", "--yes").status).toBe(0);
   });
 });

@@ -1,0 +1,220 @@
+import { AntsClient } from "../ants/client";
+import { AUDIENCE_ITEM_TYPE } from "../ants/schemas";
+import { ApiError, AuthenticationError, ConfigurationError, ConnectionError, DeadlineError, NotFoundError, PermissionError, RouteNotFoundError } from "../http/errors";
+import { OngageClient } from "../ongage/client";
+import { toRequestBody } from "../ongage/normalize";
+import { fieldResolver } from "../ongage/provider";
+import type { CanonicalSegment } from "../ongage/canonical";
+import { sameCanonical } from "../pulumi/canonical";
+import { containsUnknown } from "../pulumi/unknowns";
+import { segmentIdOf, type Change, type ChangeSet, type ResourceSide } from "./change-set";
+import type { CampaignRef, LiveFacts } from "./report";
+import { asObject, type Json } from "./values";
+
+/**
+ * `--live`: audiences and campaigns, through the providers' own clients (same limiter, retries and
+ * error classes; credentials from the environment variables the providers read). Per changed Ongage
+ * segment: at most two contact counts (existing segment, new criteria) plus their polls, and one
+ * segment read (its campaigns) for a delete or replacement; an update whose logic did not change is
+ * counted once. ANTS: one Listing search per changed segment; the new member file is counted locally.
+ * `--base` mode has no segment ids: each list (and ANTS audience) is listed once to find segments by name.
+ */
+
+export interface LiveOptions {
+  /** Progress lines (stderr in the CLI). */
+  progress?: (line: string) => void;
+  /** Segments looked up at once (the clients' limiters still apply). Default 4. */
+  parallel?: number;
+}
+
+/** Errors that concern the whole run (credentials, configuration, an unreachable API): the review fails. */
+function isFatal(err: unknown): boolean {
+  return err instanceof ConfigurationError || err instanceof AuthenticationError || err instanceof PermissionError || err instanceof RouteNotFoundError || err instanceof ConnectionError || err instanceof DeadlineError;
+}
+
+/** The list a side lives in (a replacement can move a segment to another list). */
+const listOf = (s: ResourceSide | undefined): number | undefined => {
+  for (const v of [s?.inputs.listId, s?.outputs?.listId]) if (typeof v === "number") return v;
+  return undefined;
+};
+const describe = (err: unknown) => (err instanceof ApiError ? err.message : (err as Error).message);
+
+/** Live facts for every change of the set (recipients have none). */
+export async function liveFacts(set: ChangeSet, opts: LiveOptions = {}): Promise<Map<Change, LiveFacts>> {
+  const out = new Map<Change, LiveFacts>();
+  const todo = set.changes.filter((c) => c.kind !== "ongage.ExternalRecipients");
+  const ongage = todo.some((c) => c.kind === "ongage.Segment") ? new OngageClient() : undefined;
+  const ants = todo.some((c) => c.kind === "ants.Segment") ? new AntsClient() : undefined;
+  const byName = new NameLookup(ongage, ants);
+  let done = 0;
+  const queue = [...todo];
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      opts.progress?.(`[${++done}/${todo.length}] ${c.kind} ${c.name}`);
+      const facts: LiveFacts = { problems: [] };
+      out.set(c, facts);
+      try {
+        if (c.kind === "ongage.Segment") await ongageFacts(ongage!, c, set, facts, byName);
+        else await antsFacts(ants!, c, set, facts, byName);
+      } catch (err) {
+        if (isFatal(err)) throw err;
+        facts.problems.push(describe(err));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.parallel ?? 4, Math.max(todo.length, 1)) }, worker));
+  return out;
+}
+
+/** Segment ids by name, for `--base` mode (definition files carry no ids). One listing per list/audience. */
+class NameLookup {
+  private ongageLists = new Map<string, Promise<Map<string, string[]>>>();
+  private antsAudiences = new Map<string, Promise<Map<string, string[]>>>();
+  constructor(private readonly ongage?: OngageClient, private readonly ants?: AntsClient) {}
+
+  async ongageId(listId: number | undefined, name: string): Promise<string | undefined> {
+    const key = String(listId ?? "default");
+    let names = this.ongageLists.get(key);
+    if (!names) {
+      names = (async () => {
+        const m = new Map<string, string[]>();
+        for await (const s of this.ongage!.listSegments(listId)) m.set(s.name, [...(m.get(s.name) ?? []), String(s.id)]);
+        return m;
+      })();
+      this.ongageLists.set(key, names);
+    }
+    return only((await names).get(name), name);
+  }
+
+  async antsId(audience: string, name: string): Promise<string | undefined> {
+    let names = this.antsAudiences.get(audience);
+    if (!names) {
+      names = (async () => {
+        const m = new Map<string, string[]>();
+        const type = AUDIENCE_ITEM_TYPE[audience as keyof typeof AUDIENCE_ITEM_TYPE];
+        for await (const e of this.ants!.listing()) {
+          if (Number(e.item_type_id) !== type || typeof e.segment_display !== "string") continue;
+          m.set(e.segment_display, [...(m.get(e.segment_display) ?? []), String(e.segment_id)]);
+        }
+        return m;
+      })();
+      this.antsAudiences.set(audience, names);
+    }
+    return only((await names).get(name), name);
+  }
+}
+
+function only(ids: string[] | undefined, name: string): string | undefined {
+  if (!ids || ids.length === 0) return undefined;
+  if (ids.length > 1) throw new Error(`${ids.length} segments are named "${name}" (ids ${ids.join(", ")}): cannot tell which one the definition manages`);
+  return ids[0];
+}
+
+/** The id of the existing segment: from the state (preview digest), else by name (`--base`). */
+async function existingId(c: Change, set: ChangeSet, byName: NameLookup): Promise<string | undefined> {
+  if (!c.before) return undefined;
+  const id = segmentIdOf(c.before);
+  if (id || set.source === "preview") return id;
+  const name = c.before.inputs.name;
+  if (typeof name !== "string") return undefined;
+  return c.kind === "ongage.Segment" ? byName.ongageId(listOf(c.before), name) : byName.antsId(String(c.before.inputs.audience), name);
+}
+
+/** Rules with `--base` stand-in ids replaced by the referenced segments' real ids; undefined when one is not found. */
+async function withRealIds(inputs: Json, set: ChangeSet, listId: number | undefined, byName: NameLookup): Promise<Json | undefined> {
+  if (!set.refIds || set.refIds.size === 0 || !Array.isArray(inputs.rules)) return inputs;
+  const rules = [];
+  for (const rule of inputs.rules as Json[]) {
+    if (rule.type !== "segment" || !Array.isArray(rule.segmentIds)) {
+      rules.push(rule);
+      continue;
+    }
+    const ids: string[] = [];
+    for (const id of rule.segmentIds.map(String)) {
+      const defName = set.refIds.get(id);
+      if (defName === undefined) ids.push(id);
+      else {
+        const display = set.changes.find((c) => c.name === defName)?.after?.inputs.name ?? set.unchanged.find((u) => u.name === defName)?.side.inputs.name;
+        const real = typeof display === "string" ? await byName.ongageId(listId, display) : undefined;
+        if (real === undefined) return undefined;
+        ids.push(real);
+      }
+    }
+    rules.push({ ...rule, segmentIds: ids.sort() });
+  }
+  return { ...inputs, rules };
+}
+
+const sameLogic = (a: Json, b: Json) => sameCanonical(a.rules, b.rules) && sameCanonical(a.whitelist ?? false, b.whitelist ?? false) && sameCanonical(a.external, b.external);
+
+async function ongageFacts(client: OngageClient, c: Change, set: ChangeSet, facts: LiveFacts, byName: NameLookup): Promise<void> {
+  const listId = listOf(c.before);
+  const afterList = listOf(c.after);
+  const id = await existingId(c, set, byName);
+  if (c.before) {
+    if (id === undefined) facts.problems.push(set.source === "git" ? `no segment named "${String(c.before.inputs.name)}" in list ${listId ?? "(account default)"}: nothing to count before` : "the existing segment's id is not in the preview");
+    else {
+      try {
+        facts.before = (await client.countContacts(listId, { segmentId: id })).active;
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+        facts.before = null;
+        facts.problems.push(`segment ${id} no longer exists in Ongage`);
+      }
+    }
+  }
+  if (c.after) {
+    const after = c.after.inputs;
+    if (c.before && facts.before !== undefined && facts.before !== null && sameLogic(c.before.inputs, after) && sameCanonical(c.before.inputs.listId, after.listId)) {
+      facts.after = facts.before; // same criteria, same list: the same contacts
+    } else if (containsUnknown(after) || !Array.isArray(after.rules)) {
+      facts.after = null;
+      facts.problems.push("the new criteria hold values known only after apply: not counted");
+    } else if (asObject(after.external)) {
+      facts.after = null;
+      facts.problems.push("an external segment has no criteria to count");
+    } else {
+      const real = await withRealIds(after, set, afterList, byName);
+      if (!real) {
+        facts.after = null;
+        facts.problems.push("it refers to a segment that does not exist yet: not counted");
+      } else {
+        const canonical = real as unknown as CanonicalSegment;
+        const body = toRequestBody(canonical, await fieldResolver(client, canonical), false) as { criteria: unknown[] };
+        facts.after = (await client.countContacts(afterList, { criteria: body.criteria })).active;
+      }
+    }
+  }
+  if (id !== undefined && (c.op === "delete" || c.op === "replace")) {
+    try {
+      const campaigns = await client.segmentCampaigns(listId, id);
+      facts.campaigns = campaigns.filter((m) => m.inUse).map((m): CampaignRef => ({ id: m.id, name: m.name, status: m.status, excluded: m.excluded }));
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+}
+
+async function antsFacts(client: AntsClient, c: Change, set: ChangeSet, facts: LiveFacts, byName: NameLookup): Promise<void> {
+  const id = await existingId(c, set, byName);
+  if (c.before) {
+    if (id === undefined) facts.problems.push(set.source === "git" ? `no ${String(c.before.inputs.audience)} segment named "${String(c.before.inputs.name)}" in ANTS: no current size` : "the existing segment's id is not in the preview");
+    else {
+      const entry = await client.findById(id);
+      if (!entry) {
+        facts.before = null;
+        facts.problems.push(`segment ${id} is not in the ANTS Listing`);
+      } else {
+        const size = entry.segment_size === null || entry.segment_size === undefined || entry.segment_size === "" ? undefined : Number(entry.segment_size);
+        facts.before = size !== undefined && Number.isFinite(size) ? size : null;
+        if (facts.before === null) facts.problems.push(`ANTS has not computed segment ${id} yet (no size in Listing)`);
+      }
+    }
+  }
+  if (c.after) {
+    const f = asObject(c.after.inputs.file);
+    const rows = f && typeof f.path === "string" ? set.memberRows(f.path, typeof f.sha256 === "string" ? f.sha256 : undefined, typeof f.delimiter === "string" ? f.delimiter : undefined) : undefined;
+    facts.after = rows ?? null;
+    if (rows === undefined) facts.problems.push("the new member file is not in this checkout: its rows are not counted");
+  }
+}
