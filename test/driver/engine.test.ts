@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Engine, type ResourceSpec } from "../../driver/engine";
 import { ProviderHost, type CallRecord } from "../../driver/provider-host";
+import { secret } from "../../driver/secrets";
 import { emptyState } from "../../driver/state";
 import { loadState, saveState } from "../../driver/state-file";
 import { UNKNOWN } from "../../driver/unknown";
@@ -316,5 +318,17 @@ describe("checkpoint: every change is reported, creates in flight are pending op
     expect(ops(up.steps)).toEqual({ k: "create" });
     expect(engine.state.pendingOperations).toEqual([stale]);
     await engine.destroy();
+  });
+});
+
+describe("state file: pending operations", () => {
+  it("round-trips creates in flight, their secret inputs as ciphertext only", () => {
+    const path = join(store.dir, "pending.json");
+    const op = { type: "creating" as const, urn: urn("p"), resource: { type: FIXTURE_TYPE, name: "p", inputs: { name: "p", token: secret("pending-S3cret") } } };
+    saveState(path, { resources: [], pendingOperations: [op] });
+    expect(readFileSync(path, "utf8")).not.toContain("pending-S3cret");
+    expect(loadState(path)).toEqual({ resources: [], pendingOperations: [op] });
+    saveState(path, { resources: [] });
+    expect(loadState(path)).toEqual({ resources: [] });
   });
 });

@@ -13,7 +13,10 @@ describe("interrupted up (SIGKILL of engine and provider host), then up again", 
       (["ongage", "ants"] as const).map((api, i) => runInterruptTrials({ api, trials: 2, segments: 50, seed: 7 + i, killsPerTrial: 1 })),
     );
     const verdict = (f: TrialFigures) => ({ api: f.api, kills: f.kills, duplicates: f.duplicates, orphans: f.orphans, mismatches: f.mismatches, failedRuns: f.failedRuns, problems: f.problems });
-    for (const f of results) expect(f.committedUnrecorded, `${f.api}: the kills must catch creates that were committed but not recorded`).toBeGreaterThan(0);
+    for (const f of results) {
+      expect(f.forgottenCreates, `${f.api}: the killed checkpoints must hold pending creates`).toBeGreaterThan(0);
+      expect(f.committedUnrecorded, `${f.api}: the kills must catch creates that were committed but not recorded`).toBeGreaterThan(0);
+    }
     expect(results.map(verdict)).toEqual(results.map((f) => ({ api: f.api, kills: 2, duplicates: 0, orphans: 0, mismatches: 0, failedRuns: 0, problems: [] })));
   }, 120_000);
 });
