@@ -300,6 +300,8 @@ async function main() {
   out.p3Ms = Math.round(p3Ms);
   out.p3Calls = calls;
   out.p3Rejected429 = quota.http.requests.filter((r) => r.status === 429).length;
+  // Listing pages the run spent looking for segments of interrupted runs (issue 9 §3), within p3Calls.
+  out.p3ListingCalls = quota.http.requests.filter((r) => r.method === "GET" && /\/api\/segments$/.test(r.path)).length;
   out.p3Failures = up.errors.length;
   out.p3QuotaFraction = Number((calls / (p3Ms / 60_000) / P3_PER_MINUTE).toFixed(3));
   await q.host.close();
@@ -328,6 +330,7 @@ async function main() {
       [`P3 ${P3_N} creates at ${P3_PER_MINUTE}/min: time (ms)`, String(out.p3Ms)],
       ["P3 failures / 429s seen", `${out.p3Failures} / ${out.p3Rejected429}`],
       ["P3 throughput / quota", String(out.p3QuotaFraction)],
+      ["P3 listing calls (interrupted-create search)", String(out.p3ListingCalls)],
       ["P4 calls of a no-op preview", String(out.p4PreviewCalls)],
       [`P4 refresh calls, Ongage (${P1_N} segments)`, String(out.p4RefreshCallsOngage)],
       [`P4 refresh calls, ANTS (${P4_N} segments)`, String(out.p4RefreshCallsAnts)],

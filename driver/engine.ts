@@ -4,7 +4,7 @@ import { Limiter } from "./limiter";
 import { ResourceInitFailedError } from "./provider-errors";
 import type { CallRecord, CheckFailure, Props, ProviderHost } from "./provider-host";
 import { annotateSecrets } from "./secrets";
-import { emptyState, makeUrn, type StackState, type StateResource, type StateResourceOutputs } from "./state";
+import { emptyState, makeUrn, type PendingOperation, type StackState, type StateResource, type StateResourceOutputs } from "./state";
 import { UNKNOWN } from "./unknown";
 
 export type StepOp = "create" | "update" | "replace" | "same" | "delete";
@@ -104,6 +104,11 @@ export interface EngineOptions {
   project: string;
   stack: string;
   state?: StackState;
+  /**
+   * Called after every change to `state` (a create began, a step ended), as Pulumi's snapshot manager
+   * persists each mutation of the checkpoint; e.g. `(s) => saveState(file, s)`.
+   */
+  onStateChange?: (state: StackState) => void;
 }
 
 class NotReady {
@@ -120,12 +125,33 @@ export class Engine {
   readonly project: string;
   readonly stack: string;
   state: StackState;
+  private readonly onStateChange?: (state: StackState) => void;
 
   constructor(opts: EngineOptions) {
     this.host = opts.host;
     this.project = opts.project;
     this.stack = opts.stack;
     this.state = opts.state ?? emptyState();
+    this.onStateChange = opts.onStateChange;
+  }
+
+  /** @internal Reports a change of `state` to the persistence hook. */
+  stateChanged(): void {
+    this.onStateChange?.(this.state);
+  }
+
+  /** @internal Records a create in flight; `end` removes it. Pending creates of earlier runs are kept, as Pulumi keeps them. */
+  beginCreate(urn: string, type: string, name: string, inputs: Props): { end(): void } {
+    const op: PendingOperation = { type: "creating", urn, resource: { type, name, inputs } };
+    (this.state.pendingOperations ??= []).push(op);
+    this.stateChanged();
+    return {
+      end: () => {
+        const rest = (this.state.pendingOperations ?? []).filter((o) => o !== op);
+        if (rest.length > 0) this.state.pendingOperations = rest;
+        else delete this.state.pendingOperations;
+      },
+    };
   }
 
   /** Every RPC made through the host (name, urn, duration), in completion order. */
@@ -179,6 +205,7 @@ export class Engine {
         }),
       ),
     );
+    this.stateChanged();
     return result;
   }
 
@@ -212,6 +239,7 @@ export class Engine {
         try {
           await this.host.delete(r.id, r.urn, r.outputs);
           this.state.resources = this.state.resources.filter((x) => x !== r);
+          this.stateChanged();
           return true;
         } catch (e) {
           step.error = (e as Error).message;
@@ -401,14 +429,19 @@ export class Run {
       ...resourceOptions(spec),
     });
     const created = async (): Promise<StepOutcome> => {
+      const pending = this.engine.beginCreate(urn, spec.type, spec.name, checked);
       try {
         const c = await host.create(urn, checked);
+        pending.end();
         const outputs = annotateSecrets(c.outputs, checked);
         this.state.resources.push(record(c.id, outputs));
         return { urn, ok: true, op: step.op, id: c.id, outputs, restUnknown: false };
       } catch (e) {
+        pending.end();
         if (e instanceof ResourceInitFailedError) this.state.resources.push(record(e.id, annotateSecrets(e.properties, checked)));
         return failed("Create", (e as Error).message);
+      } finally {
+        this.engine.stateChanged();
       }
     };
     const previewed = (id: string): StepOutcome => ({ urn, ok: true, op: step.op, id, outputs: checked, restUnknown: true });
@@ -433,6 +466,7 @@ export class Run {
         old.inputs = checked;
         old.dependencies = spec.dependencies ?? [];
         Object.assign(old, resourceOptions(spec));
+        this.engine.stateChanged();
       }
       return { urn, ok: true, op: "same", id: old.id, outputs: old.outputs, restUnknown: false };
     }
@@ -442,6 +476,7 @@ export class Run {
         const u = await host.update(old.id, urn, old.outputs, checked);
         const outputs = annotateSecrets(u.outputs, checked);
         Object.assign(old, record(old.id, outputs));
+        this.engine.stateChanged();
         return { urn, ok: true, op: "update", id: old.id, outputs, restUnknown: false };
       } catch (e) {
         return failed("Update", (e as Error).message);
@@ -459,9 +494,11 @@ export class Run {
         return failed("Delete", (e as Error).message);
       }
       this.state.resources = this.state.resources.filter((r) => r !== old);
+      this.engine.stateChanged();
       return created();
     }
     old.delete = true; // deleted by finish(), after every other step
+    this.engine.stateChanged();
     const outcome = await created();
     if (!outcome.ok && !this.current(urn)) delete old.delete; // creation failed outright: the old copy stays live
     return outcome;
@@ -486,6 +523,7 @@ export class Run {
     const ordered = this.completed.filter((r, i) => live.has(r) && this.completed.indexOf(r) === i);
     const rest = this.state.resources.filter((r) => !ordered.includes(r));
     this.state.resources = [...ordered, ...rest];
+    this.engine.stateChanged();
     return result;
   }
 }

@@ -21,9 +21,21 @@ export function loadState(path: string, passphrase: string = defaultPassphrase()
   }
   const parsed = JSON.parse(text) as StateFile;
   if (!parsed || !Array.isArray(parsed.resources)) throw new Error(`${path} is not a driver state file`);
-  if (parsed.secretsSalt === undefined) return { resources: parsed.resources };
+  const pending = (ops: StackState["pendingOperations"]) => (ops && ops.length > 0 ? { pendingOperations: ops } : {});
+  if (parsed.secretsSalt === undefined) return { resources: parsed.resources, ...pending(parsed.pendingOperations) };
   const crypter = new SecretsCrypter(passphrase, parsed.secretsSalt);
-  return { resources: crypter.decrypt(parsed.resources) as StackState["resources"] };
+  return {
+    resources: crypter.decrypt(parsed.resources) as StackState["resources"],
+    ...pending(crypter.decrypt(parsed.pendingOperations) as StackState["pendingOperations"]),
+  };
+}
+
+/** One key derivation per passphrase and process: an engine saves after every change. */
+const crypters = new Map<string, SecretsCrypter>();
+function crypterFor(passphrase: string): SecretsCrypter {
+  let c = crypters.get(passphrase);
+  if (!c) crypters.set(passphrase, (c = new SecretsCrypter(passphrase)));
+  return c;
 }
 
 /**
@@ -31,8 +43,9 @@ export function loadState(path: string, passphrase: string = defaultPassphrase()
  * values are written as ciphertext, as in a Pulumi checkpoint: the file never holds their plaintext.
  */
 export function saveState(path: string, state: StackState, passphrase: string = defaultPassphrase()): void {
-  const crypter = new SecretsCrypter(passphrase);
+  const crypter = crypterFor(passphrase);
   const file: StateFile = { secretsSalt: crypter.salt, resources: crypter.encrypt(state.resources) as StackState["resources"] };
+  if (state.pendingOperations && state.pendingOperations.length > 0) file.pendingOperations = crypter.encrypt(state.pendingOperations) as StackState["pendingOperations"];
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   writeFileSync(tmp, JSON.stringify(file, null, 2) + "\n");
   renameSync(tmp, path);

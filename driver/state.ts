@@ -18,8 +18,22 @@ export interface StateResource {
   delete?: boolean;
 }
 
+/**
+ * A step that began and has not ended, as Pulumi's checkpoint records it (`pending_operations`). When a
+ * deployment is killed, the checkpoint keeps it; the next `up` does not step it (the resource is not in
+ * `resources`, so it is created again) and keeps pending creates for `pulumi refresh` to clear.
+ */
+export interface PendingOperation {
+  type: "creating";
+  urn: string;
+  /** The resource's type token and name, and the checked inputs sent to Create. */
+  resource: { type: string; name: string; inputs: Record<string, unknown> };
+}
+
 export interface StackState {
   resources: StateResource[];
+  /** Creates in flight (absent when none): what a killed deployment leaves behind. */
+  pendingOperations?: PendingOperation[];
 }
 
 /** What a reference to another resource yields: its id and outputs (possibly unknown during preview). */

@@ -8,6 +8,7 @@ import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
 import { containsUnknown, isUnknown } from "../pulumi/unknowns";
 import { warn } from "../pulumi/warnings";
 import { AntsClient } from "./client";
+import { findInterruptedCreate } from "./interrupted-create";
 import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "./file-source";
 import { canonicalFromInputs, canonicalFromWire, changedKeys, managedPart, resolveRules, statusFromWire, toCreateBody } from "./normalize";
 import { AUDIENCE_ITEM_TYPE, CanonicalSegment, SegmentInputs, type ParsedSegmentInputs, type SegmentOutputs, type SegmentStatus, type UploadInfo, type WireListingEntry } from "./schemas";
@@ -160,6 +161,7 @@ export const segmentProvider = {
       findByName: () => findByName(client, c),
       idOf: (e) => String(e.segment_id),
       converge: (e) => converge(client, String(e.segment_id), c, e.update_method),
+      findInterrupted: () => findInterruptedCreate(client, c),
       prepare: () => prepare(client, c),
       post: (prepared) => client.create(prepared.body),
       createdSince: (e, startedAtMs) => !e.ctime || Date.parse(e.ctime) >= startedAtMs - CREATED_CLOCK_SLACK_MS,

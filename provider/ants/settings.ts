@@ -32,6 +32,8 @@ export const ANTS_KEYS = {
   maxRetries: { config: "ants:maxRetries", env: "ANTS_MAX_RETRIES" },
   retryBaseMs: { config: "ants:retryBaseMs", env: "ANTS_RETRY_BASE_MS" },
   maxRetryAfterMs: { config: "ants:maxRetryAfterMs", env: "ANTS_MAX_RETRY_AFTER_MS" },
+  /** Hours within which a same-name segment created by an interrupted run is adopted before creating (0: off). */
+  interruptedCreateWindowHours: { config: "ants:interruptedCreateWindowHours", env: "ANTS_INTERRUPTED_CREATE_WINDOW_HOURS" },
 } as const satisfies Record<string, SettingKey>;
 
 export const ANTS_DEFAULT_BASE_URL = "https://api.ants.tech/access/api";

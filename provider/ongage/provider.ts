@@ -13,6 +13,7 @@ import { warn } from "../pulumi/warnings";
 import { CanonicalSegment, type SegmentOutputs } from "./canonical";
 import { guardSegmentDelete } from "./campaigns-in-use";
 import { OngageClient } from "./client";
+import { findInterruptedCreate } from "./interrupted-create";
 import { ValidSegmentInputs } from "./inputs";
 import { canonicalFromInputs, canonicalFromWire, fieldNamesToResolve, managedPart, toRequestBody, type FieldResolver } from "./normalize";
 import { ONGAGE_KEYS, ongageDefaultListId, ongageSettingsFailures, ongageTransportSettings } from "./settings";
@@ -120,6 +121,7 @@ export const segmentProvider = {
       findByName: () => findByName(client, c.listId, c.name),
       idOf: (s) => String(s.id),
       converge: (s) => converge(client, String(s.id), c),
+      findInterrupted: () => findInterruptedCreate(client, c),
       prepare: async () => toRequestBody(c, await fieldResolver(client, c), true),
       post: async (body) => (posted = await client.createSegment(c.listId, body)).id,
       createdSince: (s, startedAtMs) => Number(s.created ?? 0) * 1000 >= startedAtMs - CREATED_CLOCK_SLACK_MS,

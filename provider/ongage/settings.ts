@@ -27,6 +27,8 @@ export const ONGAGE_KEYS = {
   maxRetries: { config: "ongage:maxRetries", env: "ONGAGE_MAX_RETRIES" },
   retryBaseMs: { config: "ongage:retryBaseMs", env: "ONGAGE_RETRY_BASE_MS" },
   maxRetryAfterMs: { config: "ongage:maxRetryAfterMs", env: "ONGAGE_MAX_RETRY_AFTER_MS" },
+  /** Hours within which a same-name segment created by an interrupted run is adopted before creating (0: off). */
+  interruptedCreateWindowHours: { config: "ongage:interruptedCreateWindowHours", env: "ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS" },
   deleteInUse: { config: "ongage:deleteInUse", env: "ONGAGE_DELETE_IN_USE" },
 } as const satisfies Record<string, SettingKey>;
 

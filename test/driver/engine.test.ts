@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Engine, type ResourceSpec } from "../../driver/engine";
 import { ProviderHost, type CallRecord } from "../../driver/provider-host";
+import { secret } from "../../driver/secrets";
 import { emptyState } from "../../driver/state";
 import { loadState, saveState } from "../../driver/state-file";
 import { UNKNOWN } from "../../driver/unknown";
@@ -287,6 +289,46 @@ describe("state file", () => {
     expect(ops((await second.up([item("s", { value: "2" })])).steps)).toEqual({ s: "update" });
     await second.destroy();
     saveState(path, second.state);
+    expect(loadState(path)).toEqual({ resources: [] });
+  });
+});
+
+describe("checkpoint: every change is reported, creates in flight are pending operations", () => {
+  it("a create in flight is a pending operation until it completes; each step ends with a reported state", async () => {
+    const seen: Array<ReturnType<typeof emptyState>> = [];
+    const engine = new Engine({ host, project: "driver", stack: "journal", onStateChange: (s) => seen.push(JSON.parse(JSON.stringify(s))) });
+    const up = await engine.up([item("j1", { value: "1" }), item("j2", { value: "2" })], { parallel: 1 });
+    expect(up.errors).toEqual([]);
+    const firstBegin = seen[0]!;
+    expect(firstBegin.resources).toEqual([]);
+    expect(firstBegin.pendingOperations).toEqual([{ type: "creating", urn: engine.urn(FIXTURE_TYPE, "j1"), resource: expect.objectContaining({ name: "j1" }) }]);
+    // j1 recorded and no longer pending before j2 begins
+    const j2Begins = seen.find((s) => s.pendingOperations?.some((o) => o.resource.name === "j2"))!;
+    expect(j2Begins.resources.map((r) => r.name)).toEqual(["j1"]);
+    expect(j2Begins.pendingOperations).toHaveLength(1);
+    expect(seen.at(-1)).toEqual(engine.state);
+    expect(engine.state.pendingOperations).toBeUndefined();
+  });
+
+  it("the next up does not step a pending create of a killed run: it creates the resource again and keeps the pending operation (as Pulumi does)", async () => {
+    const engine = new Engine({ host, project: "driver", stack: "killed" });
+    const stale = { type: "creating" as const, urn: engine.urn(FIXTURE_TYPE, "k"), resource: { type: FIXTURE_TYPE, name: "k", inputs: { name: "k" } } };
+    engine.state.pendingOperations = [stale];
+    const up = await engine.up([item("k", { value: "1" })]);
+    expect(ops(up.steps)).toEqual({ k: "create" });
+    expect(engine.state.pendingOperations).toEqual([stale]);
+    await engine.destroy();
+  });
+});
+
+describe("state file: pending operations", () => {
+  it("round-trips creates in flight, their secret inputs as ciphertext only", () => {
+    const path = join(store.dir, "pending.json");
+    const op = { type: "creating" as const, urn: urn("p"), resource: { type: FIXTURE_TYPE, name: "p", inputs: { name: "p", token: secret("pending-S3cret") } } };
+    saveState(path, { resources: [], pendingOperations: [op] });
+    expect(readFileSync(path, "utf8")).not.toContain("pending-S3cret");
+    expect(loadState(path)).toEqual({ resources: [], pendingOperations: [op] });
+    saveState(path, { resources: [] });
     expect(loadState(path)).toEqual({ resources: [] });
   });
 });
