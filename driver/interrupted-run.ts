@@ -32,10 +32,10 @@ const STDERR_KEPT = 64_000;
 
 export type UpOutcome = { kind: "done"; summary: UpSummary } | { kind: "killed" } | { kind: "failed"; message: string };
 
-/** dist/driver/up-child.js (built by `npm run build`), whether this module runs from source or from dist. */
+/** build/driver/up-child.js (built by `npm run build`), whether this module runs from source or from build/. */
 function childEntry(): string {
   const here = __dirname;
-  const compiled = basename(resolve(here, "..")) === "dist" ? join(here, "up-child.js") : join(here, "..", "dist", "driver", "up-child.js");
+  const compiled = basename(resolve(here, "..")) === "build" ? join(here, "up-child.js") : join(here, "..", "build", "driver", "up-child.js");
   if (!existsSync(compiled)) throw new Error(`${compiled} is missing: run npm run build first`);
   return compiled;
 }
