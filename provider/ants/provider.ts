@@ -165,8 +165,8 @@ export const segmentProvider = {
       createdSince: (e, startedAtMs) => !e.ctime || Date.parse(e.ctime) >= startedAtMs - CREATED_CLOCK_SLACK_MS,
       timeoutMs: () => antsTransportSettings().timeoutMs,
       // No Listing read after the create: the id comes from the create response, and the CDP computes
-      // the segment after answering, so Listing would only say "processing". serverStatus is what the
-      // last refresh saw (empty until then); it is never diffed.
+      // the segment after it answers, so Listing would show it before its computation. serverStatus is
+      // what the last refresh saw (empty until then); it is never diffed.
       readBack: async (id, { upload, resolvedRules }) => outputs(c, id, upload, resolvedRules, {}),
       unread: (id, { upload, resolvedRules }) => outputs(c, id, upload, resolvedRules, {}),
     });
