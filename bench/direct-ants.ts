@@ -2,7 +2,9 @@
  * The HTTP calls of an ANTS lifecycle sent directly with undici, 10 in flight: the baseline of P1 (ANTS).
  * Each phase sends what the provider sent in that phase (recorded by the emulator): the token request,
  * the attribute read, an upload then a create per segment, the Listing pages, an update and a delete per
- * segment, and the keyword Listing the provider sends after each create and update (its status read). Only what the server assigns differs: ids and uploaded file paths come from this run's answers.
+ * segment, and a keyword Listing after each create and update if the provider sent one (it no longer
+ * reads status after a write). Only what the server assigns differs: ids and uploaded file paths come
+ * from this run's answers.
  */
 import { request } from "undici";
 import type { RecordedRequest } from "../emulators/harness/http-server";

@@ -1,6 +1,8 @@
 /**
  * The HTTP calls of an Ongage lifecycle sent directly with undici, 10 in flight (the documented cap):
- * the baseline of P1. list_fields once, then a POST, a PUT, a GET and a DELETE per segment, in phases.
+ * the baseline of P1. list_fields once, then a POST, a PUT, a GET (refresh) per segment, and for destroy
+ * a GET (the provider's delete guard reads the segment's campaigns first, campaigns-in-use.ts) then a
+ * DELETE per segment, in phases.
  */
 import { request } from "undici";
 import { pool } from "./measure";
@@ -28,6 +30,9 @@ export async function directOngageLifecycle(t: OngageTarget, n: number): Promise
   await pool(idx, IN_FLIGHT, async (i) => { ids[i] = String((await call("POST", "/api/segments", { name: `direct ${i}`, type: "Active", description: "v1", criteria: criteria(emailId, 1, i) })).id); });
   await pool(idx, IN_FLIGHT, async (i) => { await call("PUT", `/api/segments/${ids[i]}`, { name: `direct ${i}`, type: "Active", description: "v2", criteria: criteria(emailId, 2, i) }); });
   await pool(idx, IN_FLIGHT, async (i) => { await call("GET", `/api/segments/${ids[i]}`); });
-  await pool(idx, IN_FLIGHT, async (i) => { await call("DELETE", `/api/segments/${ids[i]}`); });
+  await pool(idx, IN_FLIGHT, async (i) => {
+    await call("GET", `/api/segments/${ids[i]}`);
+    await call("DELETE", `/api/segments/${ids[i]}`);
+  });
   return { ms: performance.now() - t0, calls };
 }

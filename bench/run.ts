@@ -1,5 +1,5 @@
 /**
- * Benchmark (npm run bench [-- --quick] [-- --json] [-- --p1]): provider overhead against an API that
+ * Benchmark (npm run bench [-- --quick] [-- --json] [-- --p1] [-- --parallel N]): provider overhead against an API that
  * answers in 50 ms with the documented 10 calls in parallel (P1, both APIs; the emulators in processes
  * of their own), the same on a zero-latency loopback emulator (host CPU overhead only), host CPU per
  * resource operation and its owners, state size, quota behaviour, call counts, cold start and memory,
@@ -7,7 +7,7 @@
  * Imports nothing from test/.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResourceSpec } from "../driver";
 import type { RateLimit } from "../emulators/harness/request-budget";
@@ -21,7 +21,8 @@ import { directOngageLifecycle } from "./direct-ongage";
 import { startEmulatorProcess } from "./emulator-process";
 import { processCpuMs } from "./measure";
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 const QUICK = args.has("--quick");
 const JSON_OUT = args.has("--json");
 /** --p1: only the latency-true P1 of both APIs (the key figure, to re-run when the machine is quiet). */
@@ -35,8 +36,25 @@ const P4_N = QUICK ? 20 : 100;
 const LATENCY_MS = 50;
 const API_PARALLEL = 10;
 const UNLIMITED = "1000000"; // the settings' ceiling; far above the calls of any run here
-/** Engine parallelism (resource operations in flight), above the API cap so HTTP slots never idle. */
-const ENGINE_PARALLEL = 16;
+/**
+ * Engine parallelism (resource operations in flight): what `pulumi up`/`preview`/`refresh`/`destroy`
+ * use when `--parallel` is not given. Source: pulumi/pulumi pkg/cmd/pulumi/operations/up.go,
+ * `defaultParallel()`: `PULUMI_PARALLEL` when set, else 4 × GOMAXPROCS (the usable CPUs), since
+ * "Set a default limit for --parallel" (#15016, January 2024; see #14989); the same function is the
+ * flag's default in preview.go, refresh.go and destroy.go. Before that the default was unbounded.
+ * `--parallel N` here plays `pulumi up --parallel N`.
+ */
+function engineParallel(): number {
+  const i = argv.indexOf("--parallel");
+  const given = i >= 0 ? argv[i + 1] : process.env.PULUMI_PARALLEL;
+  if (given !== undefined) {
+    const n = Number(given);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--parallel / PULUMI_PARALLEL must be an integer ≥ 1, got ${given}`);
+    return n;
+  }
+  return 4 * availableParallelism();
+}
+const ENGINE_PARALLEL = engineParallel();
 const LIST = 10000;
 const CREDS = { username: "bench-user", password: "bench-pass", accountCode: "BENCH" };
 const ANTS_CLIENT = { clientId: "bench-client", clientSecret: "bench-secret" };
@@ -338,7 +356,7 @@ async function main() {
       ["provider peak RSS (MB)", String(out.peakRssMb)],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
-    process.stdout.write(`pulumi-segments benchmark${QUICK ? " (quick)" : ""}, ${out.cores} cores, load average ${out.loadAverage1m} at start, ${out.date}\n`);
+    process.stdout.write(`pulumi-segments benchmark${QUICK ? " (quick)" : ""}, ${out.cores} cores, engine parallel ${ENGINE_PARALLEL}, load average ${out.loadAverage1m} at start, ${out.date}\n`);
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
   }
 }

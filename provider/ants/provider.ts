@@ -166,11 +166,10 @@ export const segmentProvider = {
       post: (prepared) => client.create(prepared.body),
       createdSince: (e, startedAtMs) => !e.ctime || Date.parse(e.ctime) >= startedAtMs - CREATED_CLOCK_SLACK_MS,
       timeoutMs: () => antsTransportSettings().timeoutMs,
-      readBack: async (id, { upload, resolvedRules }) => {
-        const entry = await client.findById(id);
-        if (!entry) throw new Error("it is not in Listing yet");
-        return outputs(c, id, upload, resolvedRules, statusFromWire(entry));
-      },
+      // No Listing read after the create: the id comes from the create response, and the CDP computes
+      // the segment after it answers, so Listing would show it before its computation. serverStatus is
+      // what the last refresh saw (empty until then); it is never diffed.
+      readBack: async (id, { upload, resolvedRules }) => outputs(c, id, upload, resolvedRules, {}),
       unread: (id, { upload, resolvedRules }) => outputs(c, id, upload, resolvedRules, {}),
     });
   },
@@ -197,8 +196,8 @@ export const segmentProvider = {
     const reuse = olds.file?.sha256 === c.file.sha256 && olds.upload ? olds.upload : undefined;
     const { upload, resolvedRules, body } = await prepare(client, c, reuse);
     await client.update(id, body);
-    const serverStatus = await statusOf(client, id).catch(() => olds.serverStatus ?? {});
-    return { outs: outputs(c, id, upload, resolvedRules, serverStatus) };
+    // No Listing read after the update (see create): serverStatus stays what the last refresh saw.
+    return { outs: outputs(c, id, upload, resolvedRules, olds.serverStatus ?? {}) };
   },
 
   /** `api`: the assumed delete endpoint (already gone counts as deleted). `forget`: state only, with a warning. */

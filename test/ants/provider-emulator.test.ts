@@ -81,7 +81,11 @@ describe.each([
     try {
       // create
       const c1 = await checked();
+      const listingsBefore = count("/segment/listing");
       const { id, outs } = await provider.create(c1);
+      // No status read after the write: serverStatus is filled in by the next read (refresh).
+      expect(count("/segment/listing")).toBe(listingsBefore);
+      expect(outs.serverStatus).toEqual({});
       expect(outs).toMatchObject({ segmentId: id, itemTypeId: -1003, name: c1.name, upload: { originalFileName: "members.csv", headers: ["email", "phone", "name"] } });
       expect(outs.resolvedRules).toEqual([
         { column: "email", headerIndex: 0, attribute: "email", operator: "exactly" },
@@ -92,9 +96,10 @@ describe.each([
       expect(stored.conditions.method).toBe("create");
       expect(stored.computeSchedule).toEqual({ type: "dynamic", repeatType: "days", repeatValue: 2, repeatStartTime: { day: "2025-01-06", hour: "03:00" }, endTime: { type: "after_num_running", numRunning: 30 } });
 
-      // read equals outs; same inputs → no change
+      // read equals outs but for the server's status; same inputs → no change
       const read = await provider.read(id, outs);
-      expect(read.props).toEqual(outs);
+      expect(read.props).toEqual({ ...outs, serverStatus: read.props!.serverStatus });
+      expect(read.props!.serverStatus).toMatchObject({ processStatus: expect.any(Number), createdAt: expect.any(String) });
       expect(await provider.diff(id, read.props!, await checked())).toEqual({ changes: false, replaces: [] });
 
       // new file version

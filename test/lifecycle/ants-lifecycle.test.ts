@@ -80,6 +80,12 @@ describe.each([
       // No perpetual diff, and an unchanged file is not uploaded again.
       expect((await engine.preview(spec({ file: v1 }))).steps.map((s) => s.op)).toEqual(["same"]);
       expect((await engine.up(spec({ file: v1 }))).steps.map((s) => s.op)).toEqual(["same"]);
+      // The first refresh fills in serverStatus (not read after the create) and nothing else; the next changes nothing.
+      const { serverStatus: _before, ...managedBefore } = engine.state.resources[0]!.outputs;
+      await engine.refresh();
+      const { serverStatus, ...managedAfter } = engine.state.resources[0]!.outputs;
+      expect(managedAfter).toEqual(managedBefore);
+      expect(serverStatus).toMatchObject({ processStatus: expect.any(Number) });
       expect((await engine.refresh()).changed).toEqual([]);
       expect(emu.http.requests.filter((r) => r.path.includes("/segment/upload/")).length).toBe(uploadsAfterCreate);
 
