@@ -82,16 +82,23 @@ export function lostCreateSettleMs(timeoutMs: number): number {
   return Math.min(timeoutMs, 10_000);
 }
 
+/** Look-ups added, 4 × `settleMs` apart, while the last scheduled one failed (a failure is no answer). */
+export const FAILED_LOOKUP_EXTRA_TRIES = 3;
+
 /**
  * Asks `search` at once and, while it answers empty or fails, again after `settleMs`, 2 × and
  * 4 × `settleMs` (a server can still be processing a request after the client gave up, and the
- * look-up can fail under the same conditions). Resolves with the first non-empty answer, else the
- * last (empty) one; rejects only when the last look-up failed, with that failure.
+ * look-up can fail under the same conditions). While the last look-up failed, it is asked up to
+ * FAILED_LOOKUP_EXTRA_TRIES more times, 4 × `settleMs` apart: only an answer proves absence.
+ * Resolves with the first non-empty answer, else the last (empty) one; rejects only when the last
+ * look-up failed, with that failure.
  */
 export async function findAfterLostCreate<T>(search: () => Promise<T[]>, settleMs: number, sleep: Sleep = realSleep): Promise<T[]> {
   const waits = [0, settleMs, 2 * settleMs, 4 * settleMs];
   let last: { found: T[] } | { error: unknown } = { found: [] };
-  for (const wait of waits) {
+  for (let i = 0; i < waits.length + FAILED_LOOKUP_EXTRA_TRIES; i++) {
+    if (i >= waits.length && !("error" in last)) break;
+    const wait = waits[i] ?? 4 * settleMs;
     if (wait > 0) await sleep(wait);
     try {
       last = { found: await search() };
