@@ -68,3 +68,21 @@ describe("ongage delete whose first attempt's answer was lost", () => {
     expect(emu.http.requests.filter(isDelete).map((r) => r.status)).toEqual([429, 429]);
   });
 });
+
+describe("ongage create whose answer was lost while the listing fails", () => {
+  it("keeps looking while the look-up fails and records the segment the held POST created (no orphan)", async () => {
+    const res = await segmentProvider.check({}, { name: "lost create, failing listing", rules: [{ type: "email", field: "email", operator: "LIKE", values: ["@lost.example.com"] }] });
+    emu.http.failNext({ delayMs: HOLD_MS, match: (r) => r.method === "POST" });
+    // The first look-up answers (empty: the POST is still held); the next three fail, each after its retry.
+    const isListing = (r: { method: string; path: string }) => r.method === "GET" && r.path.endsWith("/api/segments");
+    let listings = 0;
+    emu.http.setFaultPolicy((r) => (isListing(r) && ++listings >= 2 && listings <= 7 ? { reply: ONGAGE_FAULT_REPLIES.serverError(503) } : undefined));
+    try {
+      const { id } = await segmentProvider.create(res.inputs as unknown as CanonicalSegment);
+      expect(live(id)).toBe(true);
+      expect(emu.store.allSegments().filter((s) => s.name === "lost create, failing listing").map((s) => s.id)).toEqual([id]);
+    } finally {
+      emu.http.setFaultPolicy(undefined);
+    }
+  });
+});

@@ -10,7 +10,7 @@ import { segmentProvider as provider } from "../../provider/ants/provider";
 import type { CanonicalSegment } from "../../provider/ants/schemas";
 import { forgetConfig } from "../../provider/pulumi/settings";
 
-// The ANTS side of delete-lost-answer.test.ts: the first POST /segment/delete is held past the
+// The ANTS side of lost-answers-ongage.test.ts: the first POST /segment/delete is held past the
 // client's timeout (the server runs it afterwards), its retry is refused with a 429. The segment is
 // gone, so the delete must succeed; a delete that was never processed must fail and leave it.
 let em: AntsEmulator;
