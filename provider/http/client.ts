@@ -15,7 +15,7 @@ import {
 } from "./errors";
 import { DEFAULT_RETRY, isRetryable, parseRetryAfter, retryDelayMs, type RetrySettings } from "./retry-policy";
 import type { RateLimiter } from "./rate-limiter";
-import { markNotProcessed } from "./unknown-outcomes";
+import { markEarlierAttemptMayHaveBeenProcessed, markNotProcessed, mayHaveBeenProcessed } from "./unknown-outcomes";
 import { redact, registerSecret } from "./redact";
 
 /** What an API-specific classifier returns for a response that is an error. */
@@ -137,6 +137,12 @@ export class HttpClient {
   async send<T>(spec: RequestSpec<T>): Promise<ApiResponse<T>> {
     const deadline = AbortSignal.timeout(this.opts.deadlineMs ?? DEFAULT_DEADLINE_MS);
     let renewed = false;
+    // Whether an attempt before the current one may have been processed: then the request's
+    // outcome is unknown whatever the last attempt answered (see mayHaveBeenProcessed).
+    let earlierMayHaveBeenProcessed = false;
+    const fail = (err: unknown): never => {
+      throw earlierMayHaveBeenProcessed ? markEarlierAttemptMayHaveBeenProcessed(err) : err;
+    };
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.attempt(spec, deadline);
@@ -148,13 +154,14 @@ export class HttpClient {
             continue;
           }
         }
-        if (attempt >= this.retry.maxRetries || !isRetryable(err, spec.idempotent) || deadline.aborted) throw err;
+        if (attempt >= this.retry.maxRetries || !isRetryable(err, spec.idempotent) || deadline.aborted) return fail(err);
         const delay = retryDelayMs(attempt, this.retry, (err as ApiError).retryAfterMs, this.opts.random);
-        if (delay === undefined) throw err;
+        if (delay === undefined) return fail(err);
+        earlierMayHaveBeenProcessed ||= mayHaveBeenProcessed(err);
         try {
           await this.sleep(delay, deadline);
         } catch {
-          throw err;
+          return fail(err);
         }
       }
     }

@@ -144,6 +144,23 @@ describe("retries per error class", () => {
     expect(p.attempts).toBe(1);
   });
 
+  it("a retried DELETE is judged by all its attempts: 503 then 429 may have been processed, 429 then 429 was not", async () => {
+    const del = (c: HttpClient) => c.send({ method: "DELETE", path: "/x", idempotent: true, schema: z.unknown() }).catch((e: unknown) => e);
+    const err503 = { metadata: { error: true }, payload: { code: 503, errors: [], message: "Service unavailable" } };
+    const err429 = { metadata: { error: true }, payload: { code: 429, errors: [], message: "Calls per minute exceeded" } };
+    const ambiguous = sequence("DELETE", [{ status: 503, data: err503 }, { status: 429, data: err429 }]);
+    const last429 = await del(client({ retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } }));
+    expect(ambiguous.attempts).toBe(2);
+    expect(last429).toBeInstanceOf(RateLimitError);
+    expect(mayHaveBeenProcessed(last429)).toBe(true);
+    await fresh();
+    const refused = sequence("DELETE", [{ status: 429, data: err429 }]);
+    const only429 = await del(client({ retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 } }));
+    expect(refused.attempts).toBe(2);
+    expect(only429).toBeInstanceOf(RateLimitError);
+    expect(mayHaveBeenProcessed(only429)).toBe(false);
+  });
+
   it("a 401 renews the credentials once and retries, a second 401 fails", async () => {
     let renewals = 0;
     const seen = sequence("GET", [{ status: 401, data: "expired" }, { status: 200 }]);

@@ -228,6 +228,23 @@ describe("recoverLostCreate (the settle-window search)", () => {
     await expect(recoverLostCreate(failure, "s", "ANTS", async () => (++n < 4 ? Promise.reject(lookup) : ["x"]), 10, async () => {})).resolves.toBe("x");
   });
 
+  it("a failing last look-up is no answer: asked up to 3 more times, 4 × settle apart, before giving up", async () => {
+    const lookup = new Error("listing failed");
+    const waits: number[] = [];
+    let n = 0;
+    // Empty while the create is still held, then the listing fails at the scheduled look-ups, then it answers.
+    const search = async () => (++n === 1 ? [] : n <= 6 ? Promise.reject(lookup) : ["late"]);
+    await expect(recoverLostCreate(failure, "s", "Ongage", search, 100, async (ms) => void waits.push(ms))).resolves.toBe("late");
+    expect(waits).toEqual([100, 200, 400, 400, 400, 400]);
+    const always: number[] = [];
+    await expect(recoverLostCreate(failure, "s", "Ongage", () => Promise.reject(lookup), 100, async (ms) => void always.push(ms))).rejects.toBe(lookup);
+    expect(always).toEqual([100, 200, 400, 400, 400, 400]);
+    // An empty answer is an answer: no extra look-ups.
+    const empty: number[] = [];
+    await expect(recoverLostCreate(failure, "s", "Ongage", async () => [], 100, async (ms) => void empty.push(ms))).rejects.toBeInstanceOf(UnknownOutcomeError);
+    expect(empty).toEqual([100, 200, 400]);
+  });
+
   it("settlesTo answers true as soon as the check does, false when it never does", async () => {
     let n = 0;
     await expect(settlesTo(async () => ++n === 2, 10, async () => {})).resolves.toBe(true);

@@ -74,7 +74,19 @@ function assertConsistent(when: string) {
   const missing = [...stateIds.ongage].filter((id) => !remote.ongage.has(id)).concat([...stateIds.ants].filter((id) => !remote.ants.has(id)));
   const orphans = [...remote.ongage].filter((id) => !stateIds.ongage.has(id)).concat([...remote.ants].filter((id) => !stateIds.ants.has(id)));
   const duplicates = [...countBy(liveOngage(), (s) => s.name), ...countBy(liveAnts(), (s) => s.segmentDisplay)].filter(([, n]) => n > 1);
-  expect({ when, missing, orphans, duplicates }).toEqual({ when, missing: [], orphans: [], duplicates: [] });
+  expect({ when, missing, orphans, duplicates }, requestsFor([...missing, ...orphans])).toEqual({ when, missing: [], orphans: [], duplicates: [] });
+}
+
+/** On a mismatch, the emulators' request log for the offending ids (and the POSTs), to read what happened. */
+function requestsFor(ids: string[]): string | undefined {
+  if (ids.length === 0) return undefined;
+  // An orphan's create is found by its name (the POST does not carry the id yet).
+  const names = [...liveOngage().filter((s) => ids.includes(s.id)).map((s) => s.name), ...liveAnts().filter((s) => ids.includes(String(s.segmentId))).map((s) => s.segmentDisplay)];
+  const lines = [...ongage.http.requests.map((r) => ({ api: "ongage", ...r })), ...ants.http.requests.map((r) => ({ api: "ants", ...r }))]
+    .filter((r) => ids.some((id) => r.path.includes(id) || r.body.includes(id)) || names.some((n) => r.body.includes(JSON.stringify(n))))
+    .sort((a, b) => a.at - b.at)
+    .map((r) => `${new Date(r.at).toISOString()} ${r.api} ${r.method} ${r.path} ${r.status === 0 ? "(no answer: reset, dropped or abandoned)" : r.status}`);
+  return `request log for ${ids.join(", ")}:\n${lines.join("\n")}`;
 }
 
 function collect(run: RunResult | { errors: Array<{ message: string }> }) {
