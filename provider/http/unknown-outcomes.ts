@@ -71,9 +71,6 @@ export function mayHaveBeenProcessed(err: unknown): boolean {
   );
 }
 
-/** @deprecated Use `mayHaveBeenProcessed`; kept until every caller has switched. */
-export const createMayHaveCommitted = mayHaveBeenProcessed;
-
 export type Sleep = (ms: number) => Promise<void>;
 const realSleep: Sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
