@@ -29,6 +29,11 @@ export interface TrialOptions {
   seed?: number;
   /** Kills per trial: 1 or 2, chosen by the seed (default), or fixed. */
   killsPerTrial?: 1 | 2;
+  /**
+   * Kill only while creates are in flight: after the k-th create with 1 ≤ k ≤ half of the creates still
+   * to come, within the API's handling time. Default: anywhere in the run, from host start to the last create.
+   */
+  midRun?: boolean;
   parallel?: number;
   log?: (line: string) => void;
 }
@@ -212,8 +217,8 @@ export async function runInterruptTrials(opts: TrialOptions): Promise<TrialFigur
       for (let k = 0; k < kills; k++) {
         const recorded = loadState(stateFile).resources.length;
         const remaining = n - recorded;
-        const afterCreates = Math.floor(random() * (remaining + 1));
-        const jitterMs = Math.floor(random() * (afterCreates === 0 ? 400 : 25));
+        const afterCreates = opts.midRun ? 1 + Math.floor(random() * Math.max(1, Math.floor(remaining / 2))) : Math.floor(random() * (remaining + 1));
+        const jitterMs = Math.floor(random() * (opts.midRun ? LATENCY_MS : afterCreates === 0 ? 400 : 25));
         const from = api.http.requests.length;
         const outcome = await upOnce(api, jobFile, { afterCreates, jitterMs });
         countRun(from);
