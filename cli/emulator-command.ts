@@ -19,7 +19,7 @@ function port(flag: string, value: string | undefined): number | undefined {
   return Number(value);
 }
 
-function parse(argv: string[]): { help: boolean; statePath?: string; ongagePort?: number; antsPort?: number } {
+function parse(argv: string[]): { statePath?: string; ongagePort?: number; antsPort?: number } {
   const { values } = parseFlags({
     args: argv,
     strict: true,
@@ -28,12 +28,10 @@ function parse(argv: string[]): { help: boolean; statePath?: string; ongagePort?
       state: { type: "string" },
       "ongage-port": { type: "string" },
       "ants-port": { type: "string" },
-      help: { type: "boolean", short: "h" },
     },
   });
   if (values.state === "") throw new UsageError("--state needs a file path");
   return {
-    help: values.help === true,
     statePath: values.state,
     ongagePort: port("--ongage-port", values["ongage-port"]),
     antsPort: port("--ants-port", values["ants-port"]),
@@ -49,10 +47,6 @@ export const emulatorCommand: Command = {
   usage: USAGE,
   async run(argv) {
     const args = parse(argv);
-    if (args.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
     // Loaded on use so other subcommands and --help do not start or load the emulators.
     const { startEmulators } = await import("../emulators/index");
     const running = await startEmulators({ statePath: args.statePath, ongagePort: args.ongagePort, antsPort: args.antsPort });

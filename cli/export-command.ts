@@ -45,10 +45,8 @@ function parse(argv: string[]) {
       "list-id": { type: "string" },
       schema: { type: "string" },
       force: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) return { help: true as const };
   const api = values.api;
   if (api === undefined) throw new UsageError("--api is required: ongage or ants");
   if (!(APIS as readonly string[]).includes(api)) throw new UsageError(`--api must be ongage or ants, got "${api}"`);
@@ -56,7 +54,7 @@ function parse(argv: string[]) {
   if (listId !== undefined && (!/^\d+$/.test(listId) || Number(listId) <= 0)) throw new UsageError(`--list-id must be a positive integer, got "${listId}"`);
   if (listId !== undefined && api !== "ongage") throw new UsageError("--list-id applies only to --api ongage");
   if (values.out === "") throw new UsageError("--out needs a folder");
-  return { help: false as const, api: api as (typeof APIS)[number], out: values.out, listId: listId === undefined ? undefined : Number(listId), schema: values.schema, force: values.force };
+  return { api: api as (typeof APIS)[number], out: values.out, listId: listId === undefined ? undefined : Number(listId), schema: values.schema, force: values.force };
 }
 
 const PACKAGE_SCHEMA = join("node_modules", "pulumi-segments", JSON_SCHEMA_PATH);
@@ -93,10 +91,6 @@ export const exportCommand: Command = {
   usage: USAGE,
   async run(argv) {
     const args = parse(argv);
-    if (args.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
     let result: ExportResult;
     try {
       result = args.api === "ongage" ? await exportOngage({ listId: args.listId }) : await exportAnts();

@@ -37,6 +37,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`pulumi-segments: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
+  const end = rest.indexOf("--");
+  if ((end === -1 ? rest : rest.slice(0, end)).some((a) => a === "--help" || a === "-h")) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
   try {
     return await command.run(rest);
   } catch (err) {

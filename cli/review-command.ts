@@ -41,10 +41,8 @@ function parse(argv: string[]) {
       format: { type: "string", default: "markdown" },
       live: { type: "boolean", default: false },
       project: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) return { help: true as const };
   if (!(REVIEW_FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`--format must be one of ${REVIEW_FORMATS.join(", ")}, got "${values.format}"`);
   if (values.base !== undefined && values.base.trim() === "") throw new UsageError("--base needs a git ref, e.g. --base origin/main");
   if (positionals.length !== 1) {
@@ -52,7 +50,7 @@ function parse(argv: string[]) {
     throw new UsageError(positionals.length === 0 ? `${what} is required` : `one argument expected, got ${positionals.length}: ${positionals.join(" ")}`);
   }
   if (values.base !== undefined && values.project !== undefined) throw new UsageError("--project applies to a preview digest, not to --base");
-  return { help: false as const, input: positionals[0]!, base: values.base, format: values.format as ReviewFormat, live: values.live, project: values.project ?? "." };
+  return { input: positionals[0]!, base: values.base, format: values.format as ReviewFormat, live: values.live, project: values.project ?? "." };
 }
 
 async function readStdin(): Promise<string> {
@@ -70,10 +68,6 @@ export const reviewCommand: Command = {
   usage: USAGE,
   async run(argv) {
     const args = parse(argv);
-    if (args.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
     const fail = (message: string) => {
       process.stderr.write(`pulumi-segments review: ${message}\n`);
       return 1;

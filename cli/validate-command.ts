@@ -19,14 +19,13 @@ Options:
 Exit codes: 0 valid, 1 problems found, 2 usage error.`;
 
 
-function parse(argv: string[]): { help: boolean; dir?: string; format: OutputFormat } {
-  const { values, positionals } = parseFlags({ args: argv, strict: true, allowPositionals: true, options: { format: { type: "string", default: "text" }, help: { type: "boolean", short: "h" } } });
-  if (values.help) return { help: true, format: "text" };
+function parse(argv: string[]): { dir: string; format: OutputFormat } {
+  const { values, positionals } = parseFlags({ args: argv, strict: true, allowPositionals: true, options: { format: { type: "string", default: "text" } } });
   if (!(OUTPUT_FORMATS as readonly string[]).includes(values.format)) {
     throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(", ")}, got "${values.format}"`);
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "a folder to validate is required" : `one folder expected, got ${positionals.length}`);
-  return { help: false, dir: positionals[0], format: values.format as OutputFormat };
+  return { dir: positionals[0]!, format: values.format as OutputFormat };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -40,10 +39,6 @@ export const validateCommand: Command = {
   usage: USAGE,
   async run(argv) {
     const args = parse(argv);
-    if (args.help || args.dir === undefined) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
     let report: Awaited<ReturnType<typeof validateFolder>>;
     try {
       report = await validateFolder(args.dir);

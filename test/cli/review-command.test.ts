@@ -65,6 +65,13 @@ describe("pulumi-segments review: exit codes and inputs", () => {
     expect(JSON.parse((await runCli("review", none, "--format", "json")).stdout)).toEqual({ summary: { create: 0, update: 0, replace: 0, delete: 0 }, segments: [], notes: [] });
   });
 
+  it.each(["review", "validate", "export", "emulator"])("%s --help prints that command's usage and exits 0 without running it", async (name) => {
+    const { COMMANDS } = await import("../../cli/main");
+    const r = await runCli(name, "--help", "--unknown-flag");
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(COMMANDS[name]!.usage.trim());
+  });
+
   it("--help exits 0; the command is listed", async () => {
     expect((await runCli("review", "--help")).code).toBe(0);
     expect((await runCli("--help")).stdout).toMatch(/review\s+review segment changes/);
