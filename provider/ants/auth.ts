@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import type { RetrySettings } from "../http/retry-policy";
 import { HttpClient, type AuthHook, type Classifier } from "../http/client";
 import { kindForStatus } from "../http/errors";
 import { fingerprint, PromiseCache, type CacheKey, type CredentialsFingerprint } from "../http/promise-cache";
@@ -34,8 +35,35 @@ export function credentialsKey(c: AntsCredentials = antsCredentials()): Credenti
   return c.kind === "client" ? fingerprint("client", c.authUrl, c.clientId, c.clientSecret) : fingerprint("token", c.accessToken);
 }
 
-async function requestToken(c: Extract<AntsCredentials, { kind: "client" }>, dispatcher: Dispatcher | undefined, now: () => number): Promise<CachedToken> {
-  const http = new HttpClient({ api: "ants", baseUrl: c.authUrl, classify: classifyToken, dispatcher, auth: { headers: async () => ({}) }, retry: { maxRetries: 3 } });
+/** What the token source needs; built from settings by `antsClientOptions()` (settings.ts). */
+export interface AntsTokenSourceOptions {
+  /** Read at every request (never stored), so a changed secret takes effect at once. */
+  credentials: () => AntsCredentials;
+  dispatcher?: Dispatcher;
+  /** Per-attempt timeout and overall deadline of one token request. */
+  timeoutMs?: number;
+  deadlineMs?: number;
+  /** The transport's retry policy (the same one the API calls use). */
+  retry?: Partial<RetrySettings>;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Where the token endpoint's URL comes from, for connection failures. */
+  authUrlSource?: string;
+  now?: () => number;
+}
+
+async function requestToken(c: Extract<AntsCredentials, { kind: "client" }>, opts: AntsTokenSourceOptions, now: () => number): Promise<CachedToken> {
+  const http = new HttpClient({
+    api: "ants",
+    baseUrl: c.authUrl,
+    classify: classifyToken,
+    dispatcher: opts.dispatcher,
+    auth: { headers: async () => ({}) },
+    timeoutMs: opts.timeoutMs,
+    deadlineMs: opts.deadlineMs,
+    retry: opts.retry,
+    sleep: opts.sleep,
+    baseUrlSource: opts.authUrlSource,
+  });
   const res = await http.send({
     method: "POST",
     path: "/oauth/token",
@@ -54,23 +82,27 @@ async function requestToken(c: Extract<AntsCredentials, { kind: "client" }>, dis
 /**
  * Bearer authentication for the ANTS API. A ready token (`ants:accessToken`) is sent as is and never
  * renewed; client credentials are exchanged once per process and renewed before
- * `accessTokenExpiresAt`, or once after a 401. Tokens and secrets never leave this module except in
- * the Authorization header.
+ * `accessTokenExpiresAt`, or after a 401. Renewal is single-flight: every request refused with the
+ * same token waits for one new token and is sent once more with it (a request refused with a token
+ * that was already replaced just uses the replacement). Tokens and secrets never leave this module
+ * except in the Authorization header.
  */
-export function antsAuth(dispatcher?: Dispatcher, now: () => number = Date.now): AuthHook {
+export function antsAuth(opts: AntsTokenSourceOptions): AuthHook {
+  const now = opts.now ?? Date.now;
+  const token = (c: Extract<AntsCredentials, { kind: "client" }>, refused?: string) =>
+    tokens.get(cacheKey(c), () => requestToken(c, opts, now), { fresh: (t) => t.accessToken !== refused && now() < t.renewAt });
   return {
     async headers() {
-      const c = antsCredentials();
+      const c = opts.credentials();
       if (c.kind === "token") return { authorization: `Bearer ${c.accessToken}` };
-      const token = await tokens.get(cacheKey(c), () => requestToken(c, dispatcher, now), { fresh: (t) => now() < t.renewAt });
-      return { authorization: `Bearer ${token.accessToken}` };
+      return { authorization: `Bearer ${(await token(c)).accessToken}` };
     },
-    async renew() {
-      const c = antsCredentials();
-      // Only a token that was issued and then refused is worth renewing; a refused token request is final.
-      if (c.kind === "token" || !tokens.has(cacheKey(c))) return false;
-      tokens.delete(cacheKey(c));
-      return true;
+    async renew(refusedHeaders) {
+      const c = opts.credentials();
+      const refused = /^Bearer (.+)$/.exec(refusedHeaders?.authorization ?? "")?.[1];
+      // A ready token cannot be renewed; a refused token request (no token was sent) is final.
+      if (c.kind === "token" || refused === undefined) return false;
+      return (await token(c, refused)).accessToken !== refused;
     },
   };
 }

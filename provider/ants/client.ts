@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { Dispatcher } from "undici";
 import { HttpClient, path, type Classifier } from "../http/client";
-import { NotFoundError, RouteNotFoundError, UnexpectedResponseError, kindForStatus } from "../http/errors";
-import { onResetProcessState } from "../http/process-state";
+import { NotFoundError, RouteNotFoundError, UnexpectedResponseError, WrongBaseUrlError, kindForStatus } from "../http/errors";
+import { completeListing } from "../http/listing";
 import { PromiseCache } from "../http/promise-cache";
 import { markNotProcessed } from "../http/unknown-outcomes";
 import { sharedLimiter } from "../http/rate-limiter";
@@ -10,7 +10,8 @@ import type { RetrySettings } from "../http/retry-policy";
 import { antsAuth, credentialsKey } from "./auth";
 import { assumedPath, endpointMissingMessage, type AssumedOperation } from "./endpoints";
 import { WireBoAttribute, WireEnvelopeCode, WireListingEntry, WireUploadEntry, antsEnvelope } from "./schemas";
-import { antsBaseUrl, antsTransportSettings, listingCacheMs } from "./settings";
+import type { AntsCredentials } from "./settings";
+import type { TransportSettings } from "../pulumi/settings";
 
 const RATE_LIMIT_MARKER = /429 Too Many Requests/i;
 
@@ -65,17 +66,20 @@ const AnyEnvelope = z.unknown();
 
 export const LISTING_PAGE_SIZE = 100;
 
-let dispatcherOverride: Dispatcher | undefined;
-onResetProcessState(() => (dispatcherOverride = undefined));
-/**
- * Routes every AntsClient (and token request) through `d` until resetProcessState(); for tests
- * that drive the provider (which builds its own clients) against an undici MockAgent.
- */
-export function useAntsDispatcher(d: Dispatcher | undefined): void {
-  dispatcherOverride = d;
-}
-
+/** Everything an AntsClient needs; the providers build it from settings with `antsClientOptions()` (settings.ts). */
 export interface AntsClientOptions {
+  baseUrl: string;
+  /** Read at every request (never stored on the client). */
+  credentials: () => AntsCredentials;
+  /** Rate limit, per-attempt timeout, deadline and retries (token requests included). */
+  transport: TransportSettings;
+  /** How long one Listing snapshot serves reads; 0 = one search per read. */
+  listingCacheMs: number;
+  /** Where each option comes from (setting / variable), for messages that must say what to check. */
+  sources: { baseUrl: string; authUrl: string; credentials: string };
+  /** The documented form of the base URL, shown when the root answers 404. */
+  documentedBaseUrl: string;
+  /** Injected transport for tests (an undici MockAgent), used for token requests too. */
   dispatcher?: Dispatcher;
   retry?: Partial<RetrySettings>;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -86,6 +90,8 @@ export interface AntsClientOptions {
 const snapshots = new PromiseCache<Map<string, WireListingEntry>>();
 /** BO attributes per server, credentials and item type. */
 const attributeCache = new PromiseCache<WireBoAttribute[]>();
+/** Root checks that succeeded (a Listing answered with the success envelope), per server and credentials. */
+const rootProofs = new PromiseCache<true>();
 
 /** Thrown when an assumed (undocumented) endpoint does not exist; the message names the setting to change. */
 export class EndpointMissingError extends Error {
@@ -103,40 +109,105 @@ export class AntsClient {
   readonly baseUrl: string;
   private readonly now: () => number;
 
-  constructor(opts: AntsClientOptions = {}) {
-    const t = antsTransportSettings();
-    const dispatcher = opts.dispatcher ?? dispatcherOverride;
-    this.baseUrl = antsBaseUrl();
+  constructor(private readonly opts: AntsClientOptions) {
+    const t = opts.transport;
+    const retry = { maxRetries: t.maxRetries, baseDelayMs: t.retryBaseMs, maxRetryAfterMs: t.maxRetryAfterMs, ...opts.retry };
+    this.baseUrl = opts.baseUrl;
     this.now = opts.now ?? Date.now;
     this.http = new HttpClient({
       api: "ants",
       baseUrl: this.baseUrl,
       classify: classifyAnts,
       limiter: sharedLimiter("ants", t),
-      dispatcher,
+      dispatcher: opts.dispatcher,
       timeoutMs: t.timeoutMs,
       deadlineMs: t.deadlineMs,
-      retry: { maxRetries: t.maxRetries, baseDelayMs: t.retryBaseMs, maxRetryAfterMs: t.maxRetryAfterMs, ...opts.retry },
+      retry,
       sleep: opts.sleep,
-      auth: antsAuth(dispatcher, this.now),
+      baseUrlSource: opts.sources.baseUrl,
+      auth: antsAuth({
+        credentials: opts.credentials,
+        dispatcher: opts.dispatcher,
+        timeoutMs: t.timeoutMs,
+        deadlineMs: t.deadlineMs,
+        retry,
+        sleep: opts.sleep,
+        authUrlSource: opts.sources.authUrl,
+        now: this.now,
+      }),
     });
   }
 
-  /** Every segment Listing returns for `search` (all segments when omitted), page by page. */
+  private listingPage(page: number, limit: number, search: string | undefined) {
+    return this.http.send({
+      method: "POST",
+      path: "/segment/listing",
+      body: { json: { page, limit, ...(search === undefined ? {} : { search }), columns: [...LISTING_COLUMNS], sort: "segment_id", sd: "asc" } },
+      idempotent: true,
+      schema: ListingPage,
+    });
+  }
+
+  /**
+   * Every segment Listing returns for `search` (all segments when omitted), page by page (1-based;
+   * http/listing.ts decides completeness). When the first page holds fewer rows than asked (the
+   * server's maximum page size is not documented), later pages ask for that many, so page numbers
+   * address the same rows whichever page size the server applies.
+   */
   async *listing(search?: string, pageSize = LISTING_PAGE_SIZE): AsyncGenerator<WireListingEntry> {
-    for (let page = 1; ; page++) {
-      const res = await this.http.send({
-        method: "POST",
-        path: "/segment/listing",
-        body: { json: { page, limit: pageSize, ...(search === undefined ? {} : { search }), columns: [...LISTING_COLUMNS], sort: "segment_id", sd: "asc" } },
-        idempotent: true,
-        schema: ListingPage,
-      });
-      const entries = res.body.data.entries;
-      yield* entries;
-      const total = res.body.data.meta?.total;
-      if (entries.length < pageSize || (total !== undefined && page * pageSize >= total)) return;
-    }
+    let limit = pageSize;
+    yield* completeListing<WireListingEntry>({
+      api: "ants",
+      what: search === undefined ? "segments" : `segments matching ${JSON.stringify(search)}`,
+      idOf: (e) => String(e.segment_id),
+      page: async (_received, page) => {
+        const res = await this.listingPage(page, limit, search).catch((err: unknown) => Promise.reject(page === 1 ? this.rootError(err) : err));
+        this.recordRoot();
+        const entries = res.body.data.entries;
+        if (page === 1 && entries.length > 0 && entries.length < limit) limit = entries.length;
+        return { rows: entries, total: res.body.data.meta?.total };
+      },
+    });
+  }
+
+  /**
+   * Shows that the base URL and the credentials are right: a Listing (page 1, limit 1) answers with
+   * the ANTS success envelope. One call per server and credentials per process, none when a Listing
+   * already answered (a failure is not remembered). A 404 there is a WrongBaseUrlError naming the URL,
+   * the documented form and the setting; other failures as sent.
+   */
+  async proveRoot(): Promise<void> {
+    await rootProofs.get(this.cacheKey("root"), async () => {
+      await this.listingPage(1, 1, undefined).catch((err: unknown) => Promise.reject(this.rootError(err)));
+      return true as const;
+    });
+  }
+
+  /** What a "gone" conclusion about segment `id` needs besides its absence or a 404 (pulumi/gone.ts): the root check. */
+  goneProof(id: string) {
+    return {
+      subject: `ants segment ${id}`,
+      prove: () => this.proveRoot(),
+      settings: `${this.opts.sources.baseUrl} and the credentials (${this.opts.sources.credentials})`,
+    };
+  }
+
+  /** Remembers that a Listing answered with the success envelope (the root check holds). */
+  private recordRoot(): void {
+    if (!rootProofs.has(this.cacheKey("root"))) void rootProofs.get(this.cacheKey("root"), async () => true as const);
+  }
+
+  /** A 404 from the Listing (every correct root answers it) as a WrongBaseUrlError; anything else unchanged. */
+  private rootError(err: unknown): unknown {
+    if (!(err instanceof NotFoundError || err instanceof RouteNotFoundError)) return err;
+    const base = new URL(this.baseUrl);
+    const url = `${base.origin}${base.pathname.replace(/\/+$/, "")}/segment/listing`;
+    return new WrongBaseUrlError(
+      url,
+      `ants base URL looks wrong: POST ${url} (the segment Listing, which every correct base URL answers) answered 404 (${err.message}). ` +
+        `The documented form is ${this.opts.documentedBaseUrl} (ending in /access/api); check ${this.opts.sources.baseUrl}.`,
+      { cause: err },
+    );
   }
 
   /** The segment with exactly this id, via a keyword search (Listing has no get-by-id). */
@@ -151,7 +222,7 @@ export class AntsClient {
    * Listing, not N; a segment changed out of band within that window may look stale.
    */
   async findInSnapshot(id: string): Promise<WireListingEntry | undefined> {
-    const ttl = listingCacheMs();
+    const ttl = this.opts.listingCacheMs;
     if (ttl === 0) return this.findById(id);
     const snapshot = await snapshots.get(
       this.cacheKey("listing"),
@@ -171,7 +242,7 @@ export class AntsClient {
   }
 
   private cacheKey(item: string) {
-    return { baseUrl: this.baseUrl, credentials: credentialsKey(), item };
+    return { baseUrl: this.baseUrl, credentials: credentialsKey(this.opts.credentials()), item };
   }
 
   /** Uploads the member file (multipart part `file`); a lost response only leaves an unused upload behind. */
@@ -206,14 +277,12 @@ export class AntsClient {
     await this.assumed("update", { ...body, segmentId: Number(id) });
   }
 
-  /** Assumed endpoint (endpoints.ts). Resolves when the segment is gone, including when it already was. */
+  /**
+   * Assumed endpoint (endpoints.ts). A 404 in the ANTS envelope rejects with NotFoundError: whether
+   * that means "already gone" is decided by the caller with the root check (`proveRoot`).
+   */
   async delete(id: string): Promise<void> {
-    try {
-      await this.assumed("delete", { segmentId: Number(id) });
-    } catch (err) {
-      if (err instanceof NotFoundError) return;
-      throw err;
-    }
+    await this.assumed("delete", { segmentId: Number(id) });
   }
 
   /** BO attributes of the item type, cached per process; `refresh` drops the cached copy. */
@@ -229,8 +298,8 @@ export class AntsClient {
 
   /**
    * Calls an assumed endpoint. A RouteNotFoundError (404 without an ANTS envelope: the route does
-   * not exist) becomes an EndpointMissingError naming the setting to change; a 404 inside the
-   * envelope means the segment is unknown and stays a NotFoundError.
+   * not exist) becomes an EndpointMissingError naming the setting to change once the root check
+   * holds (else the root check's WrongBaseUrlError); a 404 inside the envelope stays a NotFoundError.
    */
   private async assumed(op: AssumedOperation, json: Record<string, unknown>): Promise<void> {
     const p = assumedPath(op);
@@ -239,6 +308,8 @@ export class AntsClient {
       await this.http.send({ method: "POST", path: p, body: { json }, idempotent: true, schema: AnyEnvelope });
     } catch (err) {
       if (err instanceof RouteNotFoundError) {
+        // The whole base URL may be wrong rather than this one route: then say so (WrongBaseUrlError).
+        await this.proveRoot();
         throw new EndpointMissingError(endpointMissingMessage(op, p, err.message), op, { cause: err });
       }
       throw err;

@@ -2,6 +2,7 @@ import { canonicalInputs, checkInputs } from "../pulumi/check";
 import type { CheckIssue } from "../pulumi/check-failures";
 import { CREATED_CLOCK_SLACK_MS, createWithRecovery } from "../pulumi/create";
 import { deleteWithVerification } from "../pulumi/delete";
+import { establishGone } from "../pulumi/gone";
 import type { DynamicProvider } from "../pulumi/dynamic-provider";
 import { withoutProvider } from "../pulumi/property-bag";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
@@ -12,7 +13,7 @@ import { findInterruptedCreate } from "./interrupted-create";
 import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "./file-source";
 import { canonicalFromInputs, canonicalFromWire, changedKeys, managedPart, resolveRules, statusFromWire, toCreateBody } from "./normalize";
 import { AUDIENCE_ITEM_TYPE, CanonicalSegment, SegmentInputs, type ParsedSegmentInputs, type SegmentOutputs, type SegmentStatus, type UploadInfo, type WireListingEntry } from "./schemas";
-import { ANTS_KEYS, antsSettingsFailures, antsTransportSettings, deleteStrategy, updateStrategy } from "./settings";
+import { ANTS_KEYS, antsClientOptions, antsSettingsFailures, antsTransportSettings, deleteStrategy, updateStrategy } from "./settings";
 import { sameCanonical } from "../pulumi/canonical";
 
 /** Inputs after check: the canonical definition. */
@@ -152,7 +153,7 @@ export const segmentProvider = {
 
   async create(inputs) {
     const c = canonicalInputs(CanonicalSegment, inputs);
-    const client = new AntsClient();
+    const client = new AntsClient(antsClientOptions());
     return createWithRecovery(inputs, {
       api: "ANTS",
       name: c.name,
@@ -179,8 +180,12 @@ export const segmentProvider = {
    * static/dynamic only (all Listing shows of the definition); not found → {} (gone).
    */
   async read(id, props) {
-    const entry = await new AntsClient().findInSnapshot(id);
-    if (!entry) return {};
+    const client = new AntsClient(antsClientOptions());
+    const entry = await client.findInSnapshot(id);
+    if (!entry) {
+      await establishGone(client.goneProof(id));
+      return {};
+    }
     const outs = canonicalFromWire(entry, props);
     return { id, props: outs, inputs: managedPart(outs) };
   },
@@ -192,7 +197,7 @@ export const segmentProvider = {
     if (updateStrategy() === "replace") {
       throw new Error(`segment ${id} cannot be updated in place with ${ANTS_KEYS.updateStrategy.config} = replace; run the update again so the change is planned as a replacement`);
     }
-    const client = new AntsClient();
+    const client = new AntsClient(antsClientOptions());
     const reuse = olds.file?.sha256 === c.file.sha256 && olds.upload ? olds.upload : undefined;
     const { upload, resolvedRules, body } = await prepare(client, c, reuse);
     await client.update(id, body);
@@ -209,10 +214,11 @@ export const segmentProvider = {
       );
       return;
     }
-    const client = new AntsClient();
+    const client = new AntsClient(antsClientOptions());
     await deleteWithVerification({
       remove: () => client.delete(id),
       isGone: async () => (await client.findById(id)) === undefined,
+      proof: client.goneProof(id),
       timeoutMs: () => antsTransportSettings().timeoutMs,
     });
   },

@@ -117,3 +117,25 @@ export function antsSettingsFailures(): CheckFailure[] {
     ...transportReaders(ANTS_KEYS, ANTS_TRANSPORT_DEFAULTS),
   ]);
 }
+
+const keyName = (k: SettingKey) => `${k.config} / ${k.env}`;
+
+/**
+ * The options of an AntsClient (client.ts), read from the settings now; credentials stay a reader
+ * called at each request. `overrides` replace single options (tests inject a dispatcher and a clock).
+ */
+export function antsClientOptions<O extends object = object>(overrides?: O) {
+  return {
+    baseUrl: antsBaseUrl(),
+    credentials: antsCredentials,
+    transport: antsTransportSettings(),
+    listingCacheMs: listingCacheMs(),
+    sources: {
+      baseUrl: keyName(ANTS_KEYS.baseUrl),
+      authUrl: keyName(ANTS_KEYS.authUrl),
+      credentials: [ANTS_KEYS.clientId, ANTS_KEYS.clientSecret, ANTS_KEYS.accessToken].map(keyName).join(", "),
+    },
+    documentedBaseUrl: ANTS_DEFAULT_BASE_URL,
+    ...overrides,
+  };
+}

@@ -1,4 +1,5 @@
 import { AntsClient } from "../ants/client";
+import { antsClientOptions } from "../ants/settings";
 import { AUDIENCE_ITEM_TYPE } from "../ants/schemas";
 import type { ExportResult } from "./export-ongage";
 import { uniqueNames, type DefinitionFileOut } from "./render";
@@ -16,7 +17,7 @@ const audienceOf = (itemTypeId: unknown) =>
 export async function exportAnts(): Promise<ExportResult> {
   const entries = [];
   const notes: string[] = [];
-  for await (const e of new AntsClient().listing()) {
+  for await (const e of new AntsClient(antsClientOptions()).listing()) {
     if (audienceOf(e.item_type_id) === undefined) {
       notes.push(`ANTS segment ${e.segment_id} ("${e.segment_display ?? ""}") has item type ${String(e.item_type_id)}, neither customer nor visitor: skipped.`);
       continue;

@@ -3,7 +3,7 @@ import { OngageClient } from "../ongage/client";
 import { canonicalFromInputs, canonicalFromWire } from "../ongage/normalize";
 import { ValidSegmentInputs } from "../ongage/inputs";
 import type { CanonicalRule, CanonicalSegment } from "../ongage/canonical";
-import { ongageDefaultListId } from "../ongage/settings";
+import { ongageClientOptions, ongageDefaultListId } from "../ongage/settings";
 import { replaceReferences } from "./references";
 import { uniqueNames, type DefinitionFileOut } from "./render";
 
@@ -76,7 +76,7 @@ function roundTripProblem(spec: Record<string, unknown>, c: CanonicalSegment): s
  * (ONGAGE_* environment variables); `listId` overrides the list. Deleted segments are skipped.
  */
 export async function exportOngage(opts: { listId?: number } = {}): Promise<ExportResult> {
-  const client = new OngageClient();
+  const client = new OngageClient(ongageClientOptions());
   const listId = opts.listId ?? ongageDefaultListId();
   const canonical: Array<{ id: string; c: CanonicalSegment }> = [];
   for await (const summary of client.listSegments(listId)) {

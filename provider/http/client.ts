@@ -13,7 +13,7 @@ import {
   type ApiName,
   type ErrorKind,
 } from "./errors";
-import { DEFAULT_RETRY, isRetryable, parseRetryAfter, retryDelayMs, type RetrySettings } from "./retry-policy";
+import { DEFAULT_POLL, DEFAULT_RETRY, isRetryable, parseRetryAfter, retryDelayMs, type PollSettings, type RetrySettings } from "./retry-policy";
 import type { RateLimiter } from "./rate-limiter";
 import { markEarlierAttemptMayHaveBeenProcessed, markNotProcessed, mayHaveBeenProcessed } from "./unknown-outcomes";
 import { redact, registerSecret } from "./redact";
@@ -34,8 +34,13 @@ export type Classifier = (status: number, body: unknown) => Classified | undefin
 /** Authentication as a hook, so credentials never live in the client's fields or error messages. */
 export interface AuthHook {
   headers(signal: AbortSignal): Promise<Record<string, string>>;
-  /** Called once after an AuthenticationError; return true to retry with fresh headers. */
-  renew?(): Promise<boolean>;
+  /**
+   * Called once per request after an AuthenticationError, with the headers the refused attempt sent
+   * (undefined when `headers` itself failed, e.g. the token endpoint refused). Returns true when
+   * different headers are now available (renewed here, or already by a concurrent request), so the
+   * request is sent once more with them; false when renewing cannot help.
+   */
+  renew?(refused: Record<string, string> | undefined): Promise<boolean>;
 }
 
 export interface HttpClientOptions {
@@ -51,6 +56,11 @@ export interface HttpClientOptions {
   deadlineMs?: number;
   retry?: Partial<RetrySettings>;
   requestIdHeader?: string;
+  /**
+   * Where the base URL comes from (e.g. the setting and variable that hold it), appended to the
+   * message of a connection that could not be opened; absent: the message names the URL only.
+   */
+  baseUrlSource?: string;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   random?: () => number;
 }
@@ -134,9 +144,17 @@ export class HttpClient {
     this.sleep = opts.sleep ?? sleepWithSignal;
   }
 
-  async send<T>(spec: RequestSpec<T>): Promise<ApiResponse<T>> {
-    const deadline = AbortSignal.timeout(this.opts.deadlineMs ?? DEFAULT_DEADLINE_MS);
+  /**
+   * Sends `spec` under the retry policy: at most `maxConnectRetries` quick retries of a connection
+   * that could not be opened (refused, DNS, TLS), backoff retries of retryable failures, one resend
+   * with renewed credentials after a 401, all within one deadline (`deadlineMs`, or `signal` when it
+   * ends first).
+   */
+  async send<T>(spec: RequestSpec<T>, signal?: AbortSignal): Promise<ApiResponse<T>> {
+    const own = AbortSignal.timeout(this.opts.deadlineMs ?? DEFAULT_DEADLINE_MS);
+    const deadline = signal ? AbortSignal.any([own, signal]) : own;
     let renewed = false;
+    let connectFailures = 0;
     // Whether an attempt before the current one may have been processed: then the request's
     // outcome is unknown whatever the last attempt answered (see mayHaveBeenProcessed).
     let earlierMayHaveBeenProcessed = false;
@@ -144,15 +162,28 @@ export class HttpClient {
       throw earlierMayHaveBeenProcessed ? markEarlierAttemptMayHaveBeenProcessed(err) : err;
     };
     for (let attempt = 0; ; attempt++) {
+      const sent: SentHeaders = {};
       try {
-        return await this.attempt(spec, deadline);
+        return await this.attempt(spec, deadline, sent);
       } catch (err) {
         if (err instanceof AuthenticationError && !renewed && this.opts.auth.renew) {
           renewed = true;
-          if (await this.opts.auth.renew()) {
+          if (await this.opts.auth.renew(sent.headers)) {
             attempt--;
             continue;
           }
+        }
+        if (err instanceof ConnectFailedError) {
+          // Refused, unknown host, bad certificate: deterministic, so a few quick tries only.
+          if (connectFailures >= this.retry.maxConnectRetries || deadline.aborted) return fail(err);
+          connectFailures++;
+          try {
+            await this.sleep(this.retry.connectRetryDelayMs * connectFailures, deadline);
+          } catch {
+            return fail(err);
+          }
+          attempt--;
+          continue;
         }
         if (attempt >= this.retry.maxRetries || !isRetryable(err, spec.idempotent) || deadline.aborted) return fail(err);
         const delay = retryDelayMs(attempt, this.retry, (err as ApiError).retryAfterMs, this.opts.random);
@@ -167,6 +198,39 @@ export class HttpClient {
     }
   }
 
+  /**
+   * Sends `spec` (each time under `send`'s policy) until `ready` returns a value, `intervalMs` apart
+   * (DEFAULT_POLL unless given), every request and wait within one deadline; `signal` aborts it.
+   * Rejects with a TimeoutError when the answer is still not ready after `maxPolls` requests or
+   * when the deadline passes.
+   */
+  async poll<T, R>(spec: RequestSpec<T>, ready: (body: T) => R | undefined, policy: Partial<PollSettings> = {}, signal?: AbortSignal): Promise<R> {
+    const { intervalMs, maxPolls } = { ...DEFAULT_POLL, ...policy };
+    const own = AbortSignal.timeout(this.opts.deadlineMs ?? DEFAULT_DEADLINE_MS);
+    const deadline = signal ? AbortSignal.any([own, signal]) : own;
+    const where = { api: this.opts.api, method: spec.method, path: spec.path };
+    for (let n = 1; ; n++) {
+      const res = await this.send(spec, deadline);
+      const value = ready(res.body);
+      if (value !== undefined) return value;
+      if (n >= maxPolls) {
+        throw new TimeoutError({ ...where, status: res.status, detail: `still not ready after ${n} polls ${intervalMs} ms apart`, requestId: res.requestId });
+      }
+      try {
+        await this.sleep(intervalMs, deadline);
+      } catch (cause) {
+        throw new TimeoutError({ ...where, detail: `still not ready after ${n} polls when the operation deadline passed or the poll was aborted`, cause });
+      }
+    }
+  }
+
+  /** "could not connect to <URL without credentials or query> (<code>)", plus where the base URL comes from. */
+  private describeConnectFailure(spec: RequestSpec<unknown>, cause: unknown): string {
+    const u = new URL(this.url(spec));
+    const source = this.opts.baseUrlSource ? `; check the base URL in ${this.opts.baseUrlSource}` : "";
+    return `could not connect to ${u.origin}${u.pathname} (${networkCode(cause)})${source}`;
+  }
+
   private url(spec: RequestSpec<unknown>): string {
     const basePath = this.base.pathname.replace(/\/+$/, "");
     const url = new URL(this.base.origin + basePath + spec.path);
@@ -174,7 +238,7 @@ export class HttpClient {
     return url.toString();
   }
 
-  private async attempt<T>(spec: RequestSpec<T>, deadline: AbortSignal): Promise<ApiResponse<T>> {
+  private async attempt<T>(spec: RequestSpec<T>, deadline: AbortSignal, sent: SentHeaders): Promise<ApiResponse<T>> {
     const where = { api: this.opts.api, method: spec.method, path: spec.path };
     // Waiting for the limiter spends only the operation deadline: nothing has been sent yet.
     const release = this.opts.limiter ? await this.opts.limiter.acquire(deadline).catch((cause: unknown) => {
@@ -185,6 +249,7 @@ export class HttpClient {
     try {
       // A failing auth hook (e.g. the token endpoint refused) means this request was never sent.
       const authHeaders = await this.opts.auth.headers(signal).catch((err: unknown) => Promise.reject(markNotProcessed(err)));
+      sent.headers = authHeaders;
       // Every value the auth hook adds (password, token, user, account) is scrubbed from all output.
       for (const value of Object.values(authHeaders)) registerSecret(value);
       const headers: Record<string, string> = { accept: "application/json", ...authHeaders };
@@ -217,10 +282,11 @@ export class HttpClient {
         text = await res.body.text();
       } catch (cause) {
         const timedOut = attemptTimeout.aborted || deadline.aborted;
+        const never = !timedOut && neverConnected(cause);
         const detail = timedOut
           ? deadline.aborted ? "operation deadline exceeded" : `no response within ${this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`
-          : describeNetworkError(cause);
-        const kind = timedOut ? TimeoutError : neverConnected(cause) ? ConnectFailedError : ConnectionError;
+          : never ? this.describeConnectFailure(spec, cause) : describeNetworkError(cause);
+        const kind = timedOut ? TimeoutError : never ? ConnectFailedError : ConnectionError;
         throw new kind({ ...where, detail, cause });
       }
       const requestId = headerValue(res.headers[this.opts.requestIdHeader ?? "x-request-id"]);
@@ -254,6 +320,11 @@ export class HttpClient {
   }
 }
 
+/** The auth headers an attempt sent; unset when the auth hook failed before sending. */
+interface SentHeaders {
+  headers?: Record<string, string>;
+}
+
 function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
@@ -278,8 +349,24 @@ function textDetail(s: string): string | undefined {
 }
 
 
-/** Error codes meaning no connection was ever established, so no byte of the request was sent. */
-const CONNECT_FAILURES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+/**
+ * Error codes meaning no connection was ever established (refused, DNS, unreachable, connect timeout,
+ * a TLS handshake that failed), so no byte of the request was sent.
+ */
+const CONNECT_FAILURES = new Set([
+  "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT",
+  "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "ERR_TLS_CERT_ALTNAME_INVALID", "ERR_SSL_WRONG_VERSION_NUMBER",
+]);
+
+/** The first error code in the cause chain, else the first message. */
+function networkCode(cause: unknown): string {
+  for (let e = cause as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "string") return e.code;
+  }
+  const m = (cause as { message?: unknown } | undefined)?.message;
+  return typeof m === "string" && m !== "" ? m : "connection failed";
+}
 
 function neverConnected(cause: unknown): boolean {
   for (let e = cause as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {

@@ -130,9 +130,42 @@ export function kindForStatus(status: number): ErrorKind {
  * the message names the config key and the environment variable.
  */
 export class ConfigurationError extends Error {
-  constructor(message: string) {
-    super(redact(message));
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(redact(message), options);
     this.name = "ConfigurationError";
+  }
+}
+
+/**
+ * The API root answered 404 to a request every correct root answers (its own listing): the base URL
+ * (or the list in the route) is wrong. The message names the URL asked, the documented form and the
+ * setting the caller said holds the base URL.
+ */
+export class WrongBaseUrlError extends ConfigurationError {
+  constructor(readonly url: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "WrongBaseUrlError";
+  }
+}
+
+/**
+ * A paged listing that could not be shown complete (a page repeated rows already received, the total
+ * shrank below the rows received, a page failed after others were received, the rows ended before the
+ * total). Whatever needs every row (an export, an adoption, a search for a lost create) must stop on it:
+ * a partial listing is never taken for the whole.
+ */
+export class IncompleteListingError extends Error {
+  constructor(
+    readonly api: ApiName,
+    /** What was listed, e.g. "segments of list 5". */
+    readonly what: string,
+    /** Rows received before the listing was given up. */
+    readonly received: number,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(redact(`${api} listing of ${what} could not be shown complete: ${reason} (${received} rows received); nothing was concluded from the partial listing`), options);
+    this.name = "IncompleteListingError";
   }
 }
 

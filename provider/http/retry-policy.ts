@@ -10,18 +10,36 @@ export interface RetrySettings {
   maxDelayMs: number;
   /** Longest Retry-After we honour; a longer hint fails the call instead of stalling the deployment. */
   maxRetryAfterMs: number;
+  /**
+   * Retries of a connection that could not be opened (refused, DNS failure, TLS error): such a
+   * failure repeats, so it gets a few quick tries instead of the backoff; 2 × 250 ms and 500 ms apart.
+   */
+  maxConnectRetries: number;
+  /** Wait before connect retry n (1-based) is n × this. */
+  connectRetryDelayMs: number;
 }
+
+/** Polling an answer that is computed after the request (e.g. a contact count): how often, how many times. */
+export interface PollSettings {
+  intervalMs: number;
+  maxPolls: number;
+}
+
+export const DEFAULT_POLL: PollSettings = { intervalMs: 500, maxPolls: 20 };
 
 export const DEFAULT_RETRY: RetrySettings = {
   maxRetries: 6,
   baseDelayMs: 500,
   maxDelayMs: 16_000,
   maxRetryAfterMs: 300_000,
+  maxConnectRetries: 2,
+  connectRetryDelayMs: 250,
 };
 
 /**
- * Whether a failed attempt may be sent again. A rate-limit refusal or a connection that never
- * opened is safe for every method (nothing was processed); server errors, timeouts and dropped
+ * Whether a failed attempt may be sent again under the backoff. A rate-limit refusal or a connection
+ * that never opened is safe for every method (nothing was processed; HttpClient gives the latter its
+ * own few quick retries, see `maxConnectRetries`); server errors, timeouts and dropped
  * connections only for idempotent requests, because a create may already have been committed.
  * Nothing else is retried (refusals would fail again; a malformed answer is not transient).
  */

@@ -1,4 +1,5 @@
 import { NotFoundError } from "../http/errors";
+import { isGoneAnswer } from "../pulumi/gone";
 import type { OngageClient } from "./client";
 import { IN_USE_STATUSES, MAILING_STATUSES, campaignFromWire, type SegmentCampaign, type WireSegmentMailing } from "./campaigns";
 import { isDeletedSegment, type WireSegment } from "./wire";
@@ -81,7 +82,7 @@ export async function guardSegmentDelete(client: OngageClient, listId: number | 
   try {
     segment = await client.getSegment(listId, id);
   } catch (err) {
-    if (err instanceof NotFoundError) return undefined;
+    if (await isGoneAnswer(err, client.goneProof(listId, id))) return undefined;
     throw err;
   }
   if (isDeletedSegment(segment)) return undefined;

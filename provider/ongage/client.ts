@@ -1,11 +1,12 @@
 import { z } from "zod";
 import type { Dispatcher } from "undici";
-import type { RetrySettings } from "../http/retry-policy";
+import type { PollSettings, RetrySettings } from "../http/retry-policy";
 import { HttpClient, path, type ApiResponse, type Classifier } from "../http/client";
-import { NotFoundError, UnexpectedResponseError, kindForStatus, type ErrorKind } from "../http/errors";
+import { NotFoundError, RouteNotFoundError, UnexpectedResponseError, WrongBaseUrlError, kindForStatus, type ErrorKind } from "../http/errors";
+import { completeListing } from "../http/listing";
 import { fingerprint, PromiseCache } from "../http/promise-cache";
 import { sharedLimiter } from "../http/rate-limiter";
-import { ongageBaseUrl, ongageCredentials, ongageTransportSettings } from "./settings";
+import type { TransportSettings } from "../pulumi/settings";
 import { WireContactCounts, WireMailing, WireSegmentWithMailings, campaignFromWire, type SegmentCampaign } from "./campaigns";
 import { WireError, WireListField, WireSegment, WireSegmentSummary, ongageEnvelope, type WireListField as ListField } from "./wire";
 
@@ -41,21 +42,35 @@ const PAGE_SIZE = 200;
 /** list_fields per server, account and list, shared by every resource in the process. */
 const fieldCache = new PromiseCache<ListField[]>();
 
-/** Injected transport for tests (an undici MockAgent) and a fake clock for backoff waits. */
+/** Everything an OngageClient needs; the providers build it from settings with `ongageClientOptions()` (settings.ts). */
 export interface OngageClientOptions {
+  baseUrl: string;
+  /** Read at every request (never stored on the client). */
+  credentials: () => { username: string; password: string; accountCode: string };
+  /** Rate limit, per-attempt timeout, deadline and retries. */
+  transport: TransportSettings;
+  /** Where each option comes from (setting / variable), for messages that must say what to check. */
+  sources: { baseUrl: string; listId: string; credentials: string };
+  /** The documented form of the base URL, shown when the root answers 404. */
+  documentedBaseUrl: string;
+  /** Injected transport for tests (an undici MockAgent) and a fake clock for waits. */
   dispatcher?: Dispatcher;
   retry?: Partial<RetrySettings>;
+  poll?: Partial<PollSettings>;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
+
+/** Root checks that succeeded, per server, account and list; a failed one is not kept. */
+const rootProofs = new PromiseCache<true>();
 
 /** Routes of the Ongage segments API. Every call addresses the list in the route prefix. */
 export class OngageClient {
   private readonly http: HttpClient;
   private readonly baseUrl: string;
 
-  constructor(opts: OngageClientOptions = {}) {
-    const t = ongageTransportSettings();
-    this.baseUrl = ongageBaseUrl();
+  constructor(private readonly opts: OngageClientOptions) {
+    const t = opts.transport;
+    this.baseUrl = opts.baseUrl;
     this.http = new HttpClient({
       api: "ongage",
       baseUrl: this.baseUrl,
@@ -66,9 +81,10 @@ export class OngageClient {
       timeoutMs: t.timeoutMs,
       deadlineMs: t.deadlineMs,
       retry: { maxRetries: t.maxRetries, baseDelayMs: t.retryBaseMs, maxRetryAfterMs: t.maxRetryAfterMs, ...opts.retry },
+      baseUrlSource: opts.sources.baseUrl,
       auth: {
         headers: async () => {
-          const c = ongageCredentials();
+          const c = opts.credentials();
           return { X_USERNAME: c.username, X_PASSWORD: c.password, X_ACCOUNT_CODE: c.accountCode };
         },
       },
@@ -79,25 +95,71 @@ export class OngageClient {
     return listId === undefined ? "" : path`/${listId}`;
   }
 
+  private cacheKey(item: string) {
+    const c = this.opts.credentials();
+    return { baseUrl: this.baseUrl, credentials: fingerprint(c.username, c.password, c.accountCode), item };
+  }
+
   async getSegment(listId: number | undefined, id: string) {
     const res = await this.http.send({ method: "GET", path: this.prefix(listId) + path`/api/segments/${id}`, idempotent: true, schema: SegmentEnvelope });
     return res.body.payload;
   }
 
-  /** Every segment summary of the list, page by page. */
+  /**
+   * Shows that the base URL, the credentials and the list are right: the list's segment listing
+   * (`GET [/<list_id>]/api/segments?limit=1`) answers with Ongage's success envelope. One call per
+   * server, account and list per process (a failure is not remembered). A 404 there is a
+   * WrongBaseUrlError naming the URL, the documented form and the settings; other failures as sent.
+   */
+  async proveRoot(listId: number | undefined): Promise<void> {
+    const p = this.prefix(listId) + "/api/segments";
+    await rootProofs.get(this.cacheKey(`root|${listId ?? "default"}`), async () => {
+      try {
+        await this.http.send({ method: "GET", path: p, query: { limit: 1 }, idempotent: true, schema: SummaryPage });
+        return true as const;
+      } catch (err) {
+        if (!(err instanceof NotFoundError || err instanceof RouteNotFoundError)) throw err;
+        const url = `${new URL(this.baseUrl).origin}${new URL(this.baseUrl).pathname.replace(/\/+$/, "")}${p}`;
+        throw new WrongBaseUrlError(
+          url,
+          `ongage base URL looks wrong: GET ${url} (the list's segment listing, which every correct base URL answers) answered 404 (${err.message}). ` +
+            `The documented form is ${this.opts.documentedBaseUrl}; check ${this.opts.sources.baseUrl}` +
+            (listId === undefined ? "." : `, and that list ${listId} exists in this account (${this.opts.sources.listId}).`),
+          { cause: err },
+        );
+      }
+    });
+  }
+
+  /** What a "gone" conclusion about segment `id` needs besides a 404 (pulumi/gone.ts): the list's root check. */
+  goneProof(listId: number | undefined, id: string) {
+    return {
+      subject: `ongage segment ${id}${listId === undefined ? "" : ` (list ${listId})`}`,
+      prove: () => this.proveRoot(listId),
+      settings: `${this.opts.sources.baseUrl}, ${this.opts.sources.listId}, and the credentials (${this.opts.sources.credentials})`,
+    };
+  }
+
+  /**
+   * Every segment summary of the list, page by page (`listing.ts`: next offset = rows received,
+   * until an empty page or the total; an IncompleteListingError when completeness cannot be shown).
+   */
   async *listSegments(listId: number | undefined) {
-    for (let offset = 0; ; offset += PAGE_SIZE) {
-      const res = await this.http.send({
-        method: "GET",
-        path: this.prefix(listId) + "/api/segments",
-        query: { offset, limit: PAGE_SIZE, sort: "id", order: "ASC" },
-        idempotent: true,
-        schema: SummaryPage,
-      });
-      yield* res.body.payload;
-      const total = Number(res.body.metadata?.total ?? 0);
-      if (res.body.payload.length === 0 || offset + PAGE_SIZE >= total) return;
-    }
+    yield* completeListing<WireSegmentSummary>({
+      api: "ongage",
+      what: listId === undefined ? "segments of the default list" : `segments of list ${listId}`,
+      idOf: (s) => String(s.id),
+      page: async (received) => {
+        const res = await this.http.send({
+          method: "GET",
+          path: this.prefix(listId) + "/api/segments",
+          query: { offset: received, limit: PAGE_SIZE, sort: "id", order: "ASC" },
+          idempotent: true,
+          schema: SummaryPage,
+        });
+        return { rows: res.body.payload, total: res.body.metadata?.total };
+      },
+    });
   }
 
   /** POST is not idempotent: it is never retried after a server error or lost response. */
@@ -113,13 +175,12 @@ export class OngageClient {
     return segmentOrId("PUT", p, res);
   }
 
-  /** Resolves when the segment is gone, including when it already was (404). */
+  /**
+   * Deletes the segment. A 404 rejects with NotFoundError like any other failure: whether that means
+   * "already gone" is decided by the caller with the root check (`proveRoot`), never from the 404 alone.
+   */
   async deleteSegment(listId: number | undefined, id: string): Promise<void> {
-    try {
-      await this.http.send({ method: "DELETE", path: this.prefix(listId) + path`/api/segments/${id}`, idempotent: true, schema: AnyEnvelope });
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
+    await this.http.send({ method: "DELETE", path: this.prefix(listId) + path`/api/segments/${id}`, idempotent: true, schema: AnyEnvelope });
   }
 
   /** Fills an external segment with recipients (email plus list-field values). */
@@ -147,29 +208,30 @@ export class OngageClient {
 
   /**
    * Contact counts of an existing segment (`segment_id`) or of criteria not saved anywhere (the
-   * POST body's `criteria`, as in a segment body): one POST, then GETs until the counts are there.
+   * POST body's `criteria`, as in a segment body): one POST, then GETs until the counts are there,
+   * polled by the transport (interval and count from `poll`, within the call's deadline).
    */
-  async countContacts(listId: number | undefined, source: { segmentId: string } | { criteria: unknown[] }, poll = { intervalMs: 500, attempts: 20 }): Promise<Required<Pick<WireContactCounts, "active">> & WireContactCounts & { total?: number }> {
+  async countContacts(listId: number | undefined, source: { segmentId: string } | { criteria: unknown[] }, signal?: AbortSignal): Promise<Required<Pick<WireContactCounts, "active">> & WireContactCounts & { total?: number }> {
     const body = "segmentId" in source ? { segment_id: Number(source.segmentId) } : { criteria: source.criteria };
     // Re-sending only starts another count of the same thing: safe to retry.
-    const started = await this.http.send({ method: "POST", path: this.prefix(listId) + "/api/contact_counts/", body: { json: body }, idempotent: true, schema: IdEnvelope });
+    const started = await this.http.send({ method: "POST", path: this.prefix(listId) + "/api/contact_counts/", body: { json: body }, idempotent: true, schema: IdEnvelope }, signal);
     const countId = String(started.body.payload.id);
-    for (let attempt = 1; ; attempt++) {
-      const res = await this.http.send({ method: "GET", path: this.prefix(listId) + path`/api/contact_counts/${countId}`, idempotent: true, schema: CountsEnvelope });
-      const counts = res.body.payload;
-      if (typeof counts.active === "number" && Number.isFinite(counts.active)) {
-        const total = Number(res.body.metadata?.total);
+    return this.http.poll(
+      { method: "GET", path: this.prefix(listId) + path`/api/contact_counts/${countId}`, idempotent: true, schema: CountsEnvelope },
+      (res) => {
+        const counts = res.payload;
+        if (typeof counts.active !== "number" || !Number.isFinite(counts.active)) return undefined;
+        const total = Number(res.metadata?.total);
         return { ...counts, active: counts.active, ...(Number.isFinite(total) ? { total } : {}) };
-      }
-      if (attempt >= poll.attempts) throw new Error(`ongage contact count ${countId} was not ready after ${attempt} polls`);
-      await new Promise((r) => setTimeout(r, poll.intervalMs));
-    }
+      },
+      this.opts.poll,
+      signal,
+    );
   }
 
   /** The list's fields, cached per process (per server, account and list); `refresh` drops the cached copy first. */
   async listFields(listId: number | undefined, refresh = false): Promise<ListField[]> {
-    const c = ongageCredentials();
-    const key = { baseUrl: this.baseUrl, credentials: fingerprint(c.username, c.password, c.accountCode), item: `list_fields|${listId ?? "default"}` };
+    const key = this.cacheKey(`list_fields|${listId ?? "default"}`);
     return fieldCache.get(
       key,
       () => this.http

@@ -31,7 +31,7 @@ export async function findInterruptedCreate(client: OngageClient, c: CanonicalSe
     },
   };
   const adopted = await adoptInterruptedCreate(source, c.name, windowMs, async (candidate) => {
-    const seg = await fetchUnlessGone(() => client.getSegment(c.listId, candidate.id));
+    const seg = await fetchUnlessGone(() => client.getSegment(c.listId, candidate.id), client.goneProof(c.listId, candidate.id));
     if (seg === undefined || isDeletedSegment(seg) || (seg.type !== undefined && seg.type !== "Active")) return undefined;
     const current = canonicalFromWire(seg, c);
     return sameCanonical(managedPart(current), { ...c, listId: current.listId }) ? candidate.entry : undefined;

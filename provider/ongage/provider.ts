@@ -16,7 +16,7 @@ import { OngageClient } from "./client";
 import { findInterruptedCreate } from "./interrupted-create";
 import { ValidSegmentInputs } from "./inputs";
 import { canonicalFromInputs, canonicalFromWire, fieldNamesToResolve, managedPart, toRequestBody, type FieldResolver } from "./normalize";
-import { ONGAGE_KEYS, ongageDefaultListId, ongageSettingsFailures, ongageTransportSettings } from "./settings";
+import { ONGAGE_KEYS, ongageClientOptions, ongageDefaultListId, ongageSettingsFailures, ongageTransportSettings } from "./settings";
 import { isDeletedSegment, type WireSegment, type WireSegmentSummary } from "./wire";
 
 /** Settings whose change cannot be applied by PUT. */
@@ -110,7 +110,7 @@ export const segmentProvider = {
 
   async create(inputs) {
     const c = canonicalInputs(CanonicalSegment, inputs);
-    const client = new OngageClient();
+    const client = new OngageClient(ongageClientOptions());
     // The POST answer may carry the stored segment; then reading back needs no GET.
     let posted: { id: string; segment?: WireSegment } | undefined;
     return createWithRecovery(inputs, {
@@ -132,7 +132,9 @@ export const segmentProvider = {
   },
 
   async read(id, props) {
-    const seg = await fetchUnlessGone(() => new OngageClient().getSegment(props.listId || undefined, id));
+    const listId = props.listId || undefined;
+    const client = new OngageClient(ongageClientOptions());
+    const seg = await fetchUnlessGone(() => client.getSegment(listId, id), client.goneProof(listId, id));
     if (seg === undefined || isDeletedSegment(seg)) return {};
     const outs = canonicalFromWire(seg, props);
     return { id, props: outs, inputs: managedPart(outs) };
@@ -140,7 +142,7 @@ export const segmentProvider = {
 
   async update(id, olds, news) {
     const c = canonicalInputs(CanonicalSegment, { ...news, listId: news.listId ?? olds.listId });
-    const client = new OngageClient();
+    const client = new OngageClient(ongageClientOptions());
     const body = toRequestBody(c, await fieldResolver(client, c), false);
     try {
       const updated = await client.updateSegment(c.listId, id, body);
@@ -156,7 +158,7 @@ export const segmentProvider = {
    * after a lost response or 5xx, a read decides whether the delete took effect.
    */
   async delete(id, props) {
-    const client = new OngageClient();
+    const client = new OngageClient(ongageClientOptions());
     const listId = props.listId || undefined;
     let warning: string | undefined;
     await deleteWithVerification({
@@ -165,6 +167,7 @@ export const segmentProvider = {
       },
       remove: () => client.deleteSegment(listId, id),
       isGone: async () => isDeletedSegment(await client.getSegment(listId, id)),
+      proof: client.goneProof(listId, id),
       timeoutMs: () => ongageTransportSettings().timeoutMs,
     });
     if (warning) warn(warning);

@@ -10,7 +10,7 @@ import { CanonicalRecipients, type RecipientsOutputs } from "./canonical";
 import { OngageClient } from "./client";
 import { RecipientsInputs } from "./inputs";
 import { RecipientsFileError, canonicalRows, readRecipientsFile, type RecipientRow } from "./recipients-file";
-import { ONGAGE_KEYS, ongageDefaultListId, ongageSettingsFailures } from "./settings";
+import { ONGAGE_KEYS, ongageClientOptions, ongageDefaultListId, ongageSettingsFailures } from "./settings";
 
 type Parsed = ReturnType<typeof RecipientsInputs.parse>;
 
@@ -100,18 +100,19 @@ export const recipientsProvider = {
 
   async create(inputs) {
     const c = canonicalInputs(CanonicalRecipients, inputs);
-    await new OngageClient().populateExternal(c.listId, c.segmentId, rowsOf(c));
+    await new OngageClient(ongageClientOptions()).populateExternal(c.listId, c.segmentId, rowsOf(c));
     return { id: `${c.segmentId}/recipients`, outs: outputsOf(c) };
   },
 
   async read(id, props) {
-    const seg = await fetchUnlessGone(() => new OngageClient().getSegment(props.listId, props.segmentId));
+    const client = new OngageClient(ongageClientOptions());
+    const seg = await fetchUnlessGone(() => client.getSegment(props.listId, props.segmentId), client.goneProof(props.listId, props.segmentId));
     return seg === undefined ? {} : { id, props };
   },
 
   async update(_id, _olds, news) {
     const c = canonicalInputs(CanonicalRecipients, news);
-    await new OngageClient().populateExternal(c.listId, c.segmentId, rowsOf(c));
+    await new OngageClient(ongageClientOptions()).populateExternal(c.listId, c.segmentId, rowsOf(c));
     return { outs: outputsOf(c) };
   },
 

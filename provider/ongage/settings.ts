@@ -99,3 +99,24 @@ export function ongageTransportSettings(): TransportSettings {
 export function ongageSettingsFailures(): CheckFailure[] {
   return settingsFailures([ongageBaseUrl, ...transportReaders(ONGAGE_KEYS, ONGAGE_TRANSPORT_DEFAULTS), deleteInUsePolicy]);
 }
+
+const keyName = (k: SettingKey) => `${k.config} / ${k.env}`;
+
+/**
+ * The options of an OngageClient (client.ts), read from the settings now; credentials stay a reader
+ * called at each request. `overrides` replace single options (tests inject a dispatcher and a clock).
+ */
+export function ongageClientOptions<O extends object = object>(overrides?: O) {
+  return {
+    baseUrl: ongageBaseUrl(),
+    credentials: ongageCredentials,
+    transport: ongageTransportSettings(),
+    sources: {
+      baseUrl: keyName(ONGAGE_KEYS.baseUrl),
+      listId: `${keyName(ONGAGE_KEYS.listId)} or the segment's listId`,
+      credentials: [ONGAGE_KEYS.username, ONGAGE_KEYS.password, ONGAGE_KEYS.accountCode].map(keyName).join(", "),
+    },
+    documentedBaseUrl: ONGAGE_DEFAULT_BASE_URL,
+    ...overrides,
+  };
+}

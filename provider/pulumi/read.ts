@@ -1,15 +1,15 @@
-import { NotFoundError } from "../http/errors";
+import { isGoneAnswer, type GoneProof } from "./gone";
 
 /**
- * The remote object, or undefined when it is gone: the one way every `read` decides "gone" is
- * `NotFoundError` (the transport raises it for a 404 status and for a not-found error inside a 2xx
- * body). Any other failure is thrown.
+ * The remote object, or undefined when it is gone: a not-found answer (NotFoundError) counts only
+ * when the root check of `proof` holds (gone.ts), the one way every `read` decides "gone". Any other
+ * failure is thrown, and so is a GoneUnprovenError when the root check fails.
  */
-export async function fetchUnlessGone<T>(fetch: () => Promise<T>): Promise<T | undefined> {
+export async function fetchUnlessGone<T>(fetch: () => Promise<T>, proof: GoneProof): Promise<T | undefined> {
   try {
     return await fetch();
   } catch (err) {
-    if (err instanceof NotFoundError) return undefined;
+    if (await isGoneAnswer(err, proof)) return undefined;
     throw err;
   }
 }

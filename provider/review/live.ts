@@ -1,7 +1,9 @@
 import { AntsClient } from "../ants/client";
+import { antsClientOptions } from "../ants/settings";
 import { AUDIENCE_ITEM_TYPE } from "../ants/schemas";
 import { ApiError, AuthenticationError, ConfigurationError, ConnectionError, DeadlineError, NotFoundError, PermissionError, RouteNotFoundError } from "../http/errors";
 import { OngageClient } from "../ongage/client";
+import { ongageClientOptions } from "../ongage/settings";
 import { toRequestBody } from "../ongage/normalize";
 import { fieldResolver } from "../ongage/provider";
 import type { CanonicalSegment } from "../ongage/canonical";
@@ -43,8 +45,8 @@ const describe = (err: unknown) => (err instanceof ApiError ? err.message : (err
 export async function liveFacts(set: ChangeSet, opts: LiveOptions = {}): Promise<Map<Change, LiveFacts>> {
   const out = new Map<Change, LiveFacts>();
   const todo = set.changes.filter((c) => c.kind !== "ongage.ExternalRecipients");
-  const ongage = todo.some((c) => c.kind === "ongage.Segment") ? new OngageClient() : undefined;
-  const ants = todo.some((c) => c.kind === "ants.Segment") ? new AntsClient() : undefined;
+  const ongage = todo.some((c) => c.kind === "ongage.Segment") ? new OngageClient(ongageClientOptions()) : undefined;
+  const ants = todo.some((c) => c.kind === "ants.Segment") ? new AntsClient(antsClientOptions()) : undefined;
   const byName = new NameLookup(ongage, ants);
   let done = 0;
   const queue = [...todo];

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { useAntsDispatcher } from "../../provider/ants/client";
 import { canonicalFromInputs, canonicalFromWire, resolveRules, toCreateBody } from "../../provider/ants/normalize";
 import { segmentProvider } from "../../provider/ants/provider";
+import { HttpClient } from "../../provider/http/client";
 import { SegmentInputs, type SegmentOutputs } from "../../provider/ants/schemas";
 import { PREVIEW_UNKNOWN as UNKNOWN } from "../../provider/pulumi/unknowns";
 
@@ -24,13 +24,11 @@ beforeAll(() => {
   agent = new MockAgent();
   agent.disableNetConnect();
   setGlobalDispatcher(agent);
-  useAntsDispatcher(agent);
-  dispatched = vi.spyOn(agent, "dispatch");
+  dispatched = vi.spyOn(HttpClient.prototype, "send");
 });
 afterAll(async () => {
   // check never made a request, whatever the input.
   expect(dispatched).not.toHaveBeenCalled();
-  useAntsDispatcher(undefined);
   setGlobalDispatcher(previous);
   await agent.close();
 });

@@ -1,7 +1,8 @@
+import { antsClientOptions } from "../../provider/ants/settings";
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AntsClient, EndpointMissingError } from "../../provider/ants/client";
-import { AuthenticationError, PermissionError, RateLimitError } from "../../provider/http/errors";
+import { AuthenticationError, IncompleteListingError, NotFoundError, PermissionError, RateLimitError, WrongBaseUrlError } from "../../provider/http/errors";
 import { resetProcessState } from "../../provider/http/process-state";
 
 const API = "https://api.ants.test";
@@ -40,7 +41,7 @@ function api(path: string, reply: (body: any) => { statusCode: number; data: obj
   }).times(times);
 }
 
-const client = () => new AntsClient({ dispatcher: agent, retry: { baseDelayMs: 1 }, sleep: async () => {}, now: () => clock });
+const client = () => new AntsClient(antsClientOptions({ dispatcher: agent, retry: { baseDelayMs: 1 }, sleep: async () => {}, now: () => clock }));
 
 beforeEach(() => {
   resetProcessState();
@@ -142,7 +143,7 @@ describe("ants envelope errors", () => {
   it("gives up with a RateLimitError after the retries", async () => {
     tokenEndpoint();
     api("/access/api/segment/listing", () => ({ statusCode: 200, data: { code: 500, message: NGINX_429 } }), 10);
-    const c = new AntsClient({ dispatcher: agent, retry: { baseDelayMs: 1, maxRetries: 2 }, sleep: async () => {}, now: () => clock });
+    const c = new AntsClient(antsClientOptions({ dispatcher: agent, retry: { baseDelayMs: 1, maxRetries: 2 }, sleep: async () => {}, now: () => clock }));
     await expect(drain(c)).rejects.toBeInstanceOf(RateLimitError);
   });
 });
@@ -188,18 +189,30 @@ describe("ants assumed endpoints", () => {
   it("an update route answering 404 tells the user which setting to change", async () => {
     tokenEndpoint();
     agent.get(API).intercept({ path: "/access/api/segment/update", method: "POST" }).reply(404, "<html><head><title>404 Not Found</title></head></html>", { headers: { "content-type": "text/html" } });
+    api("/access/api/segment/listing", () => ({ statusCode: 200, data: ok([]) }));
     const err = await client().update("5", { segmentDisplay: "x" }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(EndpointMissingError);
     expect((err as Error).message).toContain("pulumi config set ants:updateStrategy replace");
     expect((err as Error).message).toContain("ants:updatePath");
   });
 
-  it("a delete route answering 404 names ants:deleteStrategy forget; an unknown segment counts as deleted", async () => {
+  it("a delete route answering 404 names ants:deleteStrategy forget when the root holds; an unknown segment is a NotFoundError for the gone decision", async () => {
     tokenEndpoint();
     agent.get(API).intercept({ path: "/access/api/segment/delete", method: "POST" }).reply(404, "<html>404 Not Found</html>");
+    api("/access/api/segment/listing", () => ({ statusCode: 200, data: ok([]) }));
     await expect(client().delete("5")).rejects.toThrow(/ants:deleteStrategy forget/);
     agent.get(API).intercept({ path: "/access/api/segment/delete", method: "POST" }).reply(404, { code: 404, message: "Segment not found", data: null });
-    await expect(client().delete("5")).resolves.toBeUndefined();
+    await expect(client().delete("5")).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("a delete route answering 404 under a wrong base URL says the base URL looks wrong, never 'set deleteStrategy forget'", async () => {
+    tokenEndpoint();
+    agent.get(API).intercept({ path: "/access/api/segment/delete", method: "POST" }).reply(404, "<html>404 Not Found</html>");
+    agent.get(API).intercept({ path: "/access/api/segment/listing", method: "POST" }).reply(404, "<html>404 Not Found</html>");
+    const err = await client().delete("5").catch((e: Error) => e);
+    expect(err).toBeInstanceOf(WrongBaseUrlError);
+    expect((err as Error).message).toMatch(/base URL looks wrong.*https:\/\/api\.ants\.tech\/access\/api.*ants:baseUrl \/ ANTS_BASE_URL/);
+    expect((err as Error).message).not.toContain("forget");
   });
 
   it("the update path can be overridden from config", async () => {

@@ -1,3 +1,4 @@
+import { antsClientOptions } from "../../provider/ants/settings";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,7 +62,7 @@ describe("ants: adopting what an interrupted run created (name, audience, static
     const c = await def("vip");
     const id = await interrupted(c);
     em.http.clearLog();
-    const { value, stderr: warnings } = await withStderr(() => findInterruptedCreate(new AntsClient(), c));
+    const { value, stderr: warnings } = await withStderr(() => findInterruptedCreate(new AntsClient(antsClientOptions()), c));
     expect(String(value?.segment_id)).toBe(id);
     expect(warnings).toMatch(new RegExp(`adopted ANTS segment ${id} \\("vip"\\), created by an interrupted run`));
     expect(fullListings()).toBe(1);
@@ -71,13 +72,13 @@ describe("ants: adopting what an interrupted run created (name, audience, static
   it("another audience or static/dynamic is left alone", async () => {
     await interrupted(await def("vip", { audience: "visitor" }));
     await interrupted(await def("vip", { schedule: { type: "dynamic", repeat: { every: 1, unit: "days" }, start: { day: "2025-01-06", hour: "03:00" } } }));
-    expect(await findInterruptedCreate(new AntsClient(), await def("vip"))).toBeUndefined();
+    expect(await findInterruptedCreate(new AntsClient(antsClientOptions()), await def("vip"))).toBeUndefined();
   });
 
   it("what Listing cannot show is not told apart: another member file with the same name and audience is adopted (the caller re-applies the definition)", async () => {
     const id = await interrupted(await def("vip", { file: { path: otherPath } }));
     const c = await def("vip");
-    const { value } = await withStderr(() => findInterruptedCreate(new AntsClient(), c));
+    const { value } = await withStderr(() => findInterruptedCreate(new AntsClient(antsClientOptions()), c));
     expect(String(value?.segment_id)).toBe(id);
   });
 
@@ -86,10 +87,10 @@ describe("ants: adopting what an interrupted run created (name, audience, static
     await interrupted(c);
     await new Promise((r) => setTimeout(r, 400));
     await configure({ "ants:interruptedCreateWindowHours": String(0.3 / 3600) });
-    expect(await findInterruptedCreate(new AntsClient(), c)).toBeUndefined();
+    expect(await findInterruptedCreate(new AntsClient(antsClientOptions()), c)).toBeUndefined();
     await configure({ "ants:interruptedCreateWindowHours": "0" });
     em.http.clearLog();
-    expect(await findInterruptedCreate(new AntsClient(), c)).toBeUndefined();
+    expect(await findInterruptedCreate(new AntsClient(antsClientOptions()), c)).toBeUndefined();
     expect(em.http.requests).toEqual([]);
   });
 
@@ -98,14 +99,14 @@ describe("ants: adopting what an interrupted run created (name, audience, static
     await interrupted(c);
     await configure({ "ants:updateStrategy": "replace" });
     em.http.clearLog();
-    expect(await findInterruptedCreate(new AntsClient(), c)).toBeUndefined();
+    expect(await findInterruptedCreate(new AntsClient(antsClientOptions()), c)).toBeUndefined();
     expect(em.http.requests).toEqual([]);
   });
 
   it("each segment is adopted once per process; a second identical definition finds none", async () => {
     const c = await def("vip");
     const id = await interrupted(c);
-    const client = new AntsClient();
+    const client = new AntsClient(antsClientOptions());
     const { value } = await withStderr(() => Promise.all([findInterruptedCreate(client, c), findInterruptedCreate(client, c)]));
     expect(value.map((a) => (a ? String(a.segment_id) : undefined))).toEqual([id, undefined]);
   });

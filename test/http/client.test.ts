@@ -1,3 +1,4 @@
+import { ongageClientOptions } from "../../provider/ongage/settings";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { MockAgent } from "undici";
@@ -317,7 +318,7 @@ describe("Ongage not found is one thing (NotFoundError), however it is reported"
   beforeEach(() => {
     Object.assign(process.env, { ONGAGE_BASE_URL: BASE, ONGAGE_USERNAME: "u@x.test", ONGAGE_PASSWORD: "pw-123456", ONGAGE_ACCOUNT_CODE: "acct", ONGAGE_REQUESTS_PER_MINUTE: "60000" });
   });
-  const ongage = () => new OngageClient({ dispatcher: agent, sleep: async () => {} });
+  const ongage = () => new OngageClient(ongageClientOptions({ dispatcher: agent, sleep: async () => {} }));
   const gone = { metadata: { error: true }, payload: { code: 404, message: "Not found" } };
 
   it("a GET with a 404 inside an HTTP 200 body and an HTTP 404 envelope both reject with NotFoundError", async () => {
@@ -330,11 +331,11 @@ describe("Ongage not found is one thing (NotFoundError), however it is reported"
     }
   });
 
-  it("a DELETE of a segment already gone resolves in both forms; a missing route rejects", async () => {
+  it("a DELETE of a segment already gone rejects with NotFoundError in both forms (the caller judges it with the root check); a missing route is a RouteNotFoundError", async () => {
     agent.get(BASE).intercept({ path: "/api/segments/9", method: "DELETE" }).reply(200, gone);
     agent.get(BASE).intercept({ path: "/api/segments/10", method: "DELETE" }).reply(404, gone);
-    await expect(ongage().deleteSegment(undefined, "9")).resolves.toBeUndefined();
-    await expect(ongage().deleteSegment(undefined, "10")).resolves.toBeUndefined();
+    await expect(ongage().deleteSegment(undefined, "9")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(ongage().deleteSegment(undefined, "10")).rejects.toBeInstanceOf(NotFoundError);
     agent.get(BASE).intercept({ path: "/api/segments/11", method: "DELETE" }).reply(404, "<html>Not Found</html>");
     const err = await ongage().deleteSegment(undefined, "11").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RouteNotFoundError);

@@ -1,6 +1,8 @@
+import { ongageClientOptions } from "../../provider/ongage/settings";
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { antsAuth } from "../../provider/ants/auth";
+import { antsCredentials } from "../../provider/ants/settings";
 import { fingerprint, PromiseCache } from "../../provider/http/promise-cache";
 import { resetProcessState } from "../../provider/http/process-state";
 import { sharedLimiter } from "../../provider/http/rate-limiter";
@@ -71,7 +73,7 @@ describe("caches of the clients are keyed by the credentials, secrets included",
       return { statusCode: 200, data: { accessToken: issued.at(-1), accessTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString() } };
     }).times(3);
     Object.assign(process.env, { ANTS_AUTH_URL: "https://iam.test", ANTS_CLIENT_ID: "c1", ANTS_CLIENT_SECRET: "first-secret" });
-    const auth = antsAuth(agent);
+    const auth = antsAuth({ credentials: antsCredentials, dispatcher: agent });
     const signal = new AbortController().signal;
     expect(await auth.headers(signal)).toEqual({ authorization: "Bearer tok-1" });
     expect(await auth.headers(signal)).toEqual({ authorization: "Bearer tok-1" });
@@ -88,10 +90,10 @@ describe("caches of the clients are keyed by the credentials, secrets included",
       return { statusCode: 200, data: { metadata: { error: false }, payload: [{ id: asked.length, name: `field-of-${user}`, type: "string" }] } };
     }).times(3);
     Object.assign(process.env, { ONGAGE_BASE_URL: "https://ongage.test", ONGAGE_USERNAME: "alice@x.test", ONGAGE_PASSWORD: "pw-alice", ONGAGE_ACCOUNT_CODE: "A", ONGAGE_REQUESTS_PER_MINUTE: "60000" });
-    const first = await new OngageClient({ dispatcher: agent }).listFields(1);
-    await new OngageClient({ dispatcher: agent }).listFields(1);
+    const first = await new OngageClient(ongageClientOptions({ dispatcher: agent })).listFields(1);
+    await new OngageClient(ongageClientOptions({ dispatcher: agent })).listFields(1);
     Object.assign(process.env, { ONGAGE_USERNAME: "bob@x.test", ONGAGE_PASSWORD: "pw-bob" });
-    const second = await new OngageClient({ dispatcher: agent }).listFields(1);
+    const second = await new OngageClient(ongageClientOptions({ dispatcher: agent })).listFields(1);
     expect(asked).toEqual(["alice@x.test", "bob@x.test"]);
     expect(first[0]!.name).toBe("field-of-alice@x.test");
     expect(second[0]!.name).toBe("field-of-bob@x.test");

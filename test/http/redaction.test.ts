@@ -1,3 +1,5 @@
+import { antsClientOptions } from "../../provider/ants/settings";
+import { ongageClientOptions } from "../../provider/ongage/settings";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
@@ -89,7 +91,7 @@ function expectNoSecret(trace: string, secrets: string[]): void {
 describe("secrets never appear in errors or stderr, even when the server echoes the request", () => {
   it("ongage: a non-JSON 400 echoing headers and body", async () => {
     routes["POST /api/segments"] = (req, body, res) => res.writeHead(400, { "content-type": "text/plain" }).end(`rejected: ${echoText(req, body)}`);
-    const { err, stderr } = await failWithStderr(() => new OngageClient().createSegment(undefined, { name: "s", note: "hello" }));
+    const { err, stderr } = await failWithStderr(() => new OngageClient(ongageClientOptions()).createSegment(undefined, { name: "s", note: "hello" }));
     // The echo really carried the password; the error still says what went wrong.
     expect(String(err)).toMatch(/ongage POST \/api\/segments → 400 rejected: /);
     expect(String(err)).toContain("[redacted]");
@@ -99,19 +101,19 @@ describe("secrets never appear in errors or stderr, even when the server echoes 
   it("ongage: the password echoed inside the JSON error envelope of an HTTP 200, and in an HTML 502", async () => {
     routes["GET /api/segments/7"] = (req, _b, res) =>
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ metadata: { error: true }, payload: { code: 401, message: `bad login ${String(req.headers["x_password"])}` } }));
-    const first = await failWithStderr(() => new OngageClient().getSegment(undefined, "7"));
+    const first = await failWithStderr(() => new OngageClient(ongageClientOptions()).getSegment(undefined, "7"));
     expect(String(first.err)).toContain("→ 401 (HTTP 200) bad login [redacted]");
     expectNoSecret(traces(first.err) + first.stderr, [ONGAGE_PASSWORD]);
 
     routes["GET /api/segments/8"] = (req, body, res) => res.writeHead(502, { "content-type": "text/html" }).end(`<html><body><pre>${echoText(req, body)}</pre></body></html>`);
-    const second = await failWithStderr(() => new OngageClient().getSegment(undefined, "8"));
+    const second = await failWithStderr(() => new OngageClient(ongageClientOptions()).getSegment(undefined, "8"));
     expect(String(second.err)).toContain("→ 502");
     expectNoSecret(traces(second.err) + second.stderr, [ONGAGE_PASSWORD]);
   });
 
   it("ants: the token endpoint echoing the form with the client secret (non-JSON 401)", async () => {
     routes["POST /oauth/token"] = (req, body, res) => res.writeHead(401, { "content-type": "text/plain" }).end(`invalid client: ${body}`);
-    const { err, stderr } = await failWithStderr(() => new AntsClient().create({ segmentDisplay: "s" }));
+    const { err, stderr } = await failWithStderr(() => new AntsClient(antsClientOptions()).create({ segmentDisplay: "s" }));
     expect(String(err)).toMatch(/ants POST \/oauth\/token → 401 invalid client: .*client_secret=\[redacted\]/);
     expectNoSecret(traces(err) + stderr, [ANTS_SECRET]);
   });
@@ -121,12 +123,12 @@ describe("secrets never appear in errors or stderr, even when the server echoes 
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accessToken: ISSUED_TOKEN, accessTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString() }));
     routes["POST /access/api/segment/create"] = (req, body, res) =>
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ code: 500, message: `failed for ${String(req.headers.authorization)}`, data: echoText(req, body) }));
-    const { err, stderr } = await failWithStderr(() => new AntsClient().create({ segmentDisplay: "s" }));
+    const { err, stderr } = await failWithStderr(() => new AntsClient(antsClientOptions()).create({ segmentDisplay: "s" }));
     expect(String(err)).toContain("failed for [redacted]");
     expectNoSecret(traces(err) + stderr, [ISSUED_TOKEN, ANTS_SECRET]);
 
     routes["POST /access/api/segment/create"] = (req, body, res) => res.writeHead(503, { "content-type": "text/plain" }).end(echoText(req, body));
-    const raw = await failWithStderr(() => new AntsClient().create({ segmentDisplay: "s" }));
+    const raw = await failWithStderr(() => new AntsClient(antsClientOptions()).create({ segmentDisplay: "s" }));
     expect(String(raw.err)).toContain("→ 503");
     expectNoSecret(traces(raw.err) + raw.stderr, [ISSUED_TOKEN, ANTS_SECRET]);
   });
@@ -134,13 +136,13 @@ describe("secrets never appear in errors or stderr, even when the server echoes 
   it("ants: a ready access token echoed in a 403 and a malformed 2xx", async () => {
     process.env.ANTS_ACCESS_TOKEN = READY_TOKEN;
     routes["POST /access/api/segment/create"] = (req, body, res) => res.writeHead(403, { "content-type": "text/plain" }).end(`forbidden ${echoText(req, body)}`);
-    const forbidden = await failWithStderr(() => new AntsClient().create({ segmentDisplay: "s" }));
+    const forbidden = await failWithStderr(() => new AntsClient(antsClientOptions()).create({ segmentDisplay: "s" }));
     expect(String(forbidden.err)).toContain("→ 403 forbidden");
     expectNoSecret(traces(forbidden.err) + forbidden.stderr, [READY_TOKEN]);
 
     routes["POST /access/api/segment/listing"] = (req, body, res) => res.writeHead(200, { "content-type": "text/plain" }).end(echoText(req, body));
     const malformed = await failWithStderr(async () => {
-      for await (const _ of new AntsClient().listing()) void _;
+      for await (const _ of new AntsClient(antsClientOptions()).listing()) void _;
     });
     expect(String(malformed.err)).toContain("does not match the documented shape");
     expectNoSecret(traces(malformed.err) + malformed.stderr, [READY_TOKEN]);

@@ -1,3 +1,5 @@
+import { antsClientOptions } from "../../provider/ants/settings";
+import { ongageClientOptions } from "../../provider/ongage/settings";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { MockAgent } from "undici";
@@ -49,8 +51,8 @@ afterEach(async () => {
 });
 
 const fast = { retry: { baseDelayMs: 1 }, sleep: async () => {} };
-const ongage = () => new OngageClient({ dispatcher: agent, retry: fast.retry, sleep: fast.sleep });
-const ants = () => new AntsClient({ dispatcher: agent, retry: fast.retry, sleep: fast.sleep });
+const ongage = () => new OngageClient(ongageClientOptions({ dispatcher: agent, retry: fast.retry, sleep: fast.sleep }));
+const ants = () => new AntsClient(antsClientOptions({ dispatcher: agent, retry: fast.retry, sleep: fast.sleep }));
 
 /** The error a create POST fails with when the server answers `status` with `data`. */
 async function ongageCreateFails(status: number, data: unknown): Promise<unknown> {
@@ -135,6 +137,8 @@ describe("a create that provably was not processed (no search)", () => {
     expect(route).toBeInstanceOf(RouteNotFoundError);
     expect(mayHaveBeenProcessed(route)).toBe(false);
     agent.get(ANTS).intercept({ path: "/access/api/segment/delete", method: "POST" }).reply(404, "<html>Not Found</html>");
+    // The root check (a Listing) holds, so the route alone is missing.
+    agent.get(ANTS).intercept({ path: "/access/api/segment/listing", method: "POST" }).reply(200, { code: 200, message: "Success", data: { entries: [], meta: { total: 0 } } });
     const missing = await ants().delete("12").catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(EndpointMissingError);
     expect(mayHaveBeenProcessed(missing)).toBe(false);

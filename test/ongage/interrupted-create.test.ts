@@ -1,3 +1,4 @@
+import { ongageClientOptions } from "../../provider/ongage/settings";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
 import { OngageClient } from "../../provider/ongage/client";
@@ -59,7 +60,7 @@ describe("ongage: adopting what an interrupted run created", () => {
     const c = await def("vip buyers");
     const id = await interrupted(c);
     emu.http.clearLog();
-    const { value: outs, stderr } = await withStderr(() => findInterruptedCreate(new OngageClient(), c));
+    const { value: outs, stderr } = await withStderr(() => findInterruptedCreate(new OngageClient(ongageClientOptions()), c));
     expect(outs).toMatchObject({ id, name: "vip buyers", list_id: String(LIST) });
     expect(stderr).toMatch(new RegExp(`adopted Ongage segment ${id} \\("vip buyers"\\), created by an interrupted run \\d+ s ago`));
     expect({ listings: listings(), reads: reads() }).toEqual({ listings: 1, reads: 1 });
@@ -69,14 +70,14 @@ describe("ongage: adopting what an interrupted run created", () => {
     await interrupted(await def("vip buyers", { description: "other" }));
     await interrupted(await def("vip buyers", { rules: [{ type: "email", field: "email", operator: "LIKE", values: ["@other.example.com"] }] }));
     emu.http.clearLog();
-    expect(await findInterruptedCreate(new OngageClient(), await def("vip buyers"))).toBeUndefined();
+    expect(await findInterruptedCreate(new OngageClient(ongageClientOptions()), await def("vip buyers"))).toBeUndefined();
     expect(reads()).toBe(2);
   });
 
   it("a name that differs only in case or spacing inside is not the same name", async () => {
     await interrupted(await def("VIP buyers"));
     await interrupted(await def("vip  buyers"));
-    expect(await findInterruptedCreate(new OngageClient(), await def("vip buyers"))).toBeUndefined();
+    expect(await findInterruptedCreate(new OngageClient(ongageClientOptions()), await def("vip buyers"))).toBeUndefined();
   });
 
   it("older than the window (default 24 h) is left alone; a longer window adopts it", async () => {
@@ -84,10 +85,10 @@ describe("ongage: adopting what an interrupted run created", () => {
     const c = await def("old one");
     const id = await interrupted(c);
     skewMs = 0;
-    expect(await findInterruptedCreate(new OngageClient(), c)).toBeUndefined();
+    expect(await findInterruptedCreate(new OngageClient(ongageClientOptions()), c)).toBeUndefined();
     newProcess();
     process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS = "26";
-    expect((await withStderr(() => findInterruptedCreate(new OngageClient(), c))).value).toMatchObject({ id });
+    expect((await withStderr(() => findInterruptedCreate(new OngageClient(ongageClientOptions()), c))).value).toMatchObject({ id });
   });
 
   it("window 0 turns adoption off without any request; a bad window value names both settings", async () => {
@@ -95,17 +96,17 @@ describe("ongage: adopting what an interrupted run created", () => {
     await interrupted(c);
     emu.http.clearLog();
     process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS = "0";
-    expect(await findInterruptedCreate(new OngageClient(), c)).toBeUndefined();
+    expect(await findInterruptedCreate(new OngageClient(ongageClientOptions()), c)).toBeUndefined();
     expect(emu.http.requests).toEqual([]);
     process.env.ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS = "a day";
-    await expect(findInterruptedCreate(new OngageClient(), c)).rejects.toThrow(/ongage:interruptedCreateWindowHours \/ ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS must be a number of hours/);
+    await expect(findInterruptedCreate(new OngageClient(ongageClientOptions()), c)).rejects.toThrow(/ongage:interruptedCreateWindowHours \/ ONGAGE_INTERRUPTED_CREATE_WINDOW_HOURS must be a number of hours/);
   });
 
   it("a deleted segment is not adopted", async () => {
     const c = await def("vip buyers");
     const id = await interrupted(c);
-    await new OngageClient().deleteSegment(LIST, id);
-    expect(await findInterruptedCreate(new OngageClient(), c)).toBeUndefined();
+    await new OngageClient(ongageClientOptions()).deleteSegment(LIST, id);
+    expect(await findInterruptedCreate(new OngageClient(ongageClientOptions()), c)).toBeUndefined();
   });
 
   it("each segment is adopted once: two identical definitions take the two copies, newest first; a third finds none", async () => {
@@ -113,7 +114,7 @@ describe("ongage: adopting what an interrupted run created", () => {
     const older = await interrupted(c);
     skewMs = 5_000;
     const newer = await interrupted(c);
-    const client = new OngageClient();
+    const client = new OngageClient(ongageClientOptions());
     const [a, b, third] = (await withStderr(() => Promise.all([findInterruptedCreate(client, c), findInterruptedCreate(client, c), findInterruptedCreate(client, c)]))).value;
     expect([a?.id, b?.id, third]).toEqual([newer, older, undefined]);
   });
@@ -121,7 +122,7 @@ describe("ongage: adopting what an interrupted run created", () => {
   it("one listing per process, shared by every create; one read per name match", async () => {
     for (let i = 0; i < 5; i++) await interrupted(await def(`many ${i}`));
     emu.http.clearLog();
-    const client = new OngageClient();
+    const client = new OngageClient(ongageClientOptions());
     const found = (await withStderr(() => Promise.all(Array.from({ length: 8 }, async (_, i) => findInterruptedCreate(client, await def(`many ${i}`)))))).value;
     expect(found.filter(Boolean)).toHaveLength(5);
     expect({ listings: listings(), reads: reads() }).toEqual({ listings: 1, reads: 5 });
@@ -131,7 +132,7 @@ describe("ongage: adopting what an interrupted run created", () => {
     const c = await def("vip buyers");
     const id = await interrupted(c);
     emu.http.failNext({ reply: { status: 403, body: { metadata: { error: true }, payload: { code: 403, errors: [], message: "Forbidden" } } } });
-    await expect(findInterruptedCreate(new OngageClient(), c)).rejects.toThrow();
-    expect((await withStderr(() => findInterruptedCreate(new OngageClient(), c))).value).toMatchObject({ id });
+    await expect(findInterruptedCreate(new OngageClient(ongageClientOptions()), c)).rejects.toThrow();
+    expect((await withStderr(() => findInterruptedCreate(new OngageClient(ongageClientOptions()), c))).value).toMatchObject({ id });
   });
 });

@@ -99,6 +99,8 @@ describe("createWithRecovery", () => {
   });
 });
 
+const rootOk = { subject: "segment 7", settings: "x:baseUrl", prove: async () => {} };
+
 describe("deleteWithVerification", () => {
   it("guard hook: a refusing guard stops the delete before any call", async () => {
     const calls: string[] = [];
@@ -107,14 +109,15 @@ describe("deleteWithVerification", () => {
       remove: async () => { calls.push("delete"); },
       isGone: async () => true,
       timeoutMs: () => 1,
+      proof: rootOk,
     })).rejects.toThrow("scheduled campaign 42");
     expect(calls).toEqual([]);
   });
 
   it("a delete whose answer was lost succeeds when the object turns out gone, and fails when it stays", async () => {
     const lost = new ServerError({ api: "ants", method: "DELETE", path: "/x", status: 502 });
-    await expect(deleteWithVerification({ remove: async () => { throw lost; }, isGone: async () => true, timeoutMs: () => 1 })).resolves.toBeUndefined();
-    await expect(deleteWithVerification({ remove: async () => { throw lost; }, isGone: async () => false, timeoutMs: () => 1 })).rejects.toBe(lost);
+    await expect(deleteWithVerification({ remove: async () => { throw lost; }, isGone: async () => true, timeoutMs: () => 1, proof: rootOk })).resolves.toBeUndefined();
+    await expect(deleteWithVerification({ remove: async () => { throw lost; }, isGone: async () => false, timeoutMs: () => 1, proof: rootOk })).rejects.toBe(lost);
   });
 });
 

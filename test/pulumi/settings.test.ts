@@ -1,3 +1,4 @@
+import { ongageClientOptions } from "../../provider/ongage/settings";
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { antsSettingsFailures, antsTransportSettings, listingCacheMs } from "../../provider/ants/settings";
@@ -93,7 +94,7 @@ describe("numeric transport settings", () => {
       hits++;
       return { statusCode: 503, data: "down" };
     }).times(3);
-    await expect(new OngageClient({ dispatcher: agent, sleep: async () => {} }).getSegment(undefined, "5")).rejects.toBeInstanceOf(ServerError);
+    await expect(new OngageClient(ongageClientOptions({ dispatcher: agent, sleep: async () => {} })).getSegment(undefined, "5")).rejects.toBeInstanceOf(ServerError);
     expect(hits).toBe(1);
     await agent.close();
   });
