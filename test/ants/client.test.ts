@@ -228,3 +228,53 @@ describe("ants assumed endpoints", () => {
     }
   });
 });
+
+describe("ants listing completeness", () => {
+  const entry = (id: number) => ({ segment_id: id, segment_display: `s${id}`, item_type_id: -1003, update_method: "static", row_count: "1" });
+  const all = Array.from({ length: 130 }, (_, i) => entry(i + 1));
+  /** A server applying its own maximum page size of 40 whatever `limit` asks. */
+  const capped = (meta: (seen: number) => Record<string, number> | undefined) => (body: any) => {
+    const size = Math.min(body.limit, 40);
+    const rows = all.slice((body.page - 1) * size, body.page * size);
+    return { statusCode: 200, data: { code: 200, message: "Success", data: { entries: rows, ...(meta(rows.length) ? { meta: meta(rows.length) } : {}) } } };
+  };
+
+  it("a server that caps pages below limit: every row, with or without a total", async () => {
+    tokenEndpoint();
+    api("/access/api/segment/listing", capped(() => ({ total: 130 })), 10);
+    expect((await drain(client())).map((e) => e.segment_id)).toEqual(all.map((e) => e.segment_id));
+    api("/access/api/segment/listing", capped(() => undefined), 10);
+    expect(await drain(client())).toHaveLength(130);
+    api("/access/api/segment/listing", capped(() => ({ total: 3 })), 10);
+    expect(await drain(client())).toHaveLength(130);
+  });
+
+  it("a server that repeats a page: IncompleteListingError, never a partial listing", async () => {
+    tokenEndpoint();
+    api("/access/api/segment/listing", () => ({ statusCode: 200, data: ok(all.slice(0, 40), { total: 130 }) }), 3);
+    const err = await drain(client()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IncompleteListingError);
+    expect((err as Error).message).toMatch(/could not be shown complete: page 2 repeated row 1/);
+  });
+
+  it("rows that end before the total: IncompleteListingError", async () => {
+    tokenEndpoint();
+    let n = 0;
+    api("/access/api/segment/listing", () => ({ statusCode: 200, data: ok(++n === 1 ? all.slice(0, 40) : [], { total: 130 }) }), 3);
+    await expect(drain(client())).rejects.toBeInstanceOf(IncompleteListingError);
+  });
+});
+
+describe("ants 401 race", () => {
+  it("two requests refused at once with the same token both retry with one renewed token", async () => {
+    tokenEndpoint();
+    api("/access/api/segment/listing", () => ({ statusCode: 200, data: ok([]) }));
+    await drain(client());
+    let refusals = 0;
+    api("/access/api/segment/listing", () => (authHeaders.at(-1) === "Bearer tok-1" ? (refusals++, { statusCode: 401, data: { code: 401, message: "Unauthorized" } }) : { statusCode: 200, data: ok([]) }), 4);
+    await expect(Promise.all([drain(client()), drain(client())])).resolves.toHaveLength(2);
+    expect(refusals).toBe(2);
+    expect(tokenRequests).toHaveLength(2);
+    expect(authHeaders.slice(-2)).toEqual(["Bearer tok-2", "Bearer tok-2"]);
+  });
+});
