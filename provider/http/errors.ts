@@ -151,7 +151,7 @@ export class WrongBaseUrlError extends ConfigurationError {
 /**
  * A paged listing that could not be shown complete (a page repeated rows already received, the total
  * shrank below the rows received, a page failed after others were received, the rows ended before the
- * total). Whatever needs every row (an export, an adoption, a search for a lost create) must stop on it:
+ * total). Whatever needs every row must stop on it:
  * a partial listing is never taken for the whole.
  */
 export class IncompleteListingError extends Error {

@@ -1,4 +1,5 @@
-import { mayHaveBeenProcessed, recoverLostCreate } from "../http/unknown-outcomes";
+import { mayHaveBeenProcessed } from "../http/unknown-outcomes";
+import { recoverLostCreate } from "./lost-create";
 import { partialCreate } from "./partial-create";
 
 /** Created (or taken over) remote object: its id and the resource's outputs. */

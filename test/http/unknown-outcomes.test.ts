@@ -22,7 +22,8 @@ import {
 } from "../../provider/http/errors";
 import { RateLimiter } from "../../provider/http/rate-limiter";
 import { isRetryable } from "../../provider/http/retry-policy";
-import { mayHaveBeenProcessed, recoverLostCreate, settlesTo, UnknownOutcomeError } from "../../provider/http/unknown-outcomes";
+import { mayHaveBeenProcessed, settlesTo } from "../../provider/http/unknown-outcomes";
+import { recoverLostCreate, UnknownOutcomeError } from "../../provider/pulumi/lost-create";
 import { OngageClient } from "../../provider/ongage/client";
 import { resetProcessState } from "../../provider/http/process-state";
 
