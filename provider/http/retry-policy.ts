@@ -12,7 +12,8 @@ export interface RetrySettings {
   maxRetryAfterMs: number;
   /**
    * Retries of a connection that could not be opened (refused, DNS failure, TLS error): such a
-   * failure repeats, so it gets a few quick tries instead of the backoff; 2 × 250 ms and 500 ms apart.
+   * failure repeats, so it gets a few quick retries instead of the backoff (default 2, after 250 ms
+   * and 500 ms).
    */
   maxConnectRetries: number;
   /** Wait before connect retry n (1-based) is n × this. */

@@ -1,4 +1,4 @@
-import { NotFoundError } from "../http/errors";
+import { NotFoundError, RouteNotFoundError } from "../http/errors";
 import { redact } from "../http/redact";
 
 /**
@@ -46,9 +46,14 @@ export async function establishGone(proof: GoneProof): Promise<void> {
 /**
  * True when `err` is a not-found answer (NotFoundError: a 404 status or a not-found code in a 2xx
  * body) and `establishGone` holds; false for any other error (the caller rethrows it); rejects with
- * GoneUnprovenError when the root check fails.
+ * GoneUnprovenError when the root check fails. A 404 outside the API's format (RouteNotFoundError)
+ * is never "gone", but it runs the root check too, so a wrong base URL is named as such.
  */
 export async function isGoneAnswer(err: unknown, proof: GoneProof): Promise<boolean> {
+  if (err instanceof RouteNotFoundError) {
+    await establishGone(proof);
+    return false;
+  }
   if (!(err instanceof NotFoundError)) return false;
   await establishGone(proof);
   return true;
