@@ -3,7 +3,7 @@ import { HttpClient, type AuthHook, type Classifier } from "../http/client";
 import { kindForStatus } from "../http/errors";
 import { fingerprint, PromiseCache, type CacheKey, type CredentialsFingerprint } from "../http/promise-cache";
 import { registerSecret } from "../http/redact";
-import { TokenResponse } from "./schemas";
+import { TokenResponse } from "./wire";
 import { ANTS_SCOPE, antsCredentials, type AntsCredentials } from "./settings";
 
 interface CachedToken {

@@ -9,7 +9,7 @@ import { sharedLimiter } from "../http/rate-limiter";
 import type { RetrySettings } from "../http/retry-policy";
 import { antsAuth, credentialsKey } from "./auth";
 import { assumedPath, endpointMissingMessage, type AssumedOperation } from "./endpoints";
-import { WireBoAttribute, WireEnvelopeCode, WireListingEntry, WireUploadEntry, antsEnvelope } from "./schemas";
+import { WireBoAttribute, WireEnvelopeCode, WireListingEntry, WireUploadEntry, antsEnvelope } from "./wire";
 import { antsBaseUrl, antsTransportSettings, listingCacheMs } from "./settings";
 
 const RATE_LIMIT_MARKER = /429 Too Many Requests/i;

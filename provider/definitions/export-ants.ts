@@ -1,5 +1,5 @@
 import { AntsClient } from "../ants/client";
-import { AUDIENCE_ITEM_TYPE } from "../ants/schemas";
+import { AUDIENCE_ITEM_TYPE } from "../ants/inputs";
 import type { ExportResult } from "./export-ongage";
 import { uniqueNames, type DefinitionFileOut } from "./render";
 

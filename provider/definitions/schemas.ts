@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SegmentInputs as AntsSegmentInputs } from "../ants/schemas";
+import { SegmentInputs as AntsSegmentInputs } from "../ants/inputs";
 import {
   RecipientsInputs,
   SegmentIdInput,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FileInput } from "../ants/schemas";
+import { FileInput } from "../ants/inputs";
 import { renamedKeys } from "../pulumi/issue-paths";
 import { parseDateToEpoch } from "./dates";
 import { locatedRules } from "./match";

@@ -1,5 +1,5 @@
 import { AntsClient } from "../ants/client";
-import { AUDIENCE_ITEM_TYPE } from "../ants/schemas";
+import { AUDIENCE_ITEM_TYPE } from "../ants/inputs";
 import { ApiError, AuthenticationError, ConfigurationError, ConnectionError, DeadlineError, NotFoundError, PermissionError, RouteNotFoundError } from "../http/errors";
 import { OngageClient } from "../ongage/client";
 import { toRequestBody } from "../ongage/normalize";
