@@ -1,3 +1,4 @@
+import { processState } from "../http/process-state";
 import type { Dispatcher } from "undici";
 import { HttpClient, type AuthHook, type Classifier } from "../http/client";
 import { kindForStatus } from "../http/errors";
@@ -14,7 +15,7 @@ interface CachedToken {
 }
 
 /** Token cache per (auth URL, client credentials incl. the secret, scope), shared by every resource in the process. */
-const tokens = new PromiseCache<CachedToken>();
+const tokens = processState("ants/auth: tokens", () => new PromiseCache<CachedToken>());
 
 /** Token endpoint errors: any non-2xx is an authentication failure, except 429 and 5xx. */
 const classifyToken: Classifier = (status, body) => {
@@ -62,14 +63,14 @@ export function antsAuth(dispatcher?: Dispatcher, now: () => number = Date.now):
     async headers() {
       const c = antsCredentials();
       if (c.kind === "token") return { authorization: `Bearer ${c.accessToken}` };
-      const token = await tokens.get(cacheKey(c), () => requestToken(c, dispatcher, now), { fresh: (t) => now() < t.renewAt });
+      const token = await tokens().get(cacheKey(c), () => requestToken(c, dispatcher, now), { fresh: (t) => now() < t.renewAt });
       return { authorization: `Bearer ${token.accessToken}` };
     },
     async renew() {
       const c = antsCredentials();
       // Only a token that was issued and then refused is worth renewing; a refused token request is final.
-      if (c.kind === "token" || !tokens.has(cacheKey(c))) return false;
-      tokens.delete(cacheKey(c));
+      if (c.kind === "token" || !tokens().has(cacheKey(c))) return false;
+      tokens().delete(cacheKey(c));
       return true;
     },
   };
@@ -77,5 +78,5 @@ export function antsAuth(dispatcher?: Dispatcher, now: () => number = Date.now):
 
 /** Forgets cached tokens only; between tests use resetProcessState(). */
 export function forgetTokens(): void {
-  tokens.clear();
+  tokens().clear();
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Dispatcher } from "undici";
 import { HttpClient, path, type Classifier } from "../http/client";
 import { NotFoundError, RouteNotFoundError, UnexpectedResponseError, kindForStatus } from "../http/errors";
-import { onResetProcessState } from "../http/process-state";
+import { processState } from "../http/process-state";
 import { PromiseCache } from "../http/promise-cache";
 import { markNotProcessed } from "../http/unknown-outcomes";
 import { sharedLimiter } from "../http/rate-limiter";
@@ -65,14 +65,13 @@ const AnyEnvelope = z.unknown();
 
 export const LISTING_PAGE_SIZE = 100;
 
-let dispatcherOverride: Dispatcher | undefined;
-onResetProcessState(() => (dispatcherOverride = undefined));
+const dispatcherOverride = processState("ants/client: dispatcher override", () => ({ current: undefined as Dispatcher | undefined }));
 /**
  * Routes every AntsClient (and token request) through `d` until resetProcessState(); for tests
  * that drive the provider (which builds its own clients) against an undici MockAgent.
  */
 export function useAntsDispatcher(d: Dispatcher | undefined): void {
-  dispatcherOverride = d;
+  dispatcherOverride().current = d;
 }
 
 export interface AntsClientOptions {
@@ -83,9 +82,9 @@ export interface AntsClientOptions {
 }
 
 /** Listing snapshots shared by reads in this process, per server and credentials. */
-const snapshots = new PromiseCache<Map<string, WireListingEntry>>();
+const snapshots = processState("ants/client: listing snapshots", () => new PromiseCache<Map<string, WireListingEntry>>());
 /** BO attributes per server, credentials and item type. */
-const attributeCache = new PromiseCache<WireBoAttribute[]>();
+const attributeCache = processState("ants/client: BO attributes", () => new PromiseCache<WireBoAttribute[]>());
 
 /** Thrown when an assumed (undocumented) endpoint does not exist; the message names the setting to change. */
 export class EndpointMissingError extends Error {
@@ -105,7 +104,7 @@ export class AntsClient {
 
   constructor(opts: AntsClientOptions = {}) {
     const t = antsTransportSettings();
-    const dispatcher = opts.dispatcher ?? dispatcherOverride;
+    const dispatcher = opts.dispatcher ?? dispatcherOverride().current;
     this.baseUrl = antsBaseUrl();
     this.now = opts.now ?? Date.now;
     this.http = new HttpClient({
@@ -153,7 +152,7 @@ export class AntsClient {
   async findInSnapshot(id: string): Promise<WireListingEntry | undefined> {
     const ttl = listingCacheMs();
     if (ttl === 0) return this.findById(id);
-    const snapshot = await snapshots.get(
+    const snapshot = await snapshots().get(
       this.cacheKey("listing"),
       async () => {
         const byId = new Map<string, WireListingEntry>();
@@ -167,7 +166,7 @@ export class AntsClient {
 
   /** Drops the Listing snapshot after a change made by this process. */
   invalidateSnapshot(): void {
-    snapshots.delete(this.cacheKey("listing"));
+    snapshots().delete(this.cacheKey("listing"));
   }
 
   private cacheKey(item: string) {
@@ -218,7 +217,7 @@ export class AntsClient {
 
   /** BO attributes of the item type, cached per process; `refresh` drops the cached copy. */
   async boAttributes(itemTypeId: number, refresh = false): Promise<WireBoAttribute[]> {
-    return attributeCache.get(
+    return attributeCache().get(
       this.cacheKey(`attributes|${itemTypeId}`),
       () => this.http
         .send({ method: "GET", path: path`/item/${itemTypeId}/attribute`, idempotent: true, schema: AttributesResponse })
@@ -250,6 +249,6 @@ export class AntsClient {
 
 /** Drops Listing snapshots and BO attributes only (stack config and tokens stay); between tests use resetProcessState(). */
 export function forgetClientCaches(): void {
-  snapshots.clear();
-  attributeCache.clear();
+  snapshots().clear();
+  attributeCache().clear();
 }

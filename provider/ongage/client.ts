@@ -1,3 +1,4 @@
+import { processState } from "../http/process-state";
 import { z } from "zod";
 import type { Dispatcher } from "undici";
 import type { RetrySettings } from "../http/retry-policy";
@@ -39,7 +40,7 @@ const CountsEnvelope = ongageEnvelope(WireContactCounts);
 const PAGE_SIZE = 200;
 
 /** list_fields per server, account and list, shared by every resource in the process. */
-const fieldCache = new PromiseCache<ListField[]>();
+const fieldCache = processState("ongage/client: list fields", () => new PromiseCache<ListField[]>());
 
 /** Injected transport for tests (an undici MockAgent) and a fake clock for backoff waits. */
 export interface OngageClientOptions {
@@ -170,7 +171,7 @@ export class OngageClient {
   async listFields(listId: number | undefined, refresh = false): Promise<ListField[]> {
     const c = ongageCredentials();
     const key = { baseUrl: this.baseUrl, credentials: fingerprint(c.username, c.password, c.accountCode), item: `list_fields|${listId ?? "default"}` };
-    return fieldCache.get(
+    return fieldCache().get(
       key,
       () => this.http
         .send({ method: "GET", path: this.prefix(listId) + "/api/list_fields", query: { limit: 1000 }, idempotent: true, schema: FieldsPage })

@@ -1,5 +1,5 @@
 import { ConfigurationError } from "../http/errors";
-import { onResetProcessState } from "../http/process-state";
+import { processState } from "../http/process-state";
 import { registerSecret } from "../http/redact";
 
 /** The part of Pulumi's dynamic ConfigureRequest this package uses. */
@@ -16,8 +16,7 @@ export interface SettingKey {
   secret?: boolean;
 }
 
-const remembered = new Map<string, string>();
-onResetProcessState(() => remembered.clear());
+const remembered = processState("pulumi/settings: remembered stack config", () => new Map<string, string>());
 
 /**
  * Copies the given keys out of the stack config. The dynamic provider host configures each
@@ -33,15 +32,15 @@ export function rememberConfig(req: ConfigureRequest, keys: ReadonlyArray<Settin
       value = undefined;
     }
     if (value !== undefined && value !== "") {
-      remembered.set(key.config, value);
+      remembered().set(key.config, value);
       if (key.secret) registerSecret(value);
-    } else remembered.delete(key.config);
+    } else remembered().delete(key.config);
   }
 }
 
 /** Stack config value if set, else the environment variable, else undefined. */
 export function readSetting(key: SettingKey): string | undefined {
-  const fromConfig = remembered.get(key.config);
+  const fromConfig = remembered().get(key.config);
   const fromEnv = process.env[key.env];
   const value = fromConfig ?? (fromEnv === undefined || fromEnv === "" ? undefined : fromEnv);
   if (key.secret) registerSecret(value);
@@ -58,7 +57,7 @@ export function requireSetting(key: SettingKey, what: string): string {
 
 /** Where a setting's value came from, for error messages. */
 function sourceOf(key: SettingKey): string {
-  return remembered.has(key.config) ? `stack config "${key.config}"` : `environment variable ${key.env}`;
+  return remembered().has(key.config) ? `stack config "${key.config}"` : `environment variable ${key.env}`;
 }
 
 /** A ConfigurationError for a set but invalid value: names the value's source and both places to change it. */
@@ -96,5 +95,5 @@ export function integerSetting(key: SettingKey, range: IntegerRange): number {
 
 /** @deprecated Use resetProcessState() (http/process-state.ts), which also drops caches, tokens and limiters. */
 export function forgetConfig(): void {
-  remembered.clear();
+  remembered().clear();
 }
