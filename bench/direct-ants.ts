@@ -3,11 +3,12 @@
  * Each phase sends what the provider sent in that phase (recorded by the emulator): the token request,
  * the attribute read, an upload then a create per segment, the Listing pages, an update and a delete per
  * segment, and a keyword Listing after each create and update if the provider sent one (it no longer
- * reads status after a write). Only what the server assigns differs: ids and uploaded file paths come
+ * reads status after a write), and the interrupted-create Listing of the create phase. Only what the server assigns differs: ids and uploaded file paths come
  * from this run's answers.
  */
 import { request } from "undici";
 import type { RecordedRequest } from "../emulators/harness/http-server";
+import { interruptedCreateListing } from "./call-check";
 import { pool } from "./measure";
 
 export interface AntsPhases {
@@ -48,6 +49,8 @@ export async function directAntsLifecycle(origin: string, phases: AntsPhases, pr
   const token = phases.create.find((r) => r.path.endsWith("/oauth/token"))!;
   bearer = ((await send(token)) as { accessToken: string }).accessToken;
   for (const r of phases.create.filter((x) => x.method === "GET")) await send(r);
+  // the interrupted-create listing (pages, one after the other), which every create waits for
+  for (const r of interruptedCreateListing(phases)) await send(r);
   const upload = phases.create.find((r) => r.path.includes("/segment/upload/"))!;
   const idByName = new Map<string, string>();
   const uploadByName = new Map<string, { filePath: string; fileName: string }>();

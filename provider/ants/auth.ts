@@ -1,10 +1,11 @@
+import { processState } from "../http/process-state";
 import type { Dispatcher } from "undici";
 import type { RetrySettings } from "../http/retry-policy";
 import { HttpClient, type AuthHook, type Classifier } from "../http/client";
 import { kindForStatus } from "../http/errors";
 import { fingerprint, PromiseCache, type CacheKey, type CredentialsFingerprint } from "../http/promise-cache";
 import { registerSecret } from "../http/redact";
-import { TokenResponse } from "./schemas";
+import { TokenResponse } from "./wire";
 import { ANTS_SCOPE, antsCredentials, type AntsCredentials } from "./settings";
 
 interface CachedToken {
@@ -15,7 +16,7 @@ interface CachedToken {
 }
 
 /** Token cache per (auth URL, client credentials incl. the secret, scope), shared by every resource in the process. */
-const tokens = new PromiseCache<CachedToken>();
+const tokens = processState("ants/auth: tokens", () => new PromiseCache<CachedToken>());
 
 /** Token endpoint errors: any non-2xx is an authentication failure, except 429 and 5xx. */
 const classifyToken: Classifier = (status, body) => {
@@ -90,7 +91,7 @@ async function requestToken(c: Extract<AntsCredentials, { kind: "client" }>, opt
 export function antsAuth(opts: AntsTokenSourceOptions): AuthHook {
   const now = opts.now ?? Date.now;
   const token = (c: Extract<AntsCredentials, { kind: "client" }>, refused?: string) =>
-    tokens.get(cacheKey(c), () => requestToken(c, opts, now), { fresh: (t) => t.accessToken !== refused && now() < t.renewAt });
+    tokens().get(cacheKey(c), () => requestToken(c, opts, now), { fresh: (t) => t.accessToken !== refused && now() < t.renewAt });
   return {
     async headers() {
       const c = opts.credentials();
@@ -109,5 +110,5 @@ export function antsAuth(opts: AntsTokenSourceOptions): AuthHook {
 
 /** Forgets cached tokens only; between tests use resetProcessState(). */
 export function forgetTokens(): void {
-  tokens.clear();
+  tokens().clear();
 }

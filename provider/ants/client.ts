@@ -3,15 +3,16 @@ import type { Dispatcher } from "undici";
 import { HttpClient, path, type Classifier } from "../http/client";
 import { NotFoundError, RouteNotFoundError, UnexpectedResponseError, WrongBaseUrlError, kindForStatus } from "../http/errors";
 import { completeListing } from "../http/listing";
+import { processState } from "../http/process-state";
 import { PromiseCache } from "../http/promise-cache";
 import { markNotProcessed } from "../http/unknown-outcomes";
 import { sharedLimiter } from "../http/rate-limiter";
 import type { RetrySettings } from "../http/retry-policy";
 import { antsAuth, credentialsKey } from "./auth";
 import { assumedPath, endpointMissingMessage, type AssumedOperation } from "./endpoints";
-import { WireBoAttribute, WireEnvelopeCode, WireListingEntry, WireUploadEntry, antsEnvelope } from "./schemas";
+import { WireBoAttribute, WireEnvelopeCode, WireListingEntry, WireUploadEntry, antsEnvelope } from "./wire";
 import type { AntsCredentials } from "./settings";
-import type { TransportSettings } from "../pulumi/settings";
+import type { TransportSettings } from "../pulumi/transport-settings";
 
 const RATE_LIMIT_MARKER = /429 Too Many Requests/i;
 
@@ -87,11 +88,11 @@ export interface AntsClientOptions {
 }
 
 /** Listing snapshots shared by reads in this process, per server and credentials. */
-const snapshots = new PromiseCache<Map<string, WireListingEntry>>();
+const snapshots = processState("ants/client: listing snapshots", () => new PromiseCache<Map<string, WireListingEntry>>());
 /** BO attributes per server, credentials and item type. */
-const attributeCache = new PromiseCache<WireBoAttribute[]>();
+const attributeCache = processState("ants/client: BO attributes", () => new PromiseCache<WireBoAttribute[]>());
 /** Root checks that succeeded (a Listing answered with the success envelope), per server and credentials. */
-const rootProofs = new PromiseCache<true>();
+const rootProofs = processState("ants/client: root proofs", () => new PromiseCache<true>());
 
 /** Thrown when an assumed (undocumented) endpoint does not exist; the message names the setting to change. */
 export class EndpointMissingError extends Error {
@@ -177,7 +178,7 @@ export class AntsClient {
    * the documented form and the setting; other failures as sent.
    */
   async proveRoot(): Promise<void> {
-    await rootProofs.get(this.cacheKey("root"), async () => {
+    await rootProofs().get(this.cacheKey("root"), async () => {
       await this.listingPage(1, 1, undefined).catch((err: unknown) => Promise.reject(this.rootError(err)));
       return true as const;
     });
@@ -194,7 +195,7 @@ export class AntsClient {
 
   /** Remembers that a Listing answered with the success envelope (the root check holds). */
   private recordRoot(): void {
-    if (!rootProofs.has(this.cacheKey("root"))) void rootProofs.get(this.cacheKey("root"), async () => true as const);
+    if (!rootProofs().has(this.cacheKey("root"))) void rootProofs().get(this.cacheKey("root"), async () => true as const);
   }
 
   /** A 404 from the Listing (every correct root answers it) as a WrongBaseUrlError; anything else unchanged. */
@@ -224,7 +225,7 @@ export class AntsClient {
   async findInSnapshot(id: string): Promise<WireListingEntry | undefined> {
     const ttl = this.opts.listingCacheMs;
     if (ttl === 0) return this.findById(id);
-    const snapshot = await snapshots.get(
+    const snapshot = await snapshots().get(
       this.cacheKey("listing"),
       async () => {
         const byId = new Map<string, WireListingEntry>();
@@ -238,7 +239,7 @@ export class AntsClient {
 
   /** Drops the Listing snapshot after a change made by this process. */
   invalidateSnapshot(): void {
-    snapshots.delete(this.cacheKey("listing"));
+    snapshots().delete(this.cacheKey("listing"));
   }
 
   private cacheKey(item: string) {
@@ -287,7 +288,7 @@ export class AntsClient {
 
   /** BO attributes of the item type, cached per process; `refresh` drops the cached copy. */
   async boAttributes(itemTypeId: number, refresh = false): Promise<WireBoAttribute[]> {
-    return attributeCache.get(
+    return attributeCache().get(
       this.cacheKey(`attributes|${itemTypeId}`),
       () => this.http
         .send({ method: "GET", path: path`/item/${itemTypeId}/attribute`, idempotent: true, schema: AttributesResponse })
@@ -321,6 +322,6 @@ export class AntsClient {
 
 /** Drops Listing snapshots and BO attributes only (stack config and tokens stay); between tests use resetProcessState(). */
 export function forgetClientCaches(): void {
-  snapshots.clear();
-  attributeCache.clear();
+  snapshots().clear();
+  attributeCache().clear();
 }

@@ -1,6 +1,5 @@
-import { ConfigurationError } from "../http/errors";
-import { readSetting, type SettingKey } from "../pulumi/settings";
-import { ANTS_KEYS } from "./settings";
+import type { SettingKey } from "../pulumi/settings";
+import { ANTS_KEYS, assumedPathSetting } from "./settings";
 
 /**
  * The ONE table of ANTS endpoints that are NOT documented (docs/api/ants.md §10). They follow the documented
@@ -20,15 +19,9 @@ export const ASSUMED_ENDPOINTS = {
 
 export type AssumedOperation = keyof typeof ASSUMED_ENDPOINTS;
 
-/** The path (relative to the base URL) to call for `op`; an override must start with "/". */
+/** The path (relative to the base URL) to call for `op`: the override when set (validated by its settings row), else the default. */
 export function assumedPath(op: AssumedOperation): string {
-  const e = ASSUMED_ENDPOINTS[op];
-  const raw = readSetting(e.override);
-  if (raw === undefined) return e.path;
-  if (!/^\/[A-Za-z0-9/_.-]*$/.test(raw) || raw.split("/").some((s) => s === "." || s === "..")) {
-    throw new ConfigurationError(`${e.override.config} / ${e.override.env} must be a path such as "${e.path}", got ${JSON.stringify(raw)}.`);
-  }
-  return raw;
+  return assumedPathSetting(op === "update" ? "updatePath" : "deletePath") ?? ASSUMED_ENDPOINTS[op].path;
 }
 
 /** The message for an assumed endpoint that does not exist on this tenant (HTTP 404 for the route). */

@@ -1,3 +1,4 @@
 export { Segment, type SegmentArgs } from "./segment";
 export type { DynamicSchedule, MatchRule, Schedule, StaticSchedule } from "./segment-args";
-export type { CanonicalSegment, ResolvedRule, SegmentInputs, SegmentOutputs, SegmentStatus, UploadInfo } from "./schemas";
+export type { CanonicalSegment, ResolvedRule, SegmentOutputs, SegmentStatus, UploadInfo } from "./canonical";
+export type { SegmentInputs } from "./inputs";

@@ -1,15 +1,11 @@
 import { adoptInterruptedCreate, interruptedCreateWindowMs, type RecentCreateSource } from "../pulumi/recent-create-finder";
 import { credentialsKey } from "./auth";
+import { listingTimeMs } from "./dates";
 import type { AntsClient } from "./client";
-import { AUDIENCE_ITEM_TYPE, type CanonicalSegment, type WireListingEntry } from "./schemas";
+import { type CanonicalSegment } from "./canonical";
+import { AUDIENCE_ITEM_TYPE } from "./inputs";
+import { type WireListingEntry } from "./wire";
 import { ANTS_KEYS, antsBaseUrl, updateStrategy } from "./settings";
-
-/** Listing's `ctime` (ISO text) → ms; undefined when absent or unreadable. */
-function createdMs(ctime: string | null | undefined): number | undefined {
-  if (!ctime) return undefined;
-  const ms = Date.parse(ctime);
-  return Number.isFinite(ms) ? ms : undefined;
-}
 
 /**
  * The segment an interrupted run created for this definition (issue 9 §3), claimed for adoption:
@@ -27,7 +23,7 @@ export async function findInterruptedCreate(client: AntsClient, c: CanonicalSegm
     apiTitle: "ANTS",
     key: `ants|${antsBaseUrl()}|${credentialsKey()}`,
     list: async function* () {
-      for await (const e of client.listing()) yield { id: String(e.segment_id), name: e.segment_display ?? "", createdAtMs: createdMs(e.ctime), entry: e };
+      for await (const e of client.listing()) yield { id: String(e.segment_id), name: e.segment_display ?? "", createdAtMs: listingTimeMs(e.ctime), entry: e };
     },
   };
   const adopted = await adoptInterruptedCreate(source, c.name, windowMs, async ({ entry }) => {

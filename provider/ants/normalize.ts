@@ -2,21 +2,9 @@ import { compact, sameCanonical } from "../pulumi/canonical";
 
 import type { MemberFile } from "./file-source";
 import { missingColumnMessage, portablePath } from "./file-source";
-import {
-  AUDIENCE_ITEM_TYPE,
-  PUBLIC_ROLES,
-  USER_ROLES,
-  type CanonicalSchedule,
-  type CanonicalSegment,
-  type MatchOperator,
-  type ParsedSegmentInputs,
-  type ResolvedRule,
-  type SegmentOutputs,
-  type SegmentStatus,
-  type UploadInfo,
-  type WireBoAttribute,
-  type WireListingEntry,
-} from "./schemas";
+import { type CanonicalSchedule, type CanonicalSegment, type ResolvedRule, type SegmentOutputs, type SegmentStatus, type UploadInfo } from "./canonical";
+import { AUDIENCE_ITEM_TYPE, PUBLIC_ROLES, USER_ROLES, type MatchOperator, type ParsedSegmentInputs } from "./inputs";
+import { type WireBoAttribute, type WireListingEntry } from "./wire";
 
 type Json = Record<string, unknown>;
 
@@ -210,7 +198,7 @@ function scheduleToWire(s: CanonicalSchedule): Json {
 const bit = (b: boolean): 0 | 1 => (b ? 1 : 0);
 
 /** The Create body (docs/api/ants.md §6): camelCase top level, snake_case `conditions`, `method: "create"`. */
-export function toCreateBody(c: CanonicalSegment, upload: UploadInfo, rules: readonly ResolvedRule[]): Json {
+export function toRequestBody(c: CanonicalSegment, upload: UploadInfo, rules: readonly ResolvedRule[]): Json {
   return {
     segmentDisplay: c.name,
     itemTypeId: AUDIENCE_ITEM_TYPE[c.audience],

@@ -11,8 +11,11 @@ import { warn } from "../pulumi/warnings";
 import { AntsClient } from "./client";
 import { findInterruptedCreate } from "./interrupted-create";
 import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "./file-source";
-import { canonicalFromInputs, canonicalFromWire, changedKeys, managedPart, resolveRules, statusFromWire, toCreateBody } from "./normalize";
-import { AUDIENCE_ITEM_TYPE, CanonicalSegment, SegmentInputs, type ParsedSegmentInputs, type SegmentOutputs, type SegmentStatus, type UploadInfo, type WireListingEntry } from "./schemas";
+import { canonicalFromInputs, canonicalFromWire, changedKeys, managedPart, resolveRules, statusFromWire, toRequestBody } from "./normalize";
+import { CanonicalSegment, type SegmentOutputs, type SegmentStatus, type UploadInfo } from "./canonical";
+import { AUDIENCE_ITEM_TYPE, SegmentInputs, type ParsedSegmentInputs } from "./inputs";
+import type { WireListingEntry } from "./wire";
+import { listingTimeMs } from "./dates";
 import { ANTS_KEYS, antsClientOptions, antsSettingsFailures, antsTransportSettings, deleteStrategy, updateStrategy } from "./settings";
 import { sameCanonical } from "../pulumi/canonical";
 
@@ -58,7 +61,7 @@ async function prepare(client: AntsClient, c: Inputs, reuse?: UploadInfo) {
     // The attribute list may have grown since it was cached: try once more with a fresh copy.
     resolvedRules = resolveRules(c, upload, await client.boAttributes(AUDIENCE_ITEM_TYPE[c.audience], true).catch(() => { throw err; }));
   }
-  return { upload, resolvedRules, body: toCreateBody(c, upload, resolvedRules) };
+  return { upload, resolvedRules, body: toRequestBody(c, upload, resolvedRules) };
 }
 
 async function statusOf(client: AntsClient, id: string): Promise<SegmentStatus> {
@@ -165,7 +168,7 @@ export const segmentProvider = {
       findInterrupted: () => findInterruptedCreate(client, c),
       prepare: () => prepare(client, c),
       post: (prepared) => client.create(prepared.body),
-      createdSince: (e, startedAtMs) => !e.ctime || Date.parse(e.ctime) >= startedAtMs - CREATED_CLOCK_SLACK_MS,
+      createdSince: (e, startedAtMs) => !e.ctime || (listingTimeMs(e.ctime) ?? Number.NEGATIVE_INFINITY) >= startedAtMs - CREATED_CLOCK_SLACK_MS,
       timeoutMs: () => antsTransportSettings().timeoutMs,
       // No Listing read after the create: the id comes from the create response, and the CDP computes
       // the segment after it answers, so Listing would show it before its computation. serverStatus is

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { Assert, Covers, DiscriminatedInput, InputsOf } from "../pulumi/input-types";
-import type { MatchRuleInput, ScheduleInput, SegmentInputs } from "./schemas";
+import type { MatchRuleInput, ScheduleInput, SegmentInputs } from "./inputs";
 
 // Named argument types of `ants.Segment`, each derived from the zod input schema (the only definition
 // of their shape): every property accepts a Pulumi input, except a schedule's `type`, a plain literal

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { registeredOptions, registeredProperties, type OutputProperties, type ResourceRegistration } from "../pulumi/resource-registration";
-import { SegmentOutputs } from "./schemas";
+import { SegmentOutputs } from "./canonical";
 import type { SegmentArgs } from "./segment-args";
 import segmentShim = require("./shim");
 

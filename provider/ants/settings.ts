@@ -1,17 +1,19 @@
-import { assertSafeBaseUrl } from "../http/client";
 import type { CheckFailure } from "../pulumi/check-failures";
+import { interruptedCreateWindowMs } from "../pulumi/recent-create-finder";
 import {
-  choiceSetting,
-  integerSetting,
-  readSetting,
-  requireSetting,
-  settingsFailures,
-  transportReaders,
-  transportSettings,
-  type SettingKey,
-  type TransportDefaults,
-  type TransportSettings,
-} from "../pulumi/settings";
+  choiceRule,
+  customRule,
+  integerRule,
+  pathRule,
+  settingRowFailures,
+  settingRows,
+  settingValue,
+  textRule,
+  urlRule,
+  type SettingSpec,
+} from "../pulumi/setting-rules";
+import { requireSetting, type SettingKey } from "../pulumi/settings";
+import { transportSettings, transportSpecs, type TransportSettings } from "../pulumi/transport-settings";
 
 /** Every ANTS setting: stack config key first, environment variable as fallback. */
 export const ANTS_KEYS = {
@@ -53,24 +55,68 @@ export type AntsCredentials =
   | { kind: "token"; accessToken: string }
   | { kind: "client"; authUrl: string; clientId: string; clientSecret: string };
 
+const UPDATE_STRATEGIES = ["api", "replace"] as const satisfies readonly UpdateStrategy[];
+const DELETE_STRATEGIES = ["api", "forget"] as const satisfies readonly DeleteStrategy[];
+
+/**
+ * The settings table of ANTS: every key of ANTS_KEYS with its rule, default and meaning. Check
+ * validates every row (antsSettingsFailures); README "### ANTS CDP" is rendered from it.
+ */
+export const ANTS_SETTINGS = {
+  baseUrl: { rule: urlRule(ANTS_DEFAULT_BASE_URL), shownDefault: `\`${ANTS_DEFAULT_BASE_URL}\``, meaning: "API root (`http://` only for loopback emulators)" },
+  authUrl: { rule: urlRule(ANTS_DEFAULT_AUTH_URL), shownDefault: `\`${ANTS_DEFAULT_AUTH_URL}\``, meaning: `token endpoint base (\`/oauth/token\`, scope \`${ANTS_SCOPE}\`)` },
+  clientId: { rule: textRule(), shownDefault: "—", meaning: "OAuth client id" },
+  clientSecret: { rule: textRule(), shownDefault: "—", meaning: "OAuth client secret" },
+  accessToken: { rule: textRule(), shownDefault: "—", meaning: "a ready bearer token; wins over client credentials, never renewed" },
+  updateStrategy: {
+    rule: choiceRule(UPDATE_STRATEGIES, "api"),
+    shownDefault: "`api`",
+    meaning: "`api`: the assumed update endpoint; `replace`: every change recreates the segment",
+  },
+  deleteStrategy: {
+    rule: choiceRule(DELETE_STRATEGIES, "api"),
+    shownDefault: "`api`",
+    meaning: "`api`: the assumed delete endpoint; `forget`: drop from state and warn that the segment stays in ANTS",
+  },
+  updatePath: { rule: pathRule("/segment/update"), shownDefault: "`/segment/update`", meaning: "assumed update endpoint (see below)" },
+  deletePath: { rule: pathRule("/segment/delete"), shownDefault: "`/segment/delete`", meaning: "assumed delete endpoint" },
+  listingCacheMs: {
+    rule: integerRule({ fallback: ANTS_DEFAULT_LISTING_CACHE_MS, min: 0, max: 3_600_000 }),
+    shownDefault: `\`${ANTS_DEFAULT_LISTING_CACHE_MS}\``,
+    meaning: "how long one listing serves concurrent reads (refresh); `0` = one search per segment",
+  },
+  ...transportSpecs({
+    perMinute: ANTS_DEFAULT_PER_MINUTE,
+    perMinuteMeaning: "process-wide call budget (the documents show 200/min elsewhere)",
+    concurrency: 8,
+    maxConcurrency: 64,
+  }),
+  interruptedCreateWindowHours: {
+    rule: customRule("hours", "", interruptedCreateWindowMs),
+    shownDefault: "`24`",
+    meaning: "the same as `ongage:interruptedCreateWindowHours`, for ANTS",
+  },
+} as const satisfies { [K in keyof typeof ANTS_KEYS]: SettingSpec };
+
+/** The rows of ANTS_SETTINGS with their keys, in ANTS_KEYS order. */
+export const antsSettingRows = () => settingRows(ANTS_KEYS, ANTS_SETTINGS);
+
 /** The configured API base URL; a ConfigurationError naming the key when it is not https:// (or loopback http://). */
 export function antsBaseUrl(): string {
-  const raw = readSetting(ANTS_KEYS.baseUrl) ?? ANTS_DEFAULT_BASE_URL;
-  assertSafeBaseUrl(raw, `${ANTS_KEYS.baseUrl.config} / ${ANTS_KEYS.baseUrl.env}`);
-  return raw;
+  return settingValue(ANTS_KEYS.baseUrl, ANTS_SETTINGS.baseUrl);
 }
 
 /** The configured token endpoint base; validated like antsBaseUrl. */
 export function antsAuthUrl(): string {
-  const raw = readSetting(ANTS_KEYS.authUrl) ?? ANTS_DEFAULT_AUTH_URL;
-  assertSafeBaseUrl(raw, `${ANTS_KEYS.authUrl.config} / ${ANTS_KEYS.authUrl.env}`);
-  return raw;
+  return settingValue(ANTS_KEYS.authUrl, ANTS_SETTINGS.authUrl);
 }
 
 /** Read at request time, never stored on an object that could be serialized. A ready token wins. */
 export function antsCredentials(): AntsCredentials {
-  const accessToken = readSetting(ANTS_KEYS.accessToken);
+  const accessToken = settingValue(ANTS_KEYS.accessToken, ANTS_SETTINGS.accessToken);
   if (accessToken !== undefined) return { kind: "token", accessToken };
+  settingValue(ANTS_KEYS.clientId, ANTS_SETTINGS.clientId);
+  settingValue(ANTS_KEYS.clientSecret, ANTS_SETTINGS.clientSecret);
   return {
     kind: "client",
     authUrl: antsAuthUrl(),
@@ -81,41 +127,36 @@ export function antsCredentials(): AntsCredentials {
 
 /** `api` (default): the assumed update endpoint; `replace`: every change recreates the segment. */
 export function updateStrategy(): UpdateStrategy {
-  return choiceSetting(ANTS_KEYS.updateStrategy, ["api", "replace"], "api");
+  return settingValue(ANTS_KEYS.updateStrategy, ANTS_SETTINGS.updateStrategy);
 }
 
 /** `api` (default): the assumed delete endpoint; `forget`: drop from state and warn. */
 export function deleteStrategy(): DeleteStrategy {
-  return choiceSetting(ANTS_KEYS.deleteStrategy, ["api", "forget"], "api");
+  return settingValue(ANTS_KEYS.deleteStrategy, ANTS_SETTINGS.deleteStrategy);
+}
+
+/** The configured path of an assumed endpoint (`ants:updatePath` / `ants:deletePath`); undefined when unset. */
+export function assumedPathSetting(name: "updatePath" | "deletePath"): string | undefined {
+  return settingValue(ANTS_KEYS[name], ANTS_SETTINGS[name]);
 }
 
 /** How long one Listing snapshot serves reads; 0 = one search per read. */
 export function listingCacheMs(): number {
-  return integerSetting(ANTS_KEYS.listingCacheMs, { fallback: ANTS_DEFAULT_LISTING_CACHE_MS, min: 0, max: 3_600_000 });
+  return settingValue(ANTS_KEYS.listingCacheMs, ANTS_SETTINGS.listingCacheMs);
 }
-
-const ANTS_TRANSPORT_DEFAULTS: TransportDefaults = { perMinute: ANTS_DEFAULT_PER_MINUTE, concurrency: 8, maxConcurrency: 64 };
 
 /** ANTS's transport profile; a ConfigurationError naming the key for the first invalid setting. */
 export function antsTransportSettings(): TransportSettings {
-  return transportSettings(ANTS_KEYS, ANTS_TRANSPORT_DEFAULTS);
+  return transportSettings(ANTS_KEYS, ANTS_SETTINGS);
 }
 
 /**
- * Every invalid ANTS setting (base and auth URLs, strategies, listing cache, transport numbers) as
- * a check failure with property "", without sending anything; [] when all are valid. Missing
- * credentials are not reported here (they fail the first call that needs them).
- * Called from the lifecycle kit's check after configure: `failures.push(...antsSettingsFailures())`.
+ * Every invalid ANTS setting (every row of ANTS_SETTINGS) as a check failure with property "",
+ * without sending anything; [] when all are valid. Missing credentials are not reported here (they
+ * fail the first call that needs them). Called from the segment's check.
  */
 export function antsSettingsFailures(): CheckFailure[] {
-  return settingsFailures([
-    antsBaseUrl,
-    antsAuthUrl,
-    updateStrategy,
-    deleteStrategy,
-    listingCacheMs,
-    ...transportReaders(ANTS_KEYS, ANTS_TRANSPORT_DEFAULTS),
-  ]);
+  return settingRowFailures(antsSettingRows());
 }
 
 const keyName = (k: SettingKey) => `${k.config} / ${k.env}`;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DefinitionFile } from "./schemas";
+import { DefinitionFile, definitionMetadata } from "./schemas";
 
 /** Where the generated schema is published inside the package. */
 export const JSON_SCHEMA_PATH = "schema/segments.schema.json";
@@ -10,7 +10,7 @@ export const JSON_SCHEMA_PATH = "schema/segments.schema.json";
  * rules, references and member files are checked only by `pulumi-segments validate`.
  */
 export function definitionsJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(DefinitionFile, { target: "draft-7", io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(DefinitionFile, { target: "draft-7", io: "input", unrepresentable: "any", metadata: definitionMetadata() }) as Record<string, unknown>;
   const { $schema, ...rest } = generated;
   return {
     $schema,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SegmentInputs as AntsSegmentInputs } from "../ants/schemas";
+import { SegmentInputs as AntsSegmentInputs } from "../ants/inputs";
 import {
   RecipientsInputs,
   SegmentIdInput,
@@ -16,8 +16,8 @@ export type Kind = (typeof KINDS)[number];
 
 /** `{ ref: "<name>" }`: the id of the `ongage.Segment` definition with that name (a Pulumi dependency). */
 export const SegmentRef = z.strictObject({
-  ref: z.string().min(1).describe("Name of an ongage.Segment definition; becomes its segmentId."),
-}).meta({ id: "SegmentRef" });
+  ref: z.string().min(1),
+});
 
 const ID_OR_REF = { error: "expected a segment id or { ref: <name of an ongage.Segment definition> }" };
 export type SegmentRef = z.infer<typeof SegmentRef>;
@@ -27,7 +27,7 @@ export type SegmentRef = z.infer<typeof SegmentRef>;
 // is (no field is listed twice, no bound restated).
 // ---------------------------------------------------------------------------------------------
 
-const DEFINITION_RULES = ruleSchemas(z.union([SegmentIdInput, SegmentRef], ID_OR_REF), { groupId: "MatchGroup" });
+const DEFINITION_RULES = ruleSchemas(z.union([SegmentIdInput, SegmentRef], ID_OR_REF));
 
 /** A rule of `ongage.Segment` in a definition file. */
 export type DefinitionRule = z.input<typeof DEFINITION_RULES.rule>;
@@ -61,35 +61,27 @@ export const AntsSegmentSpecSchema = AntsSegmentInputs;
 /** A Pulumi logical name: unique across every definition file, URN-safe. */
 export const DefinitionName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "expected 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit")
-  .describe("Pulumi logical name of the resource; unique across all definition files; what `ref` names.");
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "expected 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
 
 export const DefinitionOptions = z.strictObject({
   /** Pulumi's `protect`: the resource cannot be deleted until this is removed. */
-  protect: z.boolean().optional().describe("Pulumi `protect`: refuse to delete the resource."),
+  protect: z.boolean().optional(),
   /** Pulumi's `retainOnDelete`: a delete (or the old copy of a replacement) leaves the segment in the API. */
-  retainOnDelete: z.boolean().optional().describe("Pulumi `retainOnDelete`: a delete forgets the resource but leaves it in the API."),
+  retainOnDelete: z.boolean().optional(),
 });
 
-const definitionSchema = <K extends Kind, S extends z.ZodType>(kind: K, spec: S, id: string, description: string) =>
-  z
-    .strictObject({
-      $schema: z.string().optional(),
-      kind: z.literal(kind),
-      name: DefinitionName,
-      spec: spec.describe(`The ${kind} arguments, as in the TypeScript API.`),
-      options: DefinitionOptions.optional(),
-    })
-    .meta({ id, description });
+const definitionSchema = <K extends Kind, S extends z.ZodType>(kind: K, spec: S) =>
+  z.strictObject({
+    $schema: z.string().optional(),
+    kind: z.literal(kind),
+    name: DefinitionName,
+    spec,
+    options: DefinitionOptions.optional(),
+  });
 
-export const OngageSegmentDefinition = definitionSchema("ongage.Segment", OngageSegmentSpecSchema, "OngageSegmentDefinition", "An Ongage segment.");
-export const RecipientsDefinition = definitionSchema(
-  "ongage.ExternalRecipients",
-  RecipientsSpecSchema,
-  "OngageExternalRecipientsDefinition",
-  "Recipients pushed into an external Ongage segment.",
-);
-export const AntsSegmentDefinition = definitionSchema("ants.Segment", AntsSegmentSpecSchema, "AntsSegmentDefinition", "An ANTS CDP matching-file segment.");
+export const OngageSegmentDefinition = definitionSchema("ongage.Segment", OngageSegmentSpecSchema);
+export const RecipientsDefinition = definitionSchema("ongage.ExternalRecipients", RecipientsSpecSchema);
+export const AntsSegmentDefinition = definitionSchema("ants.Segment", AntsSegmentSpecSchema);
 
 /** The schema of each kind's definition. */
 export const DEFINITION_BY_KIND = {
@@ -99,11 +91,34 @@ export const DEFINITION_BY_KIND = {
 } as const satisfies Record<Kind, z.ZodType>;
 
 /** One definition: `{ kind, name, spec, options? }`. */
-export const Definition = z
-  .discriminatedUnion("kind", [OngageSegmentDefinition, RecipientsDefinition, AntsSegmentDefinition])
-  .meta({ id: "Definition" });
+export const Definition = z.discriminatedUnion("kind", [OngageSegmentDefinition, RecipientsDefinition, AntsSegmentDefinition]);
 export type Definition = z.output<typeof Definition>;
 export type DefinitionInput = z.input<typeof Definition>;
 
 /** What one file (or one YAML document) holds: a definition or a list of them. */
 export const DefinitionFile = z.union([Definition, z.array(Definition)]);
+
+/**
+ * JSON Schema ids and descriptions of the schemas above, in a registry of their own built on each
+ * call (never zod's global registry, never at import): what json-schema.ts generates with.
+ */
+export function definitionMetadata(): z.core.$ZodRegistry<{ id?: string; description?: string }> {
+  const registry = z.registry<{ id?: string; description?: string }>();
+  registry.add(SegmentRef, { id: "SegmentRef" });
+  registry.add(SegmentRef.shape.ref, { description: "Name of an ongage.Segment definition; becomes its segmentId." });
+  registry.add(DEFINITION_RULES.group, { id: "MatchGroup" });
+  registry.add(DefinitionName, { description: "Pulumi logical name of the resource; unique across all definition files; what `ref` names." });
+  registry.add(DefinitionOptions.shape.protect, { description: "Pulumi `protect`: refuse to delete the resource." });
+  registry.add(DefinitionOptions.shape.retainOnDelete, { description: "Pulumi `retainOnDelete`: a delete forgets the resource but leaves it in the API." });
+  const kinds: Array<[{ shape: { spec: z.ZodType } } & z.ZodType, Kind, string, string]> = [
+    [OngageSegmentDefinition, "ongage.Segment", "OngageSegmentDefinition", "An Ongage segment."],
+    [RecipientsDefinition, "ongage.ExternalRecipients", "OngageExternalRecipientsDefinition", "Recipients pushed into an external Ongage segment."],
+    [AntsSegmentDefinition, "ants.Segment", "AntsSegmentDefinition", "An ANTS CDP matching-file segment."],
+  ];
+  for (const [schema, kind, id, description] of kinds) {
+    registry.add(schema, { id, description });
+    registry.add(schema.shape.spec, { description: `The ${kind} arguments, as in the TypeScript API.` });
+  }
+  registry.add(Definition, { id: "Definition" });
+  return registry;
+}

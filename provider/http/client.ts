@@ -1,3 +1,4 @@
+import { processState } from "./process-state";
 import { Agent, FormData, request, type Dispatcher } from "undici";
 import type { z } from "zod";
 import {
@@ -90,12 +91,12 @@ export interface ApiResponse<T> {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_DEADLINE_MS = 600_000;
 
-let sharedAgent: Agent | undefined;
-/** One keep-alive connection pool per provider process. */
-function defaultDispatcher(): Agent {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, connections: 32 });
-  return sharedAgent;
-}
+/** One keep-alive connection pool per provider process; a reset closes it once its requests finish. */
+const defaultDispatcher = processState(
+  "http/client: connection pool",
+  () => new Agent({ keepAliveTimeout: 10_000, connections: 32 }),
+  (agent) => void agent.close().catch(() => undefined),
+);
 
 /**
  * Percent-encodes every interpolated value; rejects empty, "." and ".." segments so an id can never

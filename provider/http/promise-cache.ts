@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { onResetProcessState } from "./process-state";
 
 /** A one-way digest identifying credentials without revealing them; part of every cache key. */
 export type CredentialsFingerprint = string & { readonly __fingerprint: unique symbol };
@@ -30,14 +29,11 @@ export interface CacheGetOptions<T> {
 /**
  * Process-wide promises shared by concurrent callers. A key always names the credentials, so two
  * accounts on one server never see each other's values. A rejected promise is dropped, so the next
- * caller fetches again; resetProcessState() empties every cache.
+ * caller fetches again. Module-level caches are created through processState() (process-state.ts), so
+ * resetProcessState() drops every one.
  */
 export class PromiseCache<T> {
   private readonly entries = new Map<string, { promise: Promise<T>; createdAt: number }>();
-
-  constructor() {
-    onResetProcessState(() => this.clear());
-  }
 
   /** The cached promise for `key`, or the one `make()` returns (cached until it rejects or is stale). */
   async get(key: CacheKey, make: () => Promise<T>, opts: CacheGetOptions<T> = {}): Promise<T> {

@@ -1,5 +1,5 @@
 import type { ApiName } from "./errors";
-import { onResetProcessState } from "./process-state";
+import { processState } from "./process-state";
 
 export interface RateLimitSettings {
   /** Requests allowed in any 60 s window. */
@@ -125,17 +125,16 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-const shared = new Map<string, RateLimiter>();
-onResetProcessState(() => shared.clear());
+const shared = processState("http/rate-limiter: limiters", () => new Map<string, RateLimiter>());
 
 /**
  * The one limiter of `api` in this process, shared by every resource and client. A change of
  * settings (new stack config) starts a fresh limiter with the new quota.
  */
 export function sharedLimiter(api: ApiName, settings: RateLimitSettings): RateLimiter {
-  const current = shared.get(api);
+  const current = shared().get(api);
   if (current && current.settings.perMinute === settings.perMinute && current.settings.concurrency === settings.concurrency) return current;
   const next = new RateLimiter({ perMinute: settings.perMinute, concurrency: settings.concurrency });
-  shared.set(api, next);
+  shared().set(api, next);
   return next;
 }

@@ -1,4 +1,4 @@
-import { onResetProcessState } from "./process-state";
+import { processState } from "./process-state";
 
 /**
  * The one place secrets are scrubbed. Every configured secret (Ongage password, ANTS client secret,
@@ -6,8 +6,7 @@ import { onResetProcessState } from "./process-state";
  * or issued; `redact` replaces each occurrence with REDACTED. ApiError, the warning writer and every
  * message the package builds from server text pass through it.
  */
-const secrets = new Set<string>();
-onResetProcessState(() => secrets.clear());
+const secrets = processState("http/redact: secrets to redact", () => new Set<string>());
 
 export const REDACTED = "[redacted]";
 
@@ -21,7 +20,7 @@ export const MIN_SECRET_LENGTH = 4;
 export function registerSecret(value: string | undefined): void {
   if (value === undefined || value.length < MIN_SECRET_LENGTH) return;
   for (const form of [value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(value).slice(1, -1)]) {
-    if (form.length >= MIN_SECRET_LENGTH) secrets.add(form);
+    if (form.length >= MIN_SECRET_LENGTH) secrets().add(form);
   }
   // "Bearer <token>" is registered as a whole and as the token.
   const bearer = /^(?:Bearer|Basic)\s+(.+)$/i.exec(value);
@@ -30,9 +29,9 @@ export function registerSecret(value: string | undefined): void {
 
 /** `text` with every registered secret replaced by REDACTED (longest first, so no fragment survives). */
 export function redact(text: string): string {
-  if (secrets.size === 0 || text === "") return text;
+  if (secrets().size === 0 || text === "") return text;
   let out = text;
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+  for (const s of [...secrets()].sort((a, b) => b.length - a.length)) {
     if (out.includes(s)) out = out.split(s).join(REDACTED);
   }
   return out;

@@ -1,3 +1,4 @@
+import { processState } from "../http/process-state";
 import { z } from "zod";
 import type { Dispatcher } from "undici";
 import type { PollSettings, RetrySettings } from "../http/retry-policy";
@@ -6,7 +7,7 @@ import { NotFoundError, RouteNotFoundError, UnexpectedResponseError, WrongBaseUr
 import { completeListing } from "../http/listing";
 import { fingerprint, PromiseCache } from "../http/promise-cache";
 import { sharedLimiter } from "../http/rate-limiter";
-import type { TransportSettings } from "../pulumi/settings";
+import type { TransportSettings } from "../pulumi/transport-settings";
 import { WireContactCounts, WireMailing, WireSegmentWithMailings, campaignFromWire, type SegmentCampaign } from "./campaigns";
 import { WireError, WireListField, WireSegment, WireSegmentSummary, ongageEnvelope, type WireListField as ListField } from "./wire";
 
@@ -40,7 +41,7 @@ const CountsEnvelope = ongageEnvelope(WireContactCounts);
 const PAGE_SIZE = 200;
 
 /** list_fields per server, account and list, shared by every resource in the process. */
-const fieldCache = new PromiseCache<ListField[]>();
+const fieldCache = processState("ongage/client: list fields", () => new PromiseCache<ListField[]>());
 
 /** Everything an OngageClient needs; the providers build it from settings with `ongageClientOptions()` (settings.ts). */
 export interface OngageClientOptions {
@@ -232,7 +233,7 @@ export class OngageClient {
   /** The list's fields, cached per process (per server, account and list); `refresh` drops the cached copy first. */
   async listFields(listId: number | undefined, refresh = false): Promise<ListField[]> {
     const key = this.cacheKey(`list_fields|${listId ?? "default"}`);
-    return fieldCache.get(
+    return fieldCache().get(
       key,
       () => this.http
         .send({ method: "GET", path: this.prefix(listId) + "/api/list_fields", query: { limit: 1000 }, idempotent: true, schema: FieldsPage })

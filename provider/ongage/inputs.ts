@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { FileInput } from "../ants/schemas";
+import { FileInput } from "../ants/inputs";
 import { renamedKeys } from "../pulumi/issue-paths";
 import { parseDateToEpoch } from "./dates";
-import { locatedRules } from "./match";
+import { JOINING_MASK, locatedRules, type MatchGroupOf, type MatchItemOf } from "./match";
 
 // ---------------------------------------------------------------------------------------------
 // User inputs (strict: a typo is a check failure). Types exported here are the only definitions.
@@ -122,9 +122,6 @@ const BehavioralRule = z.strictObject({
 });
 
 
-/** The properties that join a flat rule to its neighbours; a rule inside a `match` group has none. */
-const JOINING_MASK = { condition: true, openParens: true, closeParens: true, group: true } as const;
-type JoiningKey = keyof typeof JOINING_MASK;
 
 /** A segment id: digits, or a positive number; `example` names where a program gets one. */
 const segmentIdInput = (example: string) =>
@@ -133,22 +130,14 @@ const segmentIdInput = (example: string) =>
 /** A segment id in a segment-of-segment rule. */
 export const SegmentIdInput = segmentIdInput("other.segmentId");
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/** A nested all/any group over rules of type `R`; compiles to Ongage's flat position/parenthesis/condition encoding. */
-export type MatchGroupOf<R> =
-  | { all: Array<MatchItemOf<R>>; label?: string }
-  | { any: Array<MatchItemOf<R>>; label?: string };
-/** A rule inside a group (the group decides condition, parentheses and label), or a nested group. */
-export type MatchItemOf<R> = MatchGroupOf<R> | DistributiveOmit<R, JoiningKey>;
+export type { MatchGroupOf, MatchItemOf } from "./match";
 
 /**
  * The rule schemas of `ongage.Segment`, with `segmentIds` items given by `segmentId`. The resource
  * uses `SegmentIdInput`; definition files widen it to also accept `{ ref }`. Everything else (every
  * rule type, its bounds, the nested group syntax) is shared, so the two can never disagree.
- * `groupId` names the recursive group in generated JSON Schema.
  */
-export function ruleSchemas<Id extends z.ZodType>(segmentId: Id, opts: { groupId?: string } = {}) {
+export function ruleSchemas<Id extends z.ZodType>(segmentId: Id) {
   const SegmentRule = z.strictObject({
     type: z.literal("segment"),
     /** "=" member of any of the segments, "!=" member of none. */
@@ -175,8 +164,9 @@ export function ruleSchemas<Id extends z.ZodType>(segmentId: Id, opts: { groupId
       z.strictObject({ any: z.array(item).min(1), label: z.string().max(255).optional() }),
     ]),
   );
-  // With an id, the JSON Schema names the recursive group once and refers to it by that name.
-  const group = opts.groupId === undefined ? groups : groups.meta({ id: opts.groupId });
+  // definitions/schemas.ts gives the definition files' group an id (in its own registry), so the JSON
+  // Schema names the recursive group once and refers to it by that name.
+  const group = groups;
   const itemError = `expected a rule (an object with \`type\`: ${unjoined.options.map((o) => o.shape.type.value).join(", ")}) or a group (an object with \`all\` or \`any\`)`;
   const item: z.ZodType<MatchItemOf<Rule>, MatchItemOf<Rule>> = z.lazy(() => z.union([unjoined, group], { error: itemError })) as z.ZodType<MatchItemOf<Rule>, MatchItemOf<Rule>>;
   /** `rules` and `match` of a segment, with their bounds. */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "../ants/file-source";
-import { DELIMITERS, type DelimiterCode } from "../ants/schemas";
+import { DELIMITERS, type DelimiterCode } from "../ants/inputs";
 
 /**
  * Recipients of an external segment, from a CSV/TSV file in the repository (read like an ANTS member

@@ -1,17 +1,18 @@
-import { assertSafeBaseUrl } from "../http/client";
-import { ConfigurationError } from "../http/errors";
 import type { CheckFailure } from "../pulumi/check-failures";
+import { interruptedCreateWindowMs } from "../pulumi/recent-create-finder";
 import {
-  integerSetting,
-  readSetting,
-  requireSetting,
-  settingsFailures,
-  transportReaders,
-  transportSettings,
-  type SettingKey,
-  type TransportDefaults,
-  type TransportSettings,
-} from "../pulumi/settings";
+  choiceRule,
+  customRule,
+  optionalIntegerRule,
+  settingRowFailures,
+  settingRows,
+  settingValue,
+  textRule,
+  urlRule,
+  type SettingSpec,
+} from "../pulumi/setting-rules";
+import { requireSetting, type SettingKey } from "../pulumi/settings";
+import { transportSettings, transportSpecs, type TransportSettings } from "../pulumi/transport-settings";
 
 /** Every Ongage setting: stack config key first, environment variable as fallback. */
 export const ONGAGE_KEYS = {
@@ -43,61 +44,83 @@ export interface OngageCredentials {
   accountCode: string;
 }
 
+export const DELETE_IN_USE_VALUES = ["refuse", "allow"] as const;
+export type DeleteInUse = (typeof DELETE_IN_USE_VALUES)[number];
+
+/**
+ * The settings table of Ongage: every key of ONGAGE_KEYS with its rule, default and meaning. Check
+ * validates every row (ongageSettingsFailures); README "### Ongage" is rendered from it.
+ */
+export const ONGAGE_SETTINGS = {
+  baseUrl: { rule: urlRule(ONGAGE_DEFAULT_BASE_URL), shownDefault: `\`${ONGAGE_DEFAULT_BASE_URL}\``, meaning: "API root (`http://` only for loopback emulators)" },
+  username: { rule: textRule(), shownDefault: "— (required)", meaning: "API user (`X_USERNAME`)" },
+  password: { rule: textRule(), shownDefault: "— (required)", meaning: "API password (`X_PASSWORD`)" },
+  accountCode: { rule: textRule(), shownDefault: "— (required)", meaning: "account code (`X_ACCOUNT_CODE`), not the numeric account id" },
+  listId: { rule: optionalIntegerRule({ min: 1, max: Number.MAX_SAFE_INTEGER, note: "(a list id)" }), shownDefault: "account default list", meaning: "list for segments that name none" },
+  ...transportSpecs({
+    perMinute: ONGAGE_DEFAULT_PER_MINUTE,
+    perMinuteMeaning: "process-wide call budget",
+    concurrency: ONGAGE_MAX_PARALLEL,
+    maxConcurrency: ONGAGE_MAX_PARALLEL,
+    maxConcurrencyNote: "(Ongage allows at most 10 calls in parallel)",
+    concurrencyShownDefault: "`10` (the documented cap; lower it to leave headroom for other integrations)",
+  }),
+  interruptedCreateWindowHours: {
+    rule: customRule("hours", "", interruptedCreateWindowMs),
+    shownDefault: "`24`",
+    meaning: "how recently a segment must have been created to be adopted instead of created again (hours ≥ 0, fractions allowed); `0` = off (see *Interrupted runs*)",
+  },
+  deleteInUse: {
+    rule: choiceRule(DELETE_IN_USE_VALUES, "refuse"),
+    shownDefault: "`refuse`",
+    meaning: "`refuse`: a delete of a segment that unfinished campaigns use fails, naming them; `allow`: it goes ahead and a warning lists the campaigns (see *Segments that campaigns use*)",
+  },
+} as const satisfies { [K in keyof typeof ONGAGE_KEYS]: SettingSpec };
+
+/** The rows of ONGAGE_SETTINGS with their keys, in ONGAGE_KEYS order. */
+export const ongageSettingRows = () => settingRows(ONGAGE_KEYS, ONGAGE_SETTINGS);
+
 /** The configured base URL; a ConfigurationError naming the key when it is not https:// (or loopback http://). */
 export function ongageBaseUrl(): string {
-  const raw = readSetting(ONGAGE_KEYS.baseUrl) ?? ONGAGE_DEFAULT_BASE_URL;
-  assertSafeBaseUrl(raw, `${ONGAGE_KEYS.baseUrl.config} / ${ONGAGE_KEYS.baseUrl.env}`);
-  return raw;
+  return settingValue(ONGAGE_KEYS.baseUrl, ONGAGE_SETTINGS.baseUrl);
 }
 
 /** Read at request time, never stored on an object that could be serialized. */
 export function ongageCredentials(): OngageCredentials {
   return {
-    username: requireSetting(ONGAGE_KEYS.username, "Ongage user name"),
-    password: requireSetting(ONGAGE_KEYS.password, "Ongage password"),
-    accountCode: requireSetting(ONGAGE_KEYS.accountCode, "Ongage account code"),
+    username: ongageCredential("username", "Ongage user name"),
+    password: ongageCredential("password", "Ongage password"),
+    accountCode: ongageCredential("accountCode", "Ongage account code"),
   };
+}
+
+function ongageCredential(name: "username" | "password" | "accountCode", what: string): string {
+  settingValue(ONGAGE_KEYS[name], ONGAGE_SETTINGS[name]);
+  return requireSetting(ONGAGE_KEYS[name], what);
 }
 
 /** The default list for segments that name none; undefined means the account's default list. */
 export function ongageDefaultListId(): number | undefined {
-  if (readSetting(ONGAGE_KEYS.listId) === undefined) return undefined;
-  return integerSetting(ONGAGE_KEYS.listId, { fallback: 0, min: 1, max: Number.MAX_SAFE_INTEGER, note: "(a list id)" });
+  return settingValue(ONGAGE_KEYS.listId, ONGAGE_SETTINGS.listId);
 }
-
-export const DELETE_IN_USE_VALUES = ["refuse", "allow"] as const;
-export type DeleteInUse = (typeof DELETE_IN_USE_VALUES)[number];
 
 /** `ongage:deleteInUse` / ONGAGE_DELETE_IN_USE: `refuse` (default) or `allow` a delete of a segment that campaigns use. */
 export function deleteInUsePolicy(): DeleteInUse {
-  const raw = readSetting(ONGAGE_KEYS.deleteInUse);
-  if (raw === undefined) return "refuse";
-  const value = raw.trim().toLowerCase();
-  if ((DELETE_IN_USE_VALUES as readonly string[]).includes(value)) return value as DeleteInUse;
-  const { config, env } = ONGAGE_KEYS.deleteInUse;
-  throw new ConfigurationError(`${config} / ${env} must be "refuse" or "allow", got ${JSON.stringify(raw)}.`);
+  return settingValue(ONGAGE_KEYS.deleteInUse, ONGAGE_SETTINGS.deleteInUse);
 }
-
-const ONGAGE_TRANSPORT_DEFAULTS: TransportDefaults = {
-  perMinute: ONGAGE_DEFAULT_PER_MINUTE,
-  concurrency: ONGAGE_MAX_PARALLEL,
-  maxConcurrency: ONGAGE_MAX_PARALLEL,
-  maxConcurrencyNote: "(Ongage allows at most 10 calls in parallel)",
-};
 
 /** Ongage's transport profile; a ConfigurationError naming the key for the first invalid setting. */
 export function ongageTransportSettings(): TransportSettings {
-  return transportSettings(ONGAGE_KEYS, ONGAGE_TRANSPORT_DEFAULTS);
+  return transportSettings(ONGAGE_KEYS, ONGAGE_SETTINGS);
 }
 
 /**
- * Every invalid Ongage setting (base URL, transport numbers) as a check failure with property "",
+ * Every invalid Ongage setting (every row of ONGAGE_SETTINGS) as a check failure with property "",
  * without sending anything; [] when all are valid. Missing credentials are not reported here (they
- * fail the first call that needs them), nor is `ongage:listId` (check reports it on `listId`).
- * Called from the lifecycle kit's check after configure: `failures.push(...ongageSettingsFailures())`.
+ * fail the first call that needs them). Called from each Ongage resource's check.
  */
 export function ongageSettingsFailures(): CheckFailure[] {
-  return settingsFailures([ongageBaseUrl, ...transportReaders(ONGAGE_KEYS, ONGAGE_TRANSPORT_DEFAULTS), deleteInUsePolicy]);
+  return settingRowFailures(ongageSettingRows());
 }
 
 const keyName = (k: SettingKey) => `${k.config} / ${k.env}`;

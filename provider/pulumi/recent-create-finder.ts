@@ -1,4 +1,5 @@
 import { ConfigurationError } from "../http/errors";
+import { processState } from "../http/process-state";
 import { warn } from "./warnings";
 import { readSetting, type SettingKey } from "./settings";
 
@@ -57,22 +58,22 @@ interface Snapshot<E> {
   byName: Map<string, ListedSegment<E>[]>;
 }
 
-const snapshots = new Map<string, Promise<Snapshot<unknown>>>();
+const snapshots = processState("pulumi/recent-create-finder: listings", () => new Map<string, Promise<Snapshot<unknown>>>());
 /** Ids adopted in this process: one segment is adopted by one create at most. */
-const claimed = new Set<string>();
+const claimed = processState("pulumi/recent-create-finder: claimed ids", () => new Set<string>());
 
 function snapshot<E>(source: RecentCreateSource<E>): Promise<Snapshot<E>> {
-  const cached = snapshots.get(source.key);
+  const cached = snapshots().get(source.key);
   if (cached) return cached as Promise<Snapshot<E>>;
   const snap = (async () => {
     const byName = new Map<string, ListedSegment<E>[]>();
     for await (const s of source.list()) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
     return { byName };
   })();
-  snapshots.set(source.key, snap);
+  snapshots().set(source.key, snap);
   // A failed listing is not kept: the next create asks again.
   snap.catch(() => {
-    if (snapshots.get(source.key) === snap) snapshots.delete(source.key);
+    if (snapshots().get(source.key) === snap) snapshots().delete(source.key);
   });
   return snap;
 }
@@ -99,17 +100,17 @@ export async function adoptInterruptedCreate<E, T>(
     .sort((a, b) => b.createdAtMs! - a.createdAtMs!);
   for (const candidate of candidates) {
     const key = claimKey(source, candidate.id);
-    if (claimed.has(key)) continue;
-    claimed.add(key);
+    if (claimed().has(key)) continue;
+    claimed().add(key);
     let confirmed: T | undefined;
     try {
       confirmed = await confirm(candidate);
     } catch (err) {
-      claimed.delete(key);
+      claimed().delete(key);
       throw err;
     }
     if (confirmed === undefined) {
-      claimed.delete(key);
+      claimed().delete(key);
       continue;
     }
     warn(
@@ -134,6 +135,6 @@ function age(ms: number): string {
 
 /** Forgets listings and adoptions; for tests that run several "processes" in one. */
 export function forgetRecentCreates(): void {
-  snapshots.clear();
-  claimed.clear();
+  snapshots().clear();
+  claimed().clear();
 }

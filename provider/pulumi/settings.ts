@@ -1,9 +1,6 @@
-import { DEFAULT_DEADLINE_MS, DEFAULT_TIMEOUT_MS } from "../http/client";
 import { ConfigurationError } from "../http/errors";
-import { DEFAULT_RETRY } from "../http/retry-policy";
-import { onResetProcessState } from "../http/process-state";
+import { processState } from "../http/process-state";
 import { registerSecret } from "../http/redact";
-import type { CheckFailure } from "./check-failures";
 
 /** The part of Pulumi's dynamic ConfigureRequest this package uses. */
 export interface ConfigureRequest {
@@ -19,8 +16,7 @@ export interface SettingKey {
   secret?: boolean;
 }
 
-const remembered = new Map<string, string>();
-onResetProcessState(() => remembered.clear());
+const remembered = processState("pulumi/settings: remembered stack config", () => new Map<string, string>());
 
 /**
  * Copies the given keys out of the stack config. The dynamic provider host configures each
@@ -36,15 +32,15 @@ export function rememberConfig(req: ConfigureRequest, keys: ReadonlyArray<Settin
       value = undefined;
     }
     if (value !== undefined && value !== "") {
-      remembered.set(key.config, value);
+      remembered().set(key.config, value);
       if (key.secret) registerSecret(value);
-    } else remembered.delete(key.config);
+    } else remembered().delete(key.config);
   }
 }
 
 /** Stack config value if set, else the environment variable, else undefined. */
 export function readSetting(key: SettingKey): string | undefined {
-  const fromConfig = remembered.get(key.config);
+  const fromConfig = remembered().get(key.config);
   const fromEnv = process.env[key.env];
   const value = fromConfig ?? (fromEnv === undefined || fromEnv === "" ? undefined : fromEnv);
   if (key.secret) registerSecret(value);
@@ -61,7 +57,7 @@ export function requireSetting(key: SettingKey, what: string): string {
 
 /** Where a setting's value came from, for error messages. */
 function sourceOf(key: SettingKey): string {
-  return remembered.has(key.config) ? `stack config "${key.config}"` : `environment variable ${key.env}`;
+  return remembered().has(key.config) ? `stack config "${key.config}"` : `environment variable ${key.env}`;
 }
 
 /** A ConfigurationError for a set but invalid value: names the value's source and both places to change it. */
@@ -97,94 +93,7 @@ export function integerSetting(key: SettingKey, range: IntegerRange): number {
   return n;
 }
 
-/** One of `allowed`; absent → `fallback`. */
-export function choiceSetting<T extends string>(key: SettingKey, allowed: readonly T[], fallback: T): T {
-  const raw = readSetting(key);
-  if (raw === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(raw)) return raw as T;
-  throw invalidSetting(key, raw, allowed.map((a) => `"${a}"`).join(" or "));
-}
-
-/** The transport settings every API has, under its own keys. */
-export interface TransportKeys {
-  requestsPerMinute: SettingKey;
-  maxConcurrency: SettingKey;
-  timeoutMs: SettingKey;
-  deadlineMs: SettingKey;
-  maxRetries: SettingKey;
-  retryBaseMs: SettingKey;
-  maxRetryAfterMs: SettingKey;
-}
-
-/** One API's transport profile: quota, concurrency, timeouts and retry policy, validated. */
-export interface TransportSettings {
-  perMinute: number;
-  concurrency: number;
-  /** Per-attempt timeout. */
-  timeoutMs: number;
-  /** Budget of one call including retries and waits. */
-  deadlineMs: number;
-  /** Retries after the first attempt; 0 disables retries. */
-  maxRetries: number;
-  /** First backoff step (doubles per retry, capped at DEFAULT_RETRY.maxDelayMs); 0 retries at once. */
-  retryBaseMs: number;
-  /** Longest Retry-After honoured; a longer hint fails the call. */
-  maxRetryAfterMs: number;
-}
-
-export interface TransportDefaults {
-  perMinute: number;
-  concurrency: number;
-  /** Highest concurrency the API allows. */
-  maxConcurrency: number;
-  maxConcurrencyNote?: string;
-}
-
-const HOUR_MS = 3_600_000;
-
-function transportRanges(keys: TransportKeys, d: TransportDefaults): { [K in keyof TransportSettings]: [SettingKey, IntegerRange] } {
-  return {
-    perMinute: [keys.requestsPerMinute, { fallback: d.perMinute, min: 1, max: 1_000_000 }],
-    concurrency: [keys.maxConcurrency, { fallback: d.concurrency, min: 1, max: d.maxConcurrency, note: d.maxConcurrencyNote }],
-    timeoutMs: [keys.timeoutMs, { fallback: DEFAULT_TIMEOUT_MS, min: 1, max: HOUR_MS }],
-    deadlineMs: [keys.deadlineMs, { fallback: DEFAULT_DEADLINE_MS, min: 1, max: 24 * HOUR_MS }],
-    maxRetries: [keys.maxRetries, { fallback: DEFAULT_RETRY.maxRetries, min: 0, max: 100 }],
-    retryBaseMs: [keys.retryBaseMs, { fallback: DEFAULT_RETRY.baseDelayMs, min: 0, max: 10 * 60_000 }],
-    maxRetryAfterMs: [keys.maxRetryAfterMs, { fallback: DEFAULT_RETRY.maxRetryAfterMs, min: 0, max: 24 * HOUR_MS }],
-  };
-}
-
-/** Reads and validates every transport setting of one API; throws a ConfigurationError for the first invalid one. */
-export function transportSettings(keys: TransportKeys, d: TransportDefaults): TransportSettings {
-  const ranges = transportRanges(keys, d);
-  const out = {} as TransportSettings;
-  for (const name of Object.keys(ranges) as Array<keyof TransportSettings>) out[name] = integerSetting(...ranges[name]);
-  return out;
-}
-
-/** One reader per transport setting, for settingsFailures (so every invalid key is reported, not only the first). */
-export function transportReaders(keys: TransportKeys, d: TransportDefaults): Array<() => number> {
-  return Object.values(transportRanges(keys, d)).map(([key, range]) => () => integerSetting(key, range));
-}
-
-/**
- * Runs each reader and turns every ConfigurationError into a check failure (property "", so the
- * engine prints the reason as a resource-level error naming the config key). Other errors propagate.
- */
-export function settingsFailures(readers: ReadonlyArray<() => unknown>): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  for (const read of readers) {
-    try {
-      read();
-    } catch (err) {
-      if (!(err instanceof ConfigurationError)) throw err;
-      failures.push({ property: "", reason: err.message });
-    }
-  }
-  return failures;
-}
-
 /** @deprecated Use resetProcessState() (http/process-state.ts), which also drops caches, tokens and limiters. */
 export function forgetConfig(): void {
-  remembered.clear();
+  remembered().clear();
 }

@@ -1,6 +1,6 @@
 import { AntsClient } from "../ants/client";
 import { antsClientOptions } from "../ants/settings";
-import { AUDIENCE_ITEM_TYPE } from "../ants/schemas";
+import { AUDIENCE_ITEM_TYPE } from "../ants/inputs";
 import { ApiError, AuthenticationError, ConfigurationError, ConnectionError, DeadlineError, NotFoundError, PermissionError, RouteNotFoundError } from "../http/errors";
 import { OngageClient } from "../ongage/client";
 import { ongageClientOptions } from "../ongage/settings";

@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { canonicalFromInputs, canonicalFromWire, resolveRules, toCreateBody } from "../../provider/ants/normalize";
+import { canonicalFromInputs, canonicalFromWire, resolveRules, toRequestBody } from "../../provider/ants/normalize";
 import { segmentProvider } from "../../provider/ants/provider";
 import { HttpClient } from "../../provider/http/client";
-import { SegmentInputs, type SegmentOutputs } from "../../provider/ants/schemas";
+import { type SegmentOutputs } from "../../provider/ants/canonical";
+import { SegmentInputs } from "../../provider/ants/inputs";
 import { PREVIEW_UNKNOWN as UNKNOWN } from "../../provider/pulumi/unknowns";
 
 const dir = mkdtempSync(join(tmpdir(), "ants-check-"));
@@ -158,7 +159,7 @@ describe("ants normalize", () => {
 
   it("builds the documented Create body (the seed example, with method create)", () => {
     const rules = resolveRules(c, upload, attributes);
-    expect(toCreateBody(c, upload, rules)).toEqual({
+    expect(toRequestBody(c, upload, rules)).toEqual({
       segmentDisplay: "[dat] test upload 5",
       itemTypeId: -1003,
       conditions: {
@@ -184,7 +185,7 @@ describe("ants normalize", () => {
 
   it("maps a dynamic schedule onto computeSchedule", () => {
     const d = canonicalFromInputs(SegmentInputs.parse({ ...base, schedule: { type: "dynamic", repeat: { every: 2, unit: "weeks", on: [3, 1] }, start: { day: "2025-01-06", hour: "03:00" }, end: { afterRuns: 30 } } }), file);
-    expect(toCreateBody(d, upload, resolveRules(d, upload, attributes)).computeSchedule).toEqual({
+    expect(toRequestBody(d, upload, resolveRules(d, upload, attributes)).computeSchedule).toEqual({
       type: "dynamic", repeatType: "weeks", repeatValue: 2, repeatOnValue: [1, 3],
       repeatStartTime: { day: "2025-01-06", hour: "03:00" }, endTime: { type: "after_num_running", numRunning: 30 },
     });

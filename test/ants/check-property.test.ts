@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertCheckContract, mutate, mutation } from "../pulumi/check-contract";
 import { segmentProvider } from "../../provider/ants/provider";
-import { MATCH_OPERATORS, REPEAT_RANGES, USER_ROLES } from "../../provider/ants/schemas";
+import { MATCH_OPERATORS, REPEAT_RANGES, USER_ROLES } from "../../provider/ants/inputs";
 import { PREVIEW_UNKNOWN as UNKNOWN } from "../../provider/pulumi/unknowns";
 
 // A server that counts requests, set as both ANTS API and token endpoint: check must never reach it.

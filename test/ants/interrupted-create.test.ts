@@ -8,7 +8,7 @@ import { forgetTokens } from "../../provider/ants/auth";
 import { AntsClient, forgetClientCaches } from "../../provider/ants/client";
 import { findInterruptedCreate } from "../../provider/ants/interrupted-create";
 import { segmentProvider as provider } from "../../provider/ants/provider";
-import type { CanonicalSegment } from "../../provider/ants/schemas";
+import type { CanonicalSegment } from "../../provider/ants/canonical";
 import { forgetRecentCreates } from "../../provider/pulumi/recent-create-finder";
 import { forgetConfig } from "../../provider/pulumi/settings";
 import { interruptedCreate, withStderr } from "../pulumi/interrupted-run-helpers";

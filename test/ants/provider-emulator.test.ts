@@ -6,7 +6,7 @@ import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/serve
 import { forgetTokens } from "../../provider/ants/auth";
 import { forgetClientCaches } from "../../provider/ants/client";
 import { segmentProvider as provider } from "../../provider/ants/provider";
-import type { CanonicalSegment, SegmentOutputs } from "../../provider/ants/schemas";
+import type { CanonicalSegment, SegmentOutputs } from "../../provider/ants/canonical";
 import { forgetConfig } from "../../provider/pulumi/settings";
 
 let em: AntsEmulator;

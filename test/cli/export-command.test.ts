@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
 import { segmentProvider as antsProvider } from "../../provider/ants/provider";
-import type { CanonicalSegment as AntsCanonical } from "../../provider/ants/schemas";
+import type { CanonicalSegment as AntsCanonical } from "../../provider/ants/canonical";
 import { segmentProvider } from "../../provider/ongage/provider";
 import { replaceReferences } from "../../provider/definitions/references";
 import { memberFilePath, validateFolder } from "../../provider/definitions/validate";

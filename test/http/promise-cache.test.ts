@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { antsAuth } from "../../provider/ants/auth";
 import { antsCredentials } from "../../provider/ants/settings";
 import { fingerprint, PromiseCache } from "../../provider/http/promise-cache";
-import { resetProcessState } from "../../provider/http/process-state";
+import { processState, processStateOwners, resetProcessState } from "../../provider/http/process-state";
 import { sharedLimiter } from "../../provider/http/rate-limiter";
 import { redact, registerSecret } from "../../provider/http/redact";
 import { OngageClient } from "../../provider/ongage/client";
@@ -57,11 +57,12 @@ describe("PromiseCache", () => {
     expect(await cache.get(key("i"), make, { fresh: (v) => v > 3 })).toBe(4);
   });
 
-  it("is emptied by resetProcessState", async () => {
-    const cache = new PromiseCache<number>();
-    await cache.get(key("i"), async () => 1);
+  it("held through processState(), is forgotten by resetProcessState", async () => {
+    const cache = processState("test: numbers", () => new PromiseCache<number>());
+    await cache().get(key("i"), async () => 1);
+    expect(processStateOwners()).toContain("test: numbers");
     resetProcessState();
-    expect(cache.has(key("i"))).toBe(false);
+    expect(cache().has(key("i"))).toBe(false);
   });
 });
 

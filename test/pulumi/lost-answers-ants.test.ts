@@ -7,7 +7,7 @@ import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/serve
 import { forgetTokens } from "../../provider/ants/auth";
 import { forgetClientCaches } from "../../provider/ants/client";
 import { segmentProvider as provider } from "../../provider/ants/provider";
-import type { CanonicalSegment } from "../../provider/ants/schemas";
+import type { CanonicalSegment } from "../../provider/ants/canonical";
 import { forgetConfig } from "../../provider/pulumi/settings";
 
 // The ANTS side of lost-answers-ongage.test.ts: the first POST /segment/delete is held past the

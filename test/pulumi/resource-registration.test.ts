@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SegmentOutputs as AntsOutputs } from "../../provider/ants/schemas";
+import { SegmentOutputs as AntsOutputs } from "../../provider/ants/canonical";
 import { RecipientsOutputs, SegmentOutputs as OngageOutputs } from "../../provider/ongage/canonical";
 import { registeredOptions, registeredProperties } from "../../provider/pulumi/resource-registration";
 
