@@ -24,6 +24,7 @@ export const ANTS_KEYS = {
   deleteStrategy: { config: "ants:deleteStrategy", env: "ANTS_DELETE_STRATEGY" },
   updatePath: { config: "ants:updatePath", env: "ANTS_UPDATE_PATH" },
   deletePath: { config: "ants:deletePath", env: "ANTS_DELETE_PATH" },
+  deleteInUse: { config: "ants:deleteInUse", env: "ANTS_DELETE_IN_USE" },
   listingCacheMs: { config: "ants:listingCacheMs", env: "ANTS_LISTING_CACHE_MS" },
   requestsPerMinute: { config: "ants:requestsPerMinute", env: "ANTS_REQUESTS_PER_MINUTE" },
   maxConcurrency: { config: "ants:maxConcurrency", env: "ANTS_MAX_CONCURRENCY" },
@@ -89,6 +90,11 @@ export function deleteStrategy(): DeleteStrategy {
   return choiceSetting(ANTS_KEYS.deleteStrategy, ["api", "forget"], "api");
 }
 
+/** `ants:deleteInUse` / ANTS_DELETE_IN_USE: `refuse` (default) or `allow` a delete of a segment that modules use. */
+export function antsDeleteInUsePolicy(): "refuse" | "allow" {
+  return choiceSetting(ANTS_KEYS.deleteInUse, ["refuse", "allow"], "refuse");
+}
+
 /** How long one Listing snapshot serves reads; 0 = one search per read. */
 export function listingCacheMs(): number {
   return integerSetting(ANTS_KEYS.listingCacheMs, { fallback: ANTS_DEFAULT_LISTING_CACHE_MS, min: 0, max: 3_600_000 });
@@ -113,6 +119,7 @@ export function antsSettingsFailures(): CheckFailure[] {
     antsAuthUrl,
     updateStrategy,
     deleteStrategy,
+    antsDeleteInUsePolicy,
     listingCacheMs,
     ...transportReaders(ANTS_KEYS, ANTS_TRANSPORT_DEFAULTS),
   ]);
