@@ -64,6 +64,9 @@ export function refusedDelete(w: InUseWording, u: SegmentUse): SegmentInUseError
 export function decideDelete(policy: "refuse" | "allow", w: InUseWording, u: SegmentUse, detail?: string): string | undefined {
   if (!inUse(u)) return undefined;
   if (policy === "refuse") throw refusedDelete(w, u);
-  const although = u.users.length > 0 ? `${w.noun}s used it` : `whether ${w.noun}s use it could not be told`;
-  return `deleted ${w.segment} although ${although} (${w.setting.config} is allow): ${detail ?? useText(w, u)}.`;
+  const facts = [
+    u.users.length > 0 ? `${plural(u.users.length, w.noun)} used it (${detail ?? u.users.join(", ")})` : "",
+    u.unknown !== undefined ? `whether ${w.noun}s used it could not be told (${u.unknown})` : "",
+  ].filter(Boolean);
+  return `deleted ${w.segment} although ${facts.join(", and ")}; ${w.setting.config} is allow.`;
 }
