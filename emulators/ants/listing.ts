@@ -54,7 +54,7 @@ export function listingEntry(row: Row, seg: StoredSegment, columns: ListingColum
   const entry: Record<string, unknown> = { row_count: String(seg.rowCount) };
   for (const c of columns) entry[c] = row[c];
   entry.segment_type = 4;
-  entry.used_by_modules = [];
+  entry.used_by_modules = seg.usedByModules ?? [];
   entry.accepted_actions = { EDIT: true, VIEW: true, SHARE: true, REMOVE: true };
   return entry;
 }

@@ -14,6 +14,8 @@ import { AntsRuleError, type AntsStore, type IssuedToken, KNOWN_SCOPES, type Sco
 
 export const API_PREFIX = "/access/api";
 export const TOKEN_PATH = "/oauth/token";
+/** Emulator-only control routes (not part of the ANTS API): no token, no rate limit. */
+export const CONTROL_PREFIX = "/__emulator";
 
 export interface AntsRoutesConfig {
   store: AntsStore;
@@ -265,9 +267,28 @@ export function antsHandler(cfg: AntsRoutesConfig): Handler {
     };
   };
 
+  /** `PUT /__emulator/segments/<id>/used_by_modules` with a JSON array: what Listing reports for the segment. */
+  const control = (req: EmulatorRequest): EmulatorReply => {
+    const m = /^\/segments\/(\d+)\/used_by_modules$/.exec(req.path.slice(CONTROL_PREFIX.length));
+    if (!m || req.method !== "PUT") return routeNotFoundError();
+    let modules: unknown;
+    try {
+      modules = JSON.parse(req.rawBody.toString("utf8"));
+    } catch {
+      return validationError("body: is not valid JSON");
+    }
+    if (!Array.isArray(modules)) return validationError("body: must be a JSON array (the segment's used_by_modules)");
+    return ruleReply(() => {
+      const seg = store.setUsedByModules(Number(m[1]), modules);
+      cfg.onMutation();
+      return { status: 200, body: { segment_id: seg.segmentId, used_by_modules: seg.usedByModules } };
+    });
+  };
+
   return async (req) => {
     const startedAt = process.hrtime.bigint();
     if (req.path === TOKEN_PATH) return token(req);
+    if (req.path.startsWith(`${CONTROL_PREFIX}/`)) return control(req);
     const route = findRoute(req);
     if (!route) return routeNotFoundError();
     if (!cfg.budget.tryAdmit()) return rateLimitedError(cfg.rateLimitHttpStatus(), startedAt);

@@ -88,6 +88,8 @@ export interface StoredSegment extends SegmentInput {
   /** When the current definition was submitted; computation finishes `computeDelayMs` later. */
   submittedAt: number;
   rowCount: number;
+  /** Listing's `used_by_modules` (ASSUMED meaning: modules that use the segment); absent = `[]`. Set by tests only. */
+  usedByModules?: unknown[];
 }
 
 /** A rule violation: `status` is both the HTTP status and the body `code`. */
@@ -236,6 +238,17 @@ export class AntsStore {
   deleteSegment(segmentId: number): void {
     this.requireSegment(segmentId);
     this.segments.delete(segmentId);
+  }
+
+  /**
+   * Emulator control, not part of the API: the modules Listing reports in `used_by_modules` for the
+   * segment (any JSON values, as the element shape is undocumented); `[]` detaches them all.
+   */
+  setUsedByModules(segmentId: number, modules: unknown[]): StoredSegment {
+    const seg = this.requireSegment(segmentId);
+    const updated: StoredSegment = { ...seg, usedByModules: [...modules] };
+    this.segments.set(segmentId, updated);
+    return updated;
   }
 
   allSegments(): StoredSegment[] {

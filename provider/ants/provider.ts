@@ -10,6 +10,7 @@ import { containsUnknown, isUnknown } from "../pulumi/unknowns";
 import { warn } from "../pulumi/warnings";
 import { AntsClient } from "./client";
 import { findInterruptedCreate } from "./interrupted-create";
+import { guardAntsDelete } from "./modules-in-use";
 import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "./file-source";
 import { canonicalFromInputs, canonicalFromWire, changedKeys, managedPart, resolveRules, statusFromWire, toRequestBody } from "./normalize";
 import { CanonicalSegment, type SegmentOutputs, type SegmentStatus, type UploadInfo } from "./canonical";
@@ -208,7 +209,11 @@ export const segmentProvider = {
     return { outs: outputs(c, id, upload, resolvedRules, olds.serverStatus ?? {}) };
   },
 
-  /** `api`: the assumed delete endpoint (already gone counts as deleted). `forget`: state only, with a warning. */
+  /**
+   * `api`: the assumed delete endpoint (already gone counts as deleted), refused while modules use the
+   * segment or Listing does not show whether any do (modules-in-use.ts, `ants:deleteInUse`).
+   * `forget`: state only, with a warning.
+   */
   async delete(id, props) {
     if (deleteStrategy() === "forget") {
       warn(
@@ -218,11 +223,16 @@ export const segmentProvider = {
       return;
     }
     const client = new AntsClient(antsClientOptions());
+    let inUseWarning: string | undefined;
     await deleteWithVerification({
+      guard: async () => {
+        inUseWarning = await guardAntsDelete(client, id, props.name);
+      },
       remove: () => client.delete(id),
       isGone: async () => (await client.findById(id)) === undefined,
       proof: client.goneProof(id),
       timeoutMs: () => antsTransportSettings().timeoutMs,
     });
+    if (inUseWarning) warn(inUseWarning);
   },
 } satisfies DynamicProvider<Inputs, SegmentOutputs>;

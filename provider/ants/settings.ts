@@ -26,6 +26,7 @@ export const ANTS_KEYS = {
   deleteStrategy: { config: "ants:deleteStrategy", env: "ANTS_DELETE_STRATEGY" },
   updatePath: { config: "ants:updatePath", env: "ANTS_UPDATE_PATH" },
   deletePath: { config: "ants:deletePath", env: "ANTS_DELETE_PATH" },
+  deleteInUse: { config: "ants:deleteInUse", env: "ANTS_DELETE_IN_USE" },
   listingCacheMs: { config: "ants:listingCacheMs", env: "ANTS_LISTING_CACHE_MS" },
   requestsPerMinute: { config: "ants:requestsPerMinute", env: "ANTS_REQUESTS_PER_MINUTE" },
   maxConcurrency: { config: "ants:maxConcurrency", env: "ANTS_MAX_CONCURRENCY" },
@@ -57,6 +58,7 @@ export type AntsCredentials =
 
 const UPDATE_STRATEGIES = ["api", "replace"] as const satisfies readonly UpdateStrategy[];
 const DELETE_STRATEGIES = ["api", "forget"] as const satisfies readonly DeleteStrategy[];
+const DELETE_IN_USE_VALUES = ["refuse", "allow"] as const;
 
 /**
  * The settings table of ANTS: every key of ANTS_KEYS with its rule, default and meaning. Check
@@ -80,6 +82,11 @@ export const ANTS_SETTINGS = {
   },
   updatePath: { rule: pathRule("/segment/update"), shownDefault: "`/segment/update`", meaning: "assumed update endpoint (see below)" },
   deletePath: { rule: pathRule("/segment/delete"), shownDefault: "`/segment/delete`", meaning: "assumed delete endpoint" },
+  deleteInUse: {
+    rule: choiceRule(DELETE_IN_USE_VALUES, "refuse"),
+    shownDefault: "`refuse`",
+    meaning: "`refuse`: a delete of a segment whose Listing entry names modules in `used_by_modules` (or does not show the field) fails, naming them; `allow`: it goes ahead and a warning lists the modules (see *Segments that campaigns and modules use*)",
+  },
   listingCacheMs: {
     rule: integerRule({ fallback: ANTS_DEFAULT_LISTING_CACHE_MS, min: 0, max: 3_600_000 }),
     shownDefault: `\`${ANTS_DEFAULT_LISTING_CACHE_MS}\``,
@@ -138,6 +145,11 @@ export function deleteStrategy(): DeleteStrategy {
 /** The configured path of an assumed endpoint (`ants:updatePath` / `ants:deletePath`); undefined when unset. */
 export function assumedPathSetting(name: "updatePath" | "deletePath"): string | undefined {
   return settingValue(ANTS_KEYS[name], ANTS_SETTINGS[name]);
+}
+
+/** `ants:deleteInUse` / ANTS_DELETE_IN_USE: `refuse` (default) or `allow` a delete of a segment that modules use. */
+export function antsDeleteInUsePolicy(): "refuse" | "allow" {
+  return settingValue(ANTS_KEYS.deleteInUse, ANTS_SETTINGS.deleteInUse);
 }
 
 /** How long one Listing snapshot serves reads; 0 = one search per read. */

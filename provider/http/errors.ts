@@ -169,6 +169,21 @@ export class IncompleteListingError extends Error {
   }
 }
 
+/**
+ * A delete refused because something still uses the segment (campaigns, modules), or because the API
+ * did not show whether anything does (provider/pulumi/in-use.ts). Nothing was sent to delete it.
+ */
+export class SegmentInUseError extends Error {
+  constructor(
+    message: string,
+    /** Each user, in words; empty when use could not be told. */
+    readonly users: readonly string[],
+  ) {
+    super(redact(message));
+    this.name = "SegmentInUseError";
+  }
+}
+
 function formatMessage(init: ApiErrorInit): string {
   const what = init.status === undefined ? "no response" : String(init.apiCode ?? init.status);
   const code = init.apiCode !== undefined && init.status !== undefined && init.apiCode !== init.status

@@ -46,9 +46,6 @@ export const WireMailing = z
   .loose();
 export type WireMailing = z.infer<typeof WireMailing>;
 
-/** The part of `GET /api/segments/<id>` that names the campaigns using the segment. */
-export const WireSegmentWithMailings = z.object({ id: Str, mailings: z.array(WireSegmentMailing).nullable().optional() }).loose();
-
 /** `GET /api/contact_counts/<id>` payload (numbers as documented; strings tolerated). */
 export const WireContactCounts = z
   .object({
@@ -62,24 +59,53 @@ export type WireContactCounts = z.infer<typeof WireContactCounts>;
 
 export const flagSet = (v: unknown): boolean => v === true || v === 1 || v === "1" || v === "true";
 
-/** A campaign that names a segment, as a review shows it. */
+/** A campaign that names a segment, with the in-use rule's verdict (provider/ongage/campaigns-in-use.ts). */
 export interface SegmentCampaign {
   id: string;
+  /** The campaign's name, or a phrase saying Ongage showed none. */
   name: string;
+  /** Ongage's status text (`Scheduled`), or `unknown status 60077`, or why the status is not known. */
   status: string;
-  statusCode: string;
+  /** The status code when one was given. */
+  statusCode?: string;
   excluded: boolean;
+  /** True when a delete of the segment must be refused for this campaign. */
   inUse: boolean;
 }
 
-export function campaignFromWire(m: WireSegmentMailing): SegmentCampaign {
-  const code = m.status ?? "";
-  return {
-    id: m.id,
-    name: m.name ?? "",
-    status: m.status_desc ?? MAILING_STATUSES[code] ?? code,
-    statusCode: code,
-    excluded: flagSet(m.exclude),
-    inUse: IN_USE_STATUSES.has(code),
-  };
+/** A status as the rule reads it: documented (from the table) or not, and whether it keeps a segment in use. */
+export interface CampaignStatus {
+  code?: string;
+  text: string;
+  inUse: boolean;
+}
+
+const codeOfText = (text: string): string | undefined =>
+  Object.entries(MAILING_STATUSES).find(([, desc]) => desc.toLowerCase() === text.trim().toLowerCase())?.[0];
+
+/**
+ * The status of a campaign from its `status` code and `status_desc` text (docs/api/ongage-mailings.md
+ * §5). A documented code decides; a code outside the table counts as in use and is named
+ * (`unknown status 60077`); without a code, a documented text decides. Undefined when neither gives a
+ * documented answer and no code was given: the caller looks the campaign up, then calls
+ * `finalCampaignStatus`.
+ */
+export function campaignStatus(status: string | null | undefined, statusDesc: string | null | undefined): CampaignStatus | undefined {
+  const code = status?.trim();
+  if (code) {
+    const documented = code in MAILING_STATUSES ? code : codeOfText(code);
+    if (documented) return { code: documented, text: MAILING_STATUSES[documented]!, inUse: IN_USE_STATUSES.has(documented) };
+    return { code, text: `unknown status ${/^\d+$/.test(code) ? code : JSON.stringify(code)}`, inUse: true };
+  }
+  const fromText = statusDesc ? codeOfText(statusDesc) : undefined;
+  if (fromText) return { code: fromText, text: MAILING_STATUSES[fromText]!, inUse: IN_USE_STATUSES.has(fromText) };
+  return undefined;
+}
+
+/** Like `campaignStatus`, after the look-up: a text outside the table, or no status at all, counts as in use. */
+export function finalCampaignStatus(status: string | null | undefined, statusDesc: string | null | undefined, why: string): CampaignStatus {
+  const known = campaignStatus(status, statusDesc);
+  if (known) return known;
+  if (statusDesc?.trim()) return { text: `unknown status ${JSON.stringify(statusDesc.trim())}`, inUse: true };
+  return { text: `status unknown: ${why}`, inUse: true };
 }

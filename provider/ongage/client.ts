@@ -8,7 +8,7 @@ import { completeListing } from "../http/listing";
 import { fingerprint, PromiseCache } from "../http/promise-cache";
 import { sharedLimiter } from "../http/rate-limiter";
 import type { TransportSettings } from "../pulumi/transport-settings";
-import { WireContactCounts, WireMailing, WireSegmentWithMailings, campaignFromWire, type SegmentCampaign } from "./campaigns";
+import { WireContactCounts, WireMailing } from "./campaigns";
 import { WireError, WireListField, WireSegment, WireSegmentSummary, ongageEnvelope, type WireListField as ListField } from "./wire";
 
 /**
@@ -35,7 +35,6 @@ const IdEnvelope = ongageEnvelope(z.object({ id: z.union([z.string(), z.number()
 const SummaryPage = ongageEnvelope(z.array(WireSegmentSummary));
 const FieldsPage = ongageEnvelope(z.array(WireListField));
 const AnyEnvelope = z.unknown();
-const MailingsEnvelope = ongageEnvelope(WireSegmentWithMailings);
 const CountsEnvelope = ongageEnvelope(WireContactCounts);
 
 const PAGE_SIZE = 200;
@@ -199,12 +198,6 @@ export class OngageClient {
   async getMailing(listId: number | undefined, id: string) {
     const res = await this.http.send({ method: "GET", path: this.prefix(listId) + path`/api/mailings/${id}`, idempotent: true, schema: MailingEnvelope });
     return res.body.payload;
-  }
-
-/** The campaigns that name the segment (its `mailings` array), in any status but deleted. */
-  async segmentCampaigns(listId: number | undefined, id: string): Promise<SegmentCampaign[]> {
-    const res = await this.http.send({ method: "GET", path: this.prefix(listId) + path`/api/segments/${id}`, idempotent: true, schema: MailingsEnvelope });
-    return (res.body.payload.mailings ?? []).map(campaignFromWire);
   }
 
   /**

@@ -73,7 +73,7 @@ export const ONGAGE_SETTINGS = {
   deleteInUse: {
     rule: choiceRule(DELETE_IN_USE_VALUES, "refuse"),
     shownDefault: "`refuse`",
-    meaning: "`refuse`: a delete of a segment that unfinished campaigns use fails, naming them; `allow`: it goes ahead and a warning lists the campaigns (see *Segments that campaigns use*)",
+    meaning: "`refuse`: a delete of a segment that unfinished campaigns use fails, naming them; `allow`: it goes ahead and a warning lists the campaigns (see *Segments that campaigns and modules use*)",
   },
 } as const satisfies { [K in keyof typeof ONGAGE_KEYS]: SettingSpec };
 

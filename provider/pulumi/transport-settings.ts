@@ -63,7 +63,7 @@ export function transportSpecs(d: TransportDefaults): { [K in keyof TransportKey
     maxRetries: {
       rule: integerRule({ fallback: DEFAULT_RETRY.maxRetries, min: 0, max: 100 }),
       shownDefault: shown(DEFAULT_RETRY.maxRetries),
-      meaning: "retries of 429/5xx/lost responses (never for a create); `0` = no retries",
+      meaning: "retries of 429/5xx/lost responses (never for a create); `0` = no retries. A connection that cannot be opened gets 2 quick retries instead (*What the provider never assumes*)",
     },
     retryBaseMs: {
       rule: integerRule({ fallback: DEFAULT_RETRY.baseDelayMs, min: 0, max: 10 * 60_000 }),

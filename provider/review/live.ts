@@ -1,9 +1,11 @@
 import { AntsClient } from "../ants/client";
 import { antsClientOptions } from "../ants/settings";
 import { AUDIENCE_ITEM_TYPE } from "../ants/inputs";
+import { modulesInUse } from "../ants/modules-in-use";
 import { ApiError, AuthenticationError, ConfigurationError, ConnectionError, DeadlineError, NotFoundError, PermissionError, RouteNotFoundError } from "../http/errors";
 import { OngageClient } from "../ongage/client";
 import { ongageClientOptions } from "../ongage/settings";
+import { segmentCampaigns } from "../ongage/campaigns-in-use";
 import { toRequestBody } from "../ongage/normalize";
 import { fieldResolver } from "../ongage/provider";
 import type { CanonicalSegment } from "../ongage/canonical";
@@ -17,7 +19,8 @@ import { asObject, type Json } from "./values";
  * `--live`: audiences and campaigns, through the providers' own clients (same limiter, retries and
  * error classes; credentials from the environment variables the providers read). Per changed Ongage
  * segment: at most two contact counts (existing segment, new criteria) plus their polls, and one
- * segment read (its campaigns) for a delete or replacement; an update whose logic did not change is
+ * segment read (its campaigns, plus one campaign look-up per entry without a documented status or a
+ * name, as the delete guard does) for a delete or replacement; an update whose logic did not change is
  * counted once. ANTS: one Listing search per changed segment; the new member file is counted locally.
  * `--base` mode has no segment ids: each list (and ANTS audience) is listed once to find segments by name.
  */
@@ -188,11 +191,11 @@ async function ongageFacts(client: OngageClient, c: Change, set: ChangeSet, fact
     }
   }
   if (id !== undefined && (c.op === "delete" || c.op === "replace")) {
-    try {
-      const campaigns = await client.segmentCampaigns(listId, id);
-      facts.campaigns = campaigns.filter((m) => m.inUse).map((m): CampaignRef => ({ id: m.id, name: m.name, status: m.status, excluded: m.excluded }));
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
+    // The delete guard's own look-up and rule, so the review shows what `up` will refuse.
+    const found = await segmentCampaigns(client, listId, id);
+    if (found) {
+      facts.campaigns = found.inUse.map((m): CampaignRef => ({ id: m.id, name: m.name, status: m.status, excluded: m.excluded }));
+      if (found.unknown !== undefined) facts.inUseUnknown = found.unknown;
     }
   }
 }
@@ -210,6 +213,12 @@ async function antsFacts(client: AntsClient, c: Change, set: ChangeSet, facts: L
         const size = entry.segment_size === null || entry.segment_size === undefined || entry.segment_size === "" ? undefined : Number(entry.segment_size);
         facts.before = size !== undefined && Number.isFinite(size) ? size : null;
         if (facts.before === null) facts.problems.push(`ANTS has not computed segment ${id} yet (no size in Listing)`);
+        if (c.op === "delete" || c.op === "replace") {
+          // The delete guard's rule (modules-in-use.ts) on the same Listing entry.
+          const use = modulesInUse(entry);
+          facts.modules = use.users;
+          if (use.unknown !== undefined) facts.inUseUnknown = use.unknown;
+        }
       }
     }
   }

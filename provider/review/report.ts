@@ -74,8 +74,12 @@ export interface RenderedReport extends Report {
 export interface LiveFacts {
   before?: number | null;
   after?: number | null;
-  /** Campaigns that use the existing segment (New, Scheduled, In progress, On hold). */
+  /** Campaigns that use the existing segment (provider/ongage/campaigns-in-use.ts: the delete guard's rule). */
   campaigns?: CampaignRef[];
+  /** ANTS modules that use the existing segment, in words (provider/ants/modules-in-use.ts). */
+  modules?: string[];
+  /** Why the API does not show whether anything uses the existing segment (the delete guard refuses then). */
+  inUseUnknown?: string;
   /** Why a figure is missing (shown as a note on the segment). */
   problems: string[];
 }

@@ -105,6 +105,20 @@ const warnings: ReportWarning[] = [];
       campaigns: facts.campaigns,
     });
   }
+  if (facts?.modules && facts.modules.length > 0 && (c.op === "delete" || c.op === "replace")) {
+    const n = facts.modules.length;
+    warnings.push({
+      code: "campaigns-affected",
+      message: `${plural(n, "ANTS module")} use${n === 1 ? "s" : ""} segment ${oldId}: ${facts.modules.join(", ")}; the delete is refused unless ants:deleteInUse is allow`,
+    });
+  }
+  if (facts?.inUseUnknown !== undefined && (c.op === "delete" || c.op === "replace")) {
+    const [users, setting] = c.kind === "ants.Segment" ? ["modules", "ants:deleteInUse"] : ["campaigns", "ongage:deleteInUse"];
+    warnings.push({
+      code: "campaigns-affected",
+      message: `whether ${users} use segment ${oldId} cannot be told (${facts.inUseUnknown}): the delete is refused unless ${setting} is allow`,
+    });
+  }
   if ((c.op === "delete" || c.op === "replace") && c.kind === "ongage.Segment") {
     const targets = new Set([oldId, ...[...(set.refIds ?? [])].filter(([, n]) => n === c.name || n === c.renamedFrom).map(([k]) => k)].filter((x): x is string => x !== undefined));
     const referrers = all.filter((r) => r.name !== c.name && (referencedIds(r.kind, r.inputs).some((x) => targets.has(x)) || (c.op === "replace" && r.dependsOn.includes(c.name) && referencedIds(r.kind, r.inputs).includes(UNKNOWN))));

@@ -190,6 +190,35 @@ describe("destroy and removal of a segment in use", () => {
   });
 });
 
+describe("a campaign whose status is not one of the documented ten", () => {
+  it("counts as in use: destroy is refused naming \"unknown status 60077\", the segment stays and nothing is unscheduled", async () => {
+    const { host, engine } = await startEngine(config());
+    try {
+      await engine.up([segment("odd-status", {})]);
+      const id = engine.state.resources[0]!.id;
+      const c = await campaign("Odd status", [Number(id)], { scheduled: true });
+      const scheduledAt = (await api("GET", `/${LIST}/api/mailings/${c.id}`)).body.payload.schedule_date;
+      // Ongage answers a status code outside the documented table: put it into the emulator's state.
+      const snap = emu.store.snapshot() as { mailings: Array<{ id: string; status: string }> };
+      snap.mailings.find((m) => m.id === c.id)!.status = "60077";
+      emu.store.restore(snap);
+      expect((await api("GET", `/${LIST}/api/segments/${id}`)).body.payload.mailings).toEqual([expect.objectContaining({ id: c.id, status: "60077" })]);
+
+      const from = emu.http.requests.length;
+      const destroyed = await engine.destroy();
+      expect(destroyed.errors.map((e) => e.phase)).toEqual(["Delete"]);
+      expect(destroyed.errors[0]!.message).toContain(`segment ${id} ("odd-status readers") was not deleted: 1 campaign still uses it — campaign ${c.id} "Odd status" (unknown status 60077)`);
+      expect(emu.http.requests.slice(from).filter((r) => r.method === "DELETE")).toEqual([]);
+      expect(engine.state.resources.map((r) => r.id)).toEqual([id]);
+      expect(await segmentExists(LIST, id)).toBe(true);
+      const after = (await api("GET", `/${LIST}/api/mailings/${c.id}`)).body.payload;
+      expect({ status: after.status, schedule_date: after.schedule_date }).toEqual({ status: "60077", schedule_date: scheduledAt });
+    } finally {
+      await host.close();
+    }
+  });
+});
+
 describe("protect and retainOnDelete", () => {
   it("protect refuses destroy and replacement before any call to Ongage", async () => {
     const { host, engine } = await startEngine(config());
