@@ -1,5 +1,6 @@
 import { canonicalInputs, checkInputs } from "../pulumi/check";
 import type { CheckIssue } from "../pulumi/check-failures";
+import { noteHeld, releasedToCreate } from "../pulumi/claims";
 import { CREATED_CLOCK_SLACK_MS, createWithRecovery } from "../pulumi/create";
 import { deleteWithVerification } from "../pulumi/delete";
 import { establishGone } from "../pulumi/gone";
@@ -9,7 +10,7 @@ import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
 import { containsUnknown, isUnknown } from "../pulumi/unknowns";
 import { warn } from "../pulumi/warnings";
 import { AntsClient } from "./client";
-import { findInterruptedCreate } from "./interrupted-create";
+import { antsClaimScope, antsCreatorIdentity, createdMs, findInterruptedCreate, proveCreator } from "./interrupted-create";
 import { guardAntsDelete } from "./modules-in-use";
 import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "./file-source";
 import { canonicalFromInputs, canonicalFromWire, changedKeys, managedPart, resolveRules, statusFromWire, toRequestBody } from "./normalize";
@@ -134,7 +135,8 @@ export const segmentProvider = {
    * Audience and static/dynamic changes replace. With `ants:updateStrategy replace` every changed
    * managed property replaces. Server status fields and `adopt` are never compared.
    */
-  async diff(_id, olds, news) {
+  async diff(id, olds, news) {
+    noteHeld(antsClaimScope(), id, olds.name);
     const next = withoutProvider(news);
     const prev = managedPart(olds);
     const replaceAll = updateStrategy() === "replace";
@@ -163,13 +165,16 @@ export const segmentProvider = {
       name: c.name,
       kind: `${c.audience} segments`,
       adopt: c.adopt === true,
+      scope: antsClaimScope(),
       findByName: () => findByName(client, c),
       idOf: (e) => String(e.segment_id),
       converge: (e) => converge(client, String(e.segment_id), c, e.update_method),
       findInterrupted: () => findInterruptedCreate(client, c),
       prepare: () => prepare(client, c),
       post: (prepared) => client.create(prepared.body),
-      createdSince: (e, startedAtMs) => !e.ctime || (listingTimeMs(e.ctime) ?? Number.NEGATIVE_INFINITY) >= startedAtMs - CREATED_CLOCK_SLACK_MS,
+      // A segment whose Listing shows no creation time is never taken as this create's.
+      createdSince: (e, startedAtMs) => (createdMs(e.ctime) ?? -Infinity) >= startedAtMs - CREATED_CLOCK_SLACK_MS,
+      prove: async (e) => proveCreator(e, antsCreatorIdentity(), false),
       timeoutMs: () => antsTransportSettings().timeoutMs,
       // No Listing read after the create: the id comes from the create response, and the CDP computes
       // the segment after it answers, so Listing would show it before its computation. serverStatus is
@@ -184,6 +189,7 @@ export const segmentProvider = {
    * static/dynamic only (all Listing shows of the definition); not found → {} (gone).
    */
   async read(id, props) {
+    noteHeld(antsClaimScope(), id, props.name);
     const client = new AntsClient(antsClientOptions());
     const entry = await client.findInSnapshot(id);
     if (!entry) {
@@ -196,6 +202,7 @@ export const segmentProvider = {
 
   /** Applies the definition through the assumed update endpoint; re-uploads only a changed file. */
   async update(id, olds, news) {
+    noteHeld(antsClaimScope(), id, olds.name);
     const c = canonicalInputs(CanonicalSegment, news);
     if (changedKeys(managedPart(olds), c).length === 0) return { outs: { ...olds, ...managedPart(c), adopt: c.adopt } };
     if (updateStrategy() === "replace") {
@@ -210,11 +217,13 @@ export const segmentProvider = {
   },
 
   /**
+   * No delete when a create of this process took the segment over (pulumi/claims.ts: a renamed resource).
    * `api`: the assumed delete endpoint (already gone counts as deleted), refused while modules use the
    * segment or Listing does not show whether any do (modules-in-use.ts, `ants:deleteInUse`).
    * `forget`: state only, with a warning.
    */
   async delete(id, props) {
+    if (releasedToCreate(antsClaimScope(), id, props.name, "ANTS")) return;
     if (deleteStrategy() === "forget") {
       warn(
         `ants segment ${id} ("${props.name}") was removed from the Pulumi state but still exists in ANTS CDP ` +

@@ -32,6 +32,8 @@ export const WireListingEntry = z.object({
   last_processed_date: z.string().nullable().optional(),
   ctime: z.string().nullable().optional(),
   utime: z.string().nullable().optional(),
+  /** The creator (docs/api/ants.md §4.2): the proof an interrupted or lost create is this provider's. */
+  c_user_id: z.union([z.string(), z.number()]).nullable().optional(),
 }).loose();
 export type WireListingEntry = z.infer<typeof WireListingEntry>;
 

@@ -61,7 +61,7 @@ export interface OngageClientOptions {
 }
 
 /** Root checks that succeeded, per server, account and list; a failed one is not kept. */
-const rootProofs = new PromiseCache<true>();
+const rootProofs = processState("ongage/client: root proofs", () => new PromiseCache<true>());
 
 /** Routes of the Ongage segments API. Every call addresses the list in the route prefix. */
 export class OngageClient {
@@ -113,7 +113,7 @@ export class OngageClient {
    */
   async proveRoot(listId: number | undefined): Promise<void> {
     const p = this.prefix(listId) + "/api/segments";
-    await rootProofs.get(this.cacheKey(`root|${listId ?? "default"}`), async () => {
+    await rootProofs().get(this.cacheKey(`root|${listId ?? "default"}`), async () => {
       try {
         await this.http.send({ method: "GET", path: p, query: { limit: 1 }, idempotent: true, schema: SummaryPage });
         return true as const;

@@ -2,6 +2,7 @@ import { ValidationError } from "../http/errors";
 import { canonicalInputs, checkInputs } from "../pulumi/check";
 import type { CheckIssue } from "../pulumi/check-failures";
 import { sameCanonical } from "../pulumi/canonical";
+import { noteHeld, releasedToCreate } from "../pulumi/claims";
 import { CREATED_CLOCK_SLACK_MS, createWithRecovery } from "../pulumi/create";
 import { deleteWithVerification } from "../pulumi/delete";
 import type { DynamicProvider } from "../pulumi/dynamic-provider";
@@ -13,7 +14,7 @@ import { warn } from "../pulumi/warnings";
 import { CanonicalSegment, type SegmentOutputs } from "./canonical";
 import { guardSegmentDelete } from "./campaigns-in-use";
 import { OngageClient } from "./client";
-import { findInterruptedCreate } from "./interrupted-create";
+import { findInterruptedCreate, ongageClaimScope, proveDefinition } from "./interrupted-create";
 import { ValidSegmentInputs } from "./inputs";
 import { canonicalFromInputs, canonicalFromWire, fieldNamesToResolve, managedPart, toRequestBody, type FieldResolver } from "./normalize";
 import { ONGAGE_KEYS, ongageClientOptions, ongageDefaultListId, ongageSettingsFailures, ongageTransportSettings } from "./settings";
@@ -94,7 +95,8 @@ export const segmentProvider = {
     });
   },
 
-  async diff(_id, olds, news) {
+  async diff(id, olds, news) {
+    noteHeld(ongageClaimScope(), id, olds.name);
     const next = managedPart(withoutProvider(news));
     const prev = managedPart(olds);
     const replaces = IMMUTABLE.filter((key) => {
@@ -118,6 +120,7 @@ export const segmentProvider = {
       name: c.name,
       kind: "segments",
       adopt: c.adopt === true,
+      scope: ongageClaimScope(),
       findByName: () => findByName(client, c.listId, c.name),
       idOf: (s) => String(s.id),
       converge: (s) => converge(client, String(s.id), c),
@@ -125,6 +128,7 @@ export const segmentProvider = {
       prepare: async () => toRequestBody(c, await fieldResolver(client, c), true),
       post: async (body) => (posted = await client.createSegment(c.listId, body)).id,
       createdSince: (s, startedAtMs) => Number(s.created ?? 0) * 1000 >= startedAtMs - CREATED_CLOCK_SLACK_MS,
+      prove: (s) => proveDefinition(client, c, String(s.id)),
       timeoutMs: () => ongageTransportSettings().timeoutMs,
       readBack: (id) => fetchCanonical(client, c.listId, id, posted?.id === id ? posted.segment : undefined, c),
       unread: (id) => ({ ...c, segmentId: id, listId: c.listId ?? 0 }),
@@ -132,6 +136,7 @@ export const segmentProvider = {
   },
 
   async read(id, props) {
+    noteHeld(ongageClaimScope(), id, props.name);
     const listId = props.listId || undefined;
     const client = new OngageClient(ongageClientOptions());
     const seg = await fetchUnlessGone(() => client.getSegment(listId, id), client.goneProof(listId, id));
@@ -141,6 +146,7 @@ export const segmentProvider = {
   },
 
   async update(id, olds, news) {
+    noteHeld(ongageClaimScope(), id, olds.name);
     const c = canonicalInputs(CanonicalSegment, { ...news, listId: news.listId ?? olds.listId });
     const client = new OngageClient(ongageClientOptions());
     const body = toRequestBody(c, await fieldResolver(client, c), false);
@@ -154,10 +160,12 @@ export const segmentProvider = {
   },
 
   /**
+   * No delete when a create of this process took the segment over (pulumi/claims.ts: a renamed resource).
    * Refused while campaigns use the segment (campaigns-in-use.ts). Gone already counts as deleted;
    * after a lost response or 5xx, a read decides whether the delete took effect.
    */
   async delete(id, props) {
+    if (releasedToCreate(ongageClaimScope(), id, props.name, "Ongage")) return;
     const client = new OngageClient(ongageClientOptions());
     const listId = props.listId || undefined;
     let warning: string | undefined;

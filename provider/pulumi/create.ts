@@ -1,6 +1,8 @@
 import { mayHaveBeenProcessed } from "../http/unknown-outcomes";
-import { recoverLostCreate } from "./lost-create";
+import { claimForCreate, describeHold, holdOf, trackPost } from "./claims";
+import { findLostCreate } from "./lost-create";
 import { partialCreate } from "./partial-create";
+import type { Verdict } from "./proof";
 
 /** Created (or taken over) remote object: its id and the resource's outputs. */
 export interface Created<O> {
@@ -21,6 +23,8 @@ export interface CreateRecipe<P, F, O extends object> {
   kind: string;
   /** Take over an existing object with this name instead of creating one (the `adopt` input). */
   adopt: boolean;
+  /** The claim scope of the account (claims.ts): ids are unique within it. */
+  scope: string;
   /** Objects with exactly this name (and kind); names are not unique in either API. */
   findByName(): Promise<F[]>;
   /** The API's id of a listed object. */
@@ -37,8 +41,13 @@ export interface CreateRecipe<P, F, O extends object> {
   prepare(): Promise<P>;
   /** The create call; resolves with the new object's id. Never retried by the transport. */
   post(prepared: P): Promise<string>;
-  /** For the lost-outcome search: true when a listed object was created at or after `startedAtMs` (less clock slack). */
+  /**
+   * For the lost-outcome search: true when a listed object was created at or after `startedAtMs` (less
+   * clock slack); false when the listing does not say when it was created.
+   */
   createdSince(found: F, startedAtMs: number): boolean;
+  /** For the lost-outcome search: whether a recent same-name object is the one this create's POST made (proof.ts). */
+  prove(found: F): Promise<Verdict<unknown>>;
   /** Per-attempt timeout of the API's transport: the lost-outcome search settles over a window derived from it. */
   timeoutMs(): number;
   /** Outputs of the object just created (a GET, a Listing look-up); a failure here is a partial create. */
@@ -48,12 +57,14 @@ export interface CreateRecipe<P, F, O extends object> {
 }
 
 /**
- * Create with recovery, the one implementation every resource uses:
- * 1. `adopt`: exactly one object with the name → converge it; several → error (ids listed); none → go on.
- * 2. `findInterrupted` hook → converge what it finds.
+ * Create with recovery, the one implementation every resource uses. Every id it takes over or creates is
+ * claimed in the process registry (claims.ts), so one segment goes to one resource:
+ * 1. `adopt`: exactly one object with the name → converge it, unless this process knows another
+ *    resource holds it or another create took it; several → error (ids listed); none → go on.
+ * 2. `findInterrupted` hook → converge what it finds (it claims it).
  * 3. prepare, then POST once. If the POST fails and the failure may have been processed (decided by
  *    the error class, in one place), the object is looked for over a settle window instead of posting
- *    again; none found or several found are errors that keep the original failure.
+ *    again, and taken only with proof (lost-create.ts); otherwise an error names what was found.
  * 4. read back; a failure there is a PartialCreateError carrying the id, so the engine records it.
  * `inputs` are the raw inputs the host passed (their `__provider` goes into a partial create's state).
  */
@@ -64,7 +75,14 @@ export async function createWithRecovery<P, F, O extends object>(inputs: object,
     if (matches.length > 1) {
       throw new Error(`cannot adopt "${recipe.name}": ${matches.length} ${recipe.kind} share that name (ids ${matches.map(recipe.idOf).join(", ")})`);
     }
-    if (matches.length === 1) return takeOver(matches[0]!);
+    if (matches.length === 1) {
+      const id = recipe.idOf(matches[0]!);
+      const hold = holdOf(recipe.scope, id);
+      if (hold !== undefined || !claimForCreate(recipe.scope, id, { kind: "taken-over", segment: recipe.name, how: "adopt" })) {
+        throw new Error(`cannot adopt "${recipe.name}": segment ${id} is ${hold ? describeHold(hold) : "claimed by another create of this run"}; one segment is held by one resource.`);
+      }
+      return takeOver(matches[0]!);
+    }
   }
   const interrupted = await recipe.findInterrupted?.();
   if (interrupted !== undefined) return takeOver(interrupted);
@@ -73,17 +91,14 @@ export async function createWithRecovery<P, F, O extends object>(inputs: object,
   const startedAtMs = Date.now();
   let id: string;
   try {
-    id = await recipe.post(prepared);
+    id = await trackPost(recipe.scope, () => recipe.post(prepared));
   } catch (err) {
     if (!mayHaveBeenProcessed(err)) throw err;
-    const found = await recoverLostCreate(
-      err,
-      recipe.name,
-      recipe.api,
-      async () => (await recipe.findByName()).filter((f) => recipe.createdSince(f, startedAtMs)),
-      recipe.timeoutMs(),
-    );
-    id = recipe.idOf(found);
+    id = recipe.idOf(await findLostCreate(err, recipe, startedAtMs));
+  }
+  if (!claimForCreate(recipe.scope, id, { kind: "created", segment: recipe.name }) && holdOf(recipe.scope, id)?.kind !== "created") {
+    // The id stays with the resource that holds it; recording it here too would give one segment two owners.
+    throw new Error(`segment ${id} ("${recipe.name}") was created by this request, but is already ${describeHold(holdOf(recipe.scope, id)!)}; it stays there. Run \`pulumi up\` again.`);
   }
   try {
     return { id, outs: await recipe.readBack(id, prepared) };

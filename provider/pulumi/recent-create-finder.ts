@@ -1,14 +1,17 @@
 import { ConfigurationError } from "../http/errors";
 import { processState } from "../http/process-state";
+import { claimForCreate, forgetClaims, releaseClaim } from "./claims";
+import { listPassed, type Passed, type Verdict } from "./proof";
 import { warn } from "./warnings";
 import { readSetting, type SettingKey } from "./settings";
 
 /**
- * Pre-create adoption of what an interrupted run created (issue 9 §3). A run killed mid-`up` (a
- * cancelled CI job) leaves creates that reached the API but never reached the state; Pulumi forgets
- * them and the next run creates them again. Neither API has an idempotency key, so before posting,
- * a create looks for a segment with exactly its name, created within the window, whose definition is
- * confirmed identical by the API-specific `confirm`; it adopts that one instead.
+ * Pre-create adoption of what an interrupted run created. A run killed mid-`up` (a cancelled CI job)
+ * leaves creates that reached the API but never reached the state; Pulumi forgets them and the next
+ * run creates them again. Neither API has an idempotency key, so before posting, a create looks for a
+ * segment with exactly its name, created within the window, that no resource of this process holds
+ * (claims.ts), and that the API-specific `confirm` proves is this definition's (proof.ts); it adopts
+ * that one instead. A candidate the API cannot prove either way stops the create (nothing posted).
  *
  * Cost: one paged listing per provider process and API account/list, taken at the first create and
  * shared by every create after it (creates made by this process are not in it, and need not be),
@@ -43,6 +46,10 @@ export interface RecentCreateSource<E> {
   apiTitle: string;
   /** One listing per key per process: API, base URL, account and list. */
   key: string;
+  /** The claim scope of the account (claims.ts). */
+  scope: string;
+  /** What the user can do when a candidate cannot be proven either way (end of the error message). */
+  wayOut: string;
   /** Every segment of the account/list, all pages. */
   list: () => AsyncIterable<ListedSegment<E>>;
 }
@@ -56,19 +63,22 @@ export interface Adoption<E, T> {
 
 interface Snapshot<E> {
   byName: Map<string, ListedSegment<E>[]>;
+  all: ListedSegment<E>[];
 }
 
 const snapshots = processState("pulumi/recent-create-finder: listings", () => new Map<string, Promise<Snapshot<unknown>>>());
-/** Ids adopted in this process: one segment is adopted by one create at most. */
-const claimed = processState("pulumi/recent-create-finder: claimed ids", () => new Set<string>());
 
 function snapshot<E>(source: RecentCreateSource<E>): Promise<Snapshot<E>> {
   const cached = snapshots().get(source.key);
   if (cached) return cached as Promise<Snapshot<E>>;
   const snap = (async () => {
     const byName = new Map<string, ListedSegment<E>[]>();
-    for await (const s of source.list()) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
-    return { byName };
+    const all: ListedSegment<E>[] = [];
+    for await (const s of source.list()) {
+      all.push(s);
+      byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
+    }
+    return { byName, all };
   })();
   snapshots().set(source.key, snap);
   // A failed listing is not kept: the next create asks again.
@@ -80,16 +90,19 @@ function snapshot<E>(source: RecentCreateSource<E>): Promise<Snapshot<E>> {
 
 /**
  * The segment an interrupted run created for this definition, adopted; undefined when there is none
- * (then the caller creates). Candidates have exactly `name` and were created within `windowMs` before
- * `now`; the newest one `confirm` accepts is adopted, with a warning naming its id. Same-name segments
- * that are older or that `confirm` rejects are left alone. A failing listing or `confirm` fails the create
- * (nothing was posted), so a rerun asks again rather than risking a duplicate.
+ * (then the caller creates). Candidates have exactly `name`, a creation time within `windowMs` before
+ * `now` (a segment whose listing shows none is never a candidate), and no hold in this process; the
+ * newest one `confirm` proves ours is claimed and adopted, with a warning naming its id. `confirm` also
+ * gets the whole listing (evidence about the account). Candidates proven not ours are left alone.
+ * When none is adopted and some could not be proven either way, the create fails naming them and
+ * `source.wayOut`. A failing listing or `confirm` fails the create (nothing was posted), so a rerun
+ * asks again rather than risking a duplicate.
  */
 export async function adoptInterruptedCreate<E, T>(
   source: RecentCreateSource<E>,
   name: string,
   windowMs: number,
-  confirm: (candidate: ListedSegment<E>) => Promise<T | undefined>,
+  confirm: (candidate: ListedSegment<E>, listed: readonly ListedSegment<E>[]) => Promise<Verdict<T>>,
   now: () => number = Date.now,
 ): Promise<Adoption<E, T> | undefined> {
   if (windowMs <= 0) return undefined;
@@ -98,32 +111,35 @@ export async function adoptInterruptedCreate<E, T>(
   const candidates = (snap.byName.get(name) ?? [])
     .filter((s) => s.createdAtMs !== undefined && s.createdAtMs >= since)
     .sort((a, b) => b.createdAtMs! - a.createdAtMs!);
+  const unproven: Passed[] = [];
   for (const candidate of candidates) {
-    const key = claimKey(source, candidate.id);
-    if (claimed().has(key)) continue;
-    claimed().add(key);
-    let confirmed: T | undefined;
+    if (!claimForCreate(source.scope, candidate.id, { kind: "taken-over", segment: name, how: "interrupted" })) continue;
+    let verdict: Verdict<T>;
     try {
-      confirmed = await confirm(candidate);
+      verdict = await confirm(candidate, snap.all);
     } catch (err) {
-      claimed().delete(key);
+      releaseClaim(source.scope, candidate.id);
       throw err;
     }
-    if (confirmed === undefined) {
-      claimed().delete(key);
+    if (!("ours" in verdict)) {
+      releaseClaim(source.scope, candidate.id);
+      if ("unproven" in verdict) unproven.push({ id: candidate.id, reason: verdict.unproven });
       continue;
     }
     warn(
       `adopted ${source.apiTitle} segment ${candidate.id} ("${name}"), created by an interrupted run ${age(now() - candidate.createdAtMs!)} ago ` +
         "with this definition, instead of creating it again.",
     );
-    return { id: candidate.id, entry: candidate.entry, confirmed };
+    return { id: candidate.id, entry: candidate.entry, confirmed: verdict.ours };
+  }
+  if (unproven.length > 0) {
+    throw new Error(
+      `cannot create "${name}": ${source.apiTitle} has ${unproven.length === 1 ? "a segment" : `${unproven.length} segments`} with this name created within the ` +
+        `interrupted-create window that may be an interrupted run's create of this definition or someone else's: ${listPassed(unproven)}. ` +
+        `Nothing was created. ${source.wayOut}`,
+    );
   }
   return undefined;
-}
-
-function claimKey(source: RecentCreateSource<unknown>, id: string): string {
-  return `${source.key}|${id}`;
 }
 
 function age(ms: number): string {
@@ -136,5 +152,6 @@ function age(ms: number): string {
 /** Forgets listings and adoptions; for tests that run several "processes" in one. */
 export function forgetRecentCreates(): void {
   snapshots().clear();
-  claimed().clear();
+  forgetClaims();
 }
+

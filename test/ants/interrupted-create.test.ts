@@ -19,7 +19,7 @@ const membersPath = join(dir, "members.csv");
 const otherPath = join(dir, "other.csv");
 
 beforeAll(async () => {
-  em = await startAntsEmulator({ computeDelayMs: 0, clients: [{ clientId: "emulator-client", clientSecret: "emulator-secret" }] });
+  em = await startAntsEmulator({ computeDelayMs: 0, clients: [{ clientId: "emulator-client", clientSecret: "emulator-secret" }, { clientId: "colleague", clientSecret: "colleague-secret" }] });
   writeFileSync(membersPath, "email,phone\na@example.com,84900000001\n");
   writeFileSync(otherPath, "email,phone\nz@example.com,84900000009\n");
 });
@@ -53,6 +53,16 @@ async function def(name: string, patch: Record<string, unknown> = {}): Promise<C
   expect(res.failures ?? []).toEqual([]);
   return res.inputs as unknown as CanonicalSegment;
 }
+
+/** A segment someone else makes (another client of the account, as a colleague in the UI), in another "process". */
+async function madeByColleague(c: CanonicalSegment): Promise<string> {
+  await configure({ "ants:clientId": "colleague", "ants:clientSecret": "colleague-secret" });
+  const id = await interruptedCreate("ANTS_INTERRUPTED_CREATE_WINDOW_HOURS", () => provider.create(c));
+  await configure();
+  return id;
+}
+const stored = (id: string) => em.store.allSegments().find((s) => String(s.segmentId) === id);
+const creates = () => em.http.requests.filter((r) => r.path.endsWith("/segment/create") || r.path.endsWith("/segment/update")).length;
 
 const interrupted = (c: CanonicalSegment) => interruptedCreate("ANTS_INTERRUPTED_CREATE_WINDOW_HOURS", () => provider.create(c));
 const fullListings = () => em.http.requests.filter((r) => r.path.endsWith("/segment/listing") && (JSON.parse(r.body) as { search?: string }).search === undefined).length;
@@ -101,6 +111,40 @@ describe("ants: adopting what an interrupted run created (name, audience, static
     em.http.clearLog();
     expect(await findInterruptedCreate(new AntsClient(antsClientOptions()), c)).toBeUndefined();
     expect(em.http.requests).toEqual([]);
+  });
+
+  it("a same-name segment another creator made, with no segment of these credentials in the account: the create refuses, naming it and the ways out, and sends nothing", async () => {
+    const c = await def("vip");
+    const theirs = await madeByColleague(c);
+    em.http.clearLog();
+    const err = await provider.create(c).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(new RegExp(`^cannot create "vip": ANTS has a segment with this name .*: ${theirs} \\(created by "colleague"; no segment of the account shows the creator these credentials create with`));
+    expect(err?.message).toMatch(/`adopt: true`.*ants:interruptedCreateWindowHours = 0/);
+    expect(creates()).toBe(0);
+    expect(stored(theirs)?.updatedBy).toBe("colleague");
+  });
+
+  it("a same-name segment another creator made, where the account shows these credentials' segments: left alone, a new one is created", async () => {
+    await interrupted(await def("ours, older"));
+    const c = await def("vip");
+    const theirs = await madeByColleague(c);
+    const before = stored(theirs);
+    const { id } = await provider.create(c);
+    expect(id).not.toBe(theirs);
+    expect(stored(theirs)).toEqual(before);
+    expect(stored(id)?.createdBy).toBe("emulator-client");
+  });
+
+  it("with a ready token the creator cannot be told: a recent same-name segment stops the create", async () => {
+    const c = await def("vip");
+    const id = await interrupted(c);
+    const token = await (await fetch(`${em.authUrl}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: "emulator-client", client_secret: "emulator-secret", scope: "segment,item" }),
+    })).json() as { accessToken: string };
+    await configure({ "ants:clientId": "", "ants:clientSecret": "", "ants:accessToken": token.accessToken });
+    await expect(provider.create(c)).rejects.toThrow(new RegExp(`${id} \\(created by "emulator-client"; with a ready token \\(ants:accessToken\\) the provider cannot tell`));
   });
 
   it("each segment is adopted once per process; a second identical definition finds none", async () => {

@@ -53,8 +53,8 @@ async function exercise(name: string) {
   const a = await antsProvider.check({}, { name, audience: "customer", file: { path: join(dir, "members.csv") }, matchRules: [{ column: "customer_id", attribute: "customer_id" }] });
   const ac = await antsProvider.create(a.inputs as never);
   await antsProvider.read(ac.id, ac.outs as never);
-  const source = { apiTitle: "Test", key: `test|${name}`, list: async function* () { yield { id: "1", name, createdAtMs: Date.now(), entry: {} }; } };
-  await adoptInterruptedCreate(source, name, 3_600_000, async () => undefined);
+  const source = { apiTitle: "Test", key: `test|${name}`, scope: `test|${name}`, wayOut: "remove it", list: async function* () { yield { id: "1", name, createdAtMs: Date.now(), entry: {} }; } };
+  await adoptInterruptedCreate(source, name, 3_600_000, async () => ({ notOurs: "another definition" }));
 }
 
 const count = (emu: { http: { requests: Array<{ path: string }> } }, re: RegExp) => emu.http.requests.filter((r) => re.test(r.path)).length;
@@ -69,13 +69,15 @@ describe("process-state registry", () => {
     expect(processStateOwners().sort()).toEqual([
       "ants/auth: tokens",
       "ants/client: BO attributes",
-      "ants/client: dispatcher override",
       "ants/client: listing snapshots",
+      "ants/client: root proofs",
       "http/client: connection pool",
       "http/rate-limiter: limiters",
       "http/redact: secrets to redact",
       "ongage/client: list fields",
-      "pulumi/recent-create-finder: claimed ids",
+      "ongage/client: root proofs",
+      "pulumi/claims: creates in flight",
+      "pulumi/claims: holds",
       "pulumi/recent-create-finder: listings",
       "pulumi/settings: remembered stack config",
     ]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runInterruptTrials, type TrialFigures } from "../../bench/interrupt-trials";
 
-// Issue 9 §3, short form of `npm run bench:interrupt` (which runs 30 trials per API): an `up` of 50
+// The short form of `npm run bench:interrupt` (which runs 30 trials per API): an `up` of 50
 // segments per API is SIGKILLed (engine and provider host together) at a seeded random point; the
 // creates in flight are forgotten as Pulumi forgets pending creates; the next `up` must leave every
 // definition exactly once in the API, with state holding exactly the API's segments. Here the kills land

@@ -3,6 +3,7 @@ import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage
 import { segmentProvider } from "../../provider/ongage/provider";
 import { recipientsProvider } from "../../provider/ongage/recipients-provider";
 import type { CanonicalSegment, SegmentOutputs } from "../../provider/ongage/canonical";
+import { forgetClaims } from "../../provider/pulumi/claims";
 import { forgetConfig } from "../../provider/pulumi/settings";
 
 const CREDS = { username: "prov-user", password: "prov-Secret-123", accountCode: "PROVACC" };
@@ -134,6 +135,7 @@ describe("ongage provider against the emulator", () => {
 
   it("adopt takes over the one existing segment with that name and converges it without a POST", async () => {
     const first = await segmentProvider.create(await checked({ name: "adoptee", description: "old", rules: [] }));
+    forgetClaims(); // the adopting run is another process: this one's claim on its own create would refuse it
     emu.http.clearLog();
     const { id, outs } = await segmentProvider.create(await checked({ name: "adoptee", description: "new", adopt: true, rules: [] }));
     expect(id).toBe(first.id);

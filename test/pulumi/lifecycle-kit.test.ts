@@ -11,11 +11,14 @@ import { PREVIEW_UNKNOWN } from "../../provider/pulumi/unknowns";
 
 interface Obj { id: string; name: string; createdAt: number }
 
+let apis = 0;
 function api() {
+  const scope = `kit|${++apis}`;
   const objects: Obj[] = [];
   const calls: string[] = [];
   let next = 1;
   return {
+    scope,
     objects,
     calls,
     add(name: string, createdAt = Date.now()): Obj {
@@ -32,12 +35,14 @@ function recipe(a: ReturnType<typeof api>, over: Partial<CreateRecipe<string, Ob
     name: "seg",
     kind: "segments",
     adopt: false,
+    scope: a.scope,
     findByName: async () => (a.calls.push("list"), a.objects.filter((o) => o.name === "seg")),
     idOf: (o) => o.id,
     converge: async (o) => (a.calls.push(`converge ${o.id}`), { id: o.id, name: o.name, read: true }),
     prepare: async () => (a.calls.push("prepare"), "body"),
     post: async () => (a.calls.push("post"), a.add("seg").id),
     createdSince: (o, t) => o.createdAt >= t - 1000,
+    prove: async () => ({ ours: true }),
     timeoutMs: () => 1,
     readBack: async (id) => (a.calls.push(`read ${id}`), { id, name: "seg", read: true }),
     unread: (id) => ({ id, name: "seg", read: false }),

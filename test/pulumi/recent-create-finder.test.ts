@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { claimForCreate, noteHeld } from "../../provider/pulumi/claims";
 import { adoptInterruptedCreate, forgetRecentCreates, interruptedCreateWindowMs, type ListedSegment, type RecentCreateSource } from "../../provider/pulumi/recent-create-finder";
 import { forgetConfig } from "../../provider/pulumi/settings";
 
@@ -11,6 +12,8 @@ function source(rows: Array<Omit<ListedSegment<string>, "entry">>, opts: { failF
   const s: RecentCreateSource<string> & { listings(): number } = {
     apiTitle: "Test",
     key: "test|one",
+    scope: "test",
+    wayOut: "Do the right thing.",
     list: async function* () {
       listings++;
       if (opts.failFirst && listings === 1) throw new Error("listing failed");
@@ -20,7 +23,7 @@ function source(rows: Array<Omit<ListedSegment<string>, "entry">>, opts: { failF
   };
   return s;
 }
-const yes = async (c: ListedSegment<string>) => c.entry;
+const yes = async (c: ListedSegment<string>) => ({ ours: c.entry });
 
 beforeEach(() => {
   forgetRecentCreates();
@@ -42,7 +45,7 @@ describe("adoptInterruptedCreate", () => {
       { id: "5", name: "A", createdAtMs: NOW },
     ]);
     const offered: string[] = [];
-    const confirm = async (c: ListedSegment<string>) => (offered.push(c.id), c.id === "2" ? undefined : c.entry);
+    const confirm = async (c: ListedSegment<string>) => (offered.push(c.id), c.id === "2" ? { notOurs: "differs" } : { ours: c.entry });
     const got = await adoptInterruptedCreate(src, "a", 24 * H, confirm, () => NOW);
     expect(got).toEqual({ id: "1", entry: "entry 1", confirmed: "entry 1" });
     expect(offered).toEqual(["2", "1"]);
@@ -66,6 +69,26 @@ describe("adoptInterruptedCreate", () => {
     await expect(adoptInterruptedCreate(src, "a", H, yes, () => NOW)).rejects.toThrow("listing failed");
     expect((await adoptInterruptedCreate(src, "a", H, yes, () => NOW))?.id).toBe("1");
     expect(src.listings()).toBe(2);
+  });
+
+  it("an id a resource of this process holds, or another create took, is never offered", async () => {
+    const src = source([{ id: "1", name: "a", createdAtMs: NOW }, { id: "2", name: "a", createdAtMs: NOW - 1 }, { id: "3", name: "a", createdAtMs: NOW - 2 }]);
+    noteHeld("test", "1", "a");
+    expect(claimForCreate("test", "2", { kind: "created", segment: "a" })).toBe(true);
+    const offered: string[] = [];
+    const got = await adoptInterruptedCreate(src, "a", H, async (c) => (offered.push(c.id), { ours: c.entry }), () => NOW);
+    expect(got?.id).toBe("3");
+    expect(offered).toEqual(["3"]);
+  });
+
+  it("a candidate that cannot be proven either way stops the create, naming every such id and the way out; one proven ours is adopted", async () => {
+    const src = source([{ id: "1", name: "a", createdAtMs: NOW }, { id: "2", name: "a", createdAtMs: NOW - 1 }, { id: "3", name: "a", createdAtMs: NOW - 2 }]);
+    const verdicts: Record<string, { unproven: string } | { notOurs: string }> = { "1": { unproven: "creator unknown" }, "2": { notOurs: "another creator" }, "3": { unproven: "no creator shown" } };
+    await expect(adoptInterruptedCreate(src, "a", H, async (c) => verdicts[c.id]!, () => NOW)).rejects.toThrow(
+      'cannot create "a": Test has 2 segments with this name created within the interrupted-create window that may be an interrupted run\'s create of this definition or someone else\'s: 1 (creator unknown), 3 (no creator shown). Nothing was created. Do the right thing.',
+    );
+    // Nothing stays claimed by the refused create; a proven candidate wins over unproven ones.
+    expect((await adoptInterruptedCreate(src, "a", H, async (c) => (c.id === "3" ? { ours: c.entry } : verdicts[c.id]!), () => NOW))?.id).toBe("3");
   });
 
   it("window 0: no listing at all", async () => {
