@@ -69,6 +69,16 @@ export const DefinitionOptions = z.strictObject({
   protect: z.boolean().optional().describe("Pulumi `protect`: refuse to delete the resource."),
   /** Pulumi's `retainOnDelete`: a delete (or the old copy of a replacement) leaves the segment in the API. */
   retainOnDelete: z.boolean().optional().describe("Pulumi `retainOnDelete`: a delete forgets the resource but leaves it in the API."),
+  /**
+   * Pulumi's `aliases`, by name: previous names of this definition (same kind). The stack's resource
+   * under an old name is taken over (same segment, same id) instead of a new segment being created and
+   * the old one deleted. No live definition may use an alias as its name.
+   */
+  aliases: z
+    .array(DefinitionName)
+    .min(1)
+    .optional()
+    .describe("Pulumi `aliases`: previous names of this definition; after a rename, the resource under the old name is kept (same segment) instead of replaced."),
 });
 
 const definitionSchema = <K extends Kind, S extends z.ZodType>(kind: K, spec: S, id: string, description: string) =>
