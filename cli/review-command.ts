@@ -16,7 +16,7 @@ Writes a review of every segment a change creates, updates, replaces or deletes:
 lists, recipients) and, with --live, the audience before and after.
   <preview.json>   what \`pulumi preview --json\` printed (- reads it from stdin)
   --base REF <dir> compares the definition files under <dir> at git REF with the working tree
-                   (no Pulumi needed; a definition renamed with the same segment name and kind is an update)
+                   (no Pulumi needed; a renamed definition is an update only with options.aliases)
 
 Options:
   --format markdown  a pull-request comment (default)

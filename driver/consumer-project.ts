@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { Engine } from "./engine";
 import { ProviderHost } from "./provider-host";
-import type { ResourceSpec } from "./engine";
+import type { ResourceSpec } from "./steps";
 
 /** The resource types of pulumi-segments as the engine names them. */
 export const TYPES = {

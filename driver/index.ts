@@ -1,8 +1,12 @@
 export { ProviderHost } from "./provider-host";
 export type { CallRecord, CheckFailure, CheckResult, DiffChanges, DiffResult, Props, ReadResult, StartOptions } from "./provider-host";
 export { ResourceInitFailedError, ProviderError } from "./provider-errors";
-export { Engine, Run } from "./engine";
-export type { EngineOptions, RefreshResult, ResolvedSpec, ResourceSpec, RunError, RunMode, RunResult, Step, StepOp, StepOutcome } from "./engine";
+export { Engine } from "./engine";
+export { Run } from "./run";
+export { StateJournal } from "./journal";
+export type { PendingCreate } from "./journal";
+export type { EngineOptions } from "./engine";
+export type { Deployment, RefreshResult, ResolvedSpec, ResourceSpec, RunError, RunMode, RunResult, Step, StepOp, StepOutcome } from "./steps";
 export { emptyState, makeUrn } from "./state";
 export type { PendingOperation, StackState, StateResource, StateResourceOutputs } from "./state";
 export { EngineProcess } from "./interrupted-run";

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import type { ResourceSpec, RunError } from "./engine";
+import type { ResourceSpec, RunError } from "./steps";
 
 /** What up-child.js runs: one `up` of `specs` through a provider host started in `cwd`. */
 export interface UpJob {

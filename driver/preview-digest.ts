@@ -1,4 +1,4 @@
-import type { RunResult } from "./engine";
+import type { RunResult } from "./steps";
 import type { Props } from "./provider-host";
 import { blindSecrets } from "./secrets";
 import type { StackState, StateResource } from "./state";
@@ -56,7 +56,8 @@ export function previewDigest(before: StackState, result: RunResult, opts: Previ
   const diagnostics: Record<string, unknown>[] = [];
   const changeSummary: Record<string, number> = {};
   for (const step of result.steps) {
-    const old = before.resources.find((r) => r.urn === step.urn && !r.delete);
+    // A resource taken over through an alias steps against the entry under its old URN.
+    const old = before.resources.find((r) => r.urn === (step.aliasedFrom ?? step.urn) && !r.delete);
     const keys = opts.secretProperties?.[nameOfUrn(step.urn)];
     if (step.failures.length > 0 || step.error) {
       const message = step.failures.length > 0 ? step.failures.map((f) => `${f.property}: ${f.reason}`).join("\n") : step.error;

@@ -1,8 +1,10 @@
 import { dirname, extname, resolve, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { Engine, RunMode, RunResult } from "./engine";
+import type { Engine } from "./engine";
+import type { RunMode, RunResult } from "./steps";
 import type { Props } from "./provider-host";
 import { secret } from "./secrets";
+import { makeUrn } from "./state";
 import { UNKNOWN } from "./unknown";
 
 export interface ProgramOptions {
@@ -31,7 +33,12 @@ interface Registration {
   dependencies: string[];
   protect?: boolean;
   retainOnDelete?: boolean;
+  /** The `aliases` resource option as the SDK sends it to a monitor that supports alias specs. */
+  aliases: AliasSpec[];
 }
+
+/** One alias of a registration: a full URN, or the parts of the old URN that differ (empty = the resource's own). */
+type AliasSpec = { urn: string } | { name: string; type: string; stack: string; project: string; parentUrn: string; noParent: boolean };
 
 /**
  * Runs a Pulumi program (code that does `new SomeDynamicResource(...)`) through `engine` without the CLI.
@@ -71,6 +78,7 @@ export async function runProgram(engine: Engine, program: () => unknown, opts: P
         dependencies: reg?.dependencies ?? [],
         protect: reg?.protect,
         retainOnDelete: reg?.retainOnDelete,
+        aliases: (reg?.aliases ?? []).map((a) => aliasUrn(engine, a, args.type, args.name, reg?.parent ?? "")),
       });
       if (!outcome.ok) throw new Error(`${urn}: ${outcome.error}`);
       return { id: outcome.id === UNKNOWN ? undefined : outcome.id, state: outcome.outputs };
@@ -148,6 +156,20 @@ function sdkUrn(engine: Engine, type: string, name: string, parent: string): str
   return engine.urn(t, name);
 }
 
+/**
+ * The URN an alias names, as the engine's step generator collapses it (collapseAliasToUrn in
+ * pkg/resource/deploy/step_generator.go): every part not given is the resource's own; a parent that is
+ * the root stack resource means no parent.
+ */
+function aliasUrn(engine: Engine, alias: AliasSpec, type: string, name: string, parent: string): string {
+  if ("urn" in alias) return alias.urn;
+  const t = alias.type || type;
+  let p = alias.noParent ? "" : alias.parentUrn || parent;
+  if (p && p.split("::")[2] === "pulumi:pulumi:Stack") p = "";
+  const qualified = p ? `${p.split("::")[2]!.split("$").pop()}$${t}` : t;
+  return makeUrn(alias.stack || engine.stack, alias.project || engine.project, qualified, alias.name || name);
+}
+
 /** Records parent and dependencies of each registration, which MockMonitor does not pass to `newResource`. */
 function captureRegistrations(into: Map<string, Registration>): void {
   const monitor = pulumi.runtime.getMonitor() as unknown as {
@@ -160,6 +182,11 @@ function captureRegistrations(into: Map<string, Registration>): void {
       dependencies: req.getDependenciesList(),
       protect: req.getProtect() || undefined,
       retainOnDelete: req.getRetainondelete() || undefined,
+      aliases: req.getAliasesList().map((a): AliasSpec => {
+        const spec = a.getSpec();
+        if (!spec) return { urn: a.getUrn() };
+        return { name: spec.getName(), type: spec.getType(), stack: spec.getStack(), project: spec.getProject(), parentUrn: spec.getParenturn(), noParent: spec.getNoparent() };
+      }),
     });
     return original(req, cb);
   };
@@ -171,6 +198,10 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getProtect(): boolean;
   getRetainondelete(): boolean;
+  getAliasesList(): Array<{
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+  }>;
 }
 
 /**

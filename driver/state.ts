@@ -14,6 +14,8 @@ export interface StateResource {
   /** Resource options as last stepped: `protect` refuses deletes, `retainOnDelete` skips the provider's Delete. */
   protect?: boolean;
   retainOnDelete?: boolean;
+  /** The URN the entry had before a registration took it over through an alias (as the engine records `aliases`). */
+  aliases?: string[];
   /** The old copy of a create-before-delete replacement that still has to be deleted (the engine's `delete: true`). */
   delete?: boolean;
 }

@@ -29,11 +29,13 @@ export class DefinitionsError extends Error {
 
 function options(c: CheckedDefinition, base: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions | undefined {
   const own = c.definition.options;
-  if (own?.protect === undefined && own?.retainOnDelete === undefined) return base;
+  if (own?.protect === undefined && own?.retainOnDelete === undefined && own?.aliases === undefined) return base;
   return {
     ...base,
     ...(own.protect === undefined ? {} : { protect: own.protect }),
     ...(own.retainOnDelete === undefined ? {} : { retainOnDelete: own.retainOnDelete }),
+    // A bare string alias is a whole URN to Pulumi; `{ name }` is the same type, parent, stack and project under that name.
+    ...(own.aliases === undefined ? {} : { aliases: own.aliases.map((name) => ({ name })) }),
   };
 }
 

@@ -68,6 +68,12 @@ export const DefinitionOptions = z.strictObject({
   protect: z.boolean().optional(),
   /** Pulumi's `retainOnDelete`: a delete (or the old copy of a replacement) leaves the segment in the API. */
   retainOnDelete: z.boolean().optional(),
+  /**
+   * Pulumi's `aliases`, by name: previous names of this definition (same kind). The stack's resource
+   * under an old name is taken over (same segment, same id) instead of a new segment being created and
+   * the old one deleted. No live definition may use an alias as its name.
+   */
+  aliases: z.array(DefinitionName).min(1).optional(),
 });
 
 const definitionSchema = <K extends Kind, S extends z.ZodType>(kind: K, spec: S) =>
@@ -110,6 +116,9 @@ export function definitionMetadata(): z.core.$ZodRegistry<{ id?: string; descrip
   registry.add(DefinitionName, { description: "Pulumi logical name of the resource; unique across all definition files; what `ref` names." });
   registry.add(DefinitionOptions.shape.protect, { description: "Pulumi `protect`: refuse to delete the resource." });
   registry.add(DefinitionOptions.shape.retainOnDelete, { description: "Pulumi `retainOnDelete`: a delete forgets the resource but leaves it in the API." });
+  registry.add(DefinitionOptions.shape.aliases, {
+    description: "Pulumi `aliases`: previous names of this definition; after a rename, the resource under the old name is kept (same segment) instead of replaced.",
+  });
   const kinds: Array<[{ shape: { spec: z.ZodType } } & z.ZodType, Kind, string, string]> = [
     [OngageSegmentDefinition, "ongage.Segment", "OngageSegmentDefinition", "An Ongage segment."],
     [RecipientsDefinition, "ongage.ExternalRecipients", "OngageExternalRecipientsDefinition", "Recipients pushed into an external Ongage segment."],

@@ -118,7 +118,37 @@ function crossFileDiagnostics(sources: readonly SourceDefinition[], checked: rea
       }
     }
   }
+  out.push(...aliasDiagnostics(checked, firstByName));
   out.push(...cycleDiagnostics(checked));
+  return out;
+}
+
+/**
+ * `options.aliases`: an alias is a previous name. It may not be the definition's own name or another
+ * live definition's name (the engine would find two resources claiming one), nor be claimed by two
+ * definitions (the engine's "Duplicate resource alias").
+ */
+function aliasDiagnostics(checked: readonly CheckedDefinition[], firstByName: ReadonlyMap<string, SourceDefinition>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const claimed = new Map<string, CheckedDefinition>();
+  for (const c of checked) {
+    (c.definition.options?.aliases ?? []).forEach((alias, i) => {
+      const path = `options.aliases[${i}]`;
+      const live = firstByName.get(alias);
+      const first = claimed.get(alias);
+      if (alias === c.definition.name) {
+        out.push(at(c.source, path, `"${alias}" is this definition's own name; an alias is a name it had before (remove it)`));
+      } else if (live) {
+        const where = positionOf(live, "name");
+        out.push(at(c.source, path, `alias "${alias}" is the name of a live definition at ${relative(dirname(c.source.file), live.file) || "this file"}:${where.line}; an alias is a previous name no definition uses any more (remove the alias, or that definition)`));
+      } else if (first && first !== c) {
+        const where = positionOf(first.source, "name");
+        out.push(at(c.source, path, `alias "${alias}" is also an alias of "${first.definition.name}" at ${relative(dirname(c.source.file), first.source.file) || "this file"}:${where.line}; one old resource can be taken over by one definition only`));
+      } else {
+        claimed.set(alias, c);
+      }
+    });
+  }
   return out;
 }
 

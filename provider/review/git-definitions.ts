@@ -17,8 +17,10 @@ import type { Json } from "./values";
  * `review --base <ref> <dir>`: the definition files under `<dir>` at a git revision against the
  * working tree, with no Pulumi and no state. Each definition goes through its resource's own `check`
  * (so both sides are in the canonical form a preview would show) and `diff` (so replacements are the
- * ones `pulumi up` would make). Definitions pair by name; an unpaired definition renamed with the
- * same kind and segment name pairs with its old self (an update, not a delete and a create).
+ * ones `pulumi up` would make). Definitions pair by name. A renamed definition pairs with its old
+ * self only through `options.aliases` (an update: same segment), as Pulumi matches it; a rename
+ * without the alias is what `up` does with it: a create of a new segment and a delete of the old
+ * one, with a note that says how to keep the segment.
  */
 
 interface SideDefinition {
@@ -173,8 +175,11 @@ export async function changeSetFromGit(ref: string, dir: string, cwd: string = p
     };
     const oldDefs = readStructure(join(tmp, repoPath), `at ${ref}`, notes);
     const newDefs = readStructure(absDir, "working tree", notes);
-    renamed = renamedDefinitions(oldDefs, newDefs);
-    // A reference to a renamed definition's old name is a reference to the same segment.
+    renamed = aliasedDefinitions(oldDefs, newDefs);
+    for (const [from, to] of unaliasedRenames(oldDefs, newDefs)) {
+      notes.push(`\`${from}\` is renamed \`${to}\` without an alias: \`pulumi up\` creates a new segment with a new id, then deletes the old segment (an Ongage segment's scheduled campaigns are unscheduled). To keep the segment, add \`options: { aliases: [${from}] }\` to \`${to}\``);
+    }
+    // A reference to an aliased definition's old name is a reference to the same segment.
     olds = await checkSide(oldDefs, tmp, `at ${ref}`, (name) => refIds.idFor(renamed.get(name) ?? name), notes, rows, fetchMissing);
     news = await checkSide(newDefs, repoRoot, "working tree", (name) => refIds.idFor(name), notes, rows);
   } finally {
@@ -217,19 +222,64 @@ export async function changeSetFromGit(ref: string, dir: string, cwd: string = p
   };
 }
 
-/** Old name → new name of definitions renamed in place: unpaired by name, same kind and segment name, unique on both sides. */
-function renamedDefinitions(olds: readonly CheckedDefinition[], news: readonly CheckedDefinition[]): Map<string, string> {
-  const oldNames = new Set(olds.map((c) => c.definition.name));
+/**
+ * Old name → new name of definitions renamed with `options.aliases` (what Pulumi matches): the new
+ * definition names the old one as an alias, the old name is gone from the working tree, and both are
+ * the same kind (a `{ name }` alias keeps the resource type). The first matching alias wins, as in the engine.
+ */
+function aliasedDefinitions(olds: readonly CheckedDefinition[], news: readonly CheckedDefinition[]): Map<string, string> {
   const newNames = new Set(news.map((c) => c.definition.name));
-  const key = (c: CheckedDefinition) => (c.definition.kind === "ongage.ExternalRecipients" ? undefined : `${c.definition.kind}\u0000${c.definition.spec.name.trim()}`);
-  const unpairedOld = olds.filter((c) => !newNames.has(c.definition.name));
-  const unpairedNew = news.filter((c) => !oldNames.has(c.definition.name));
+  const oldByName = new Map(olds.map((c) => [c.definition.name, c]));
   const out = new Map<string, string>();
-  for (const n of unpairedNew) {
-    const k = key(n);
-    if (k === undefined) continue;
-    const from = unpairedOld.filter((o) => key(o) === k);
-    if (from.length === 1 && unpairedNew.filter((x) => key(x) === k).length === 1) out.set(from[0]!.definition.name, n.definition.name);
+  for (const n of news) {
+    for (const alias of n.definition.options?.aliases ?? []) {
+      const old = oldByName.get(alias);
+      if (!old || newNames.has(alias) || out.has(alias) || old.definition.kind !== n.definition.kind) continue;
+      out.set(alias, n.definition.name);
+      break;
+    }
   }
   return out;
+}
+
+/**
+ * Old name → new name of definitions that look renamed but have no alias for it: unpaired on both
+ * sides, same kind, and the same segment name (or the same file and position in it), unique on both
+ * sides. `up` creates and deletes them; the review says so and how to keep the segment.
+ */
+function unaliasedRenames(olds: readonly CheckedDefinition[], news: readonly CheckedDefinition[]): Map<string, string> {
+  const oldNames = new Set(olds.map((c) => c.definition.name));
+  const newNames = new Set(news.map((c) => c.definition.name));
+  const aliased = new Set(news.flatMap((c) => c.definition.options?.aliases ?? []));
+  const unpairedOld = olds.filter((c) => !newNames.has(c.definition.name) && !aliased.has(c.definition.name));
+  const unpairedNew = news.filter((c) => !oldNames.has(c.definition.name));
+  const bySegmentName = (c: CheckedDefinition) => (c.definition.kind === "ongage.ExternalRecipients" ? undefined : `${c.definition.kind}\u0000${c.definition.spec.name.trim()}`);
+  const byPlace = (c: CheckedDefinition, root: string) => `${c.definition.kind}\u0000${posix(relative(root, c.source.file))}\u0000${c.source.index}`;
+  const oldRoot = commonRoot(olds);
+  const newRoot = commonRoot(news);
+  const out = new Map<string, string>();
+  const taken = new Set<string>();
+  const match = (keyOld: (c: CheckedDefinition) => string | undefined, keyNew: (c: CheckedDefinition) => string | undefined) => {
+    for (const n of unpairedNew) {
+      const k = keyNew(n);
+      if (k === undefined || taken.has(n.definition.name)) continue;
+      const from = unpairedOld.filter((o) => keyOld(o) === k && !out.has(o.definition.name));
+      if (from.length === 1 && unpairedNew.filter((x) => keyNew(x) === k).length === 1) {
+        out.set(from[0]!.definition.name, n.definition.name);
+        taken.add(n.definition.name);
+      }
+    }
+  };
+  match(bySegmentName, bySegmentName);
+  match((c) => byPlace(c, oldRoot), (c) => byPlace(c, newRoot));
+  return out;
+}
+
+/** The folder every definition of a side is under (its definitions folder). */
+function commonRoot(defs: readonly CheckedDefinition[]): string {
+  const dirs = defs.map((c) => dirname(c.source.file));
+  if (dirs.length === 0) return "";
+  let root = dirs[0]!;
+  while (!dirs.every((d) => d === root || d.startsWith(root + sep)) && dirname(root) !== root) root = dirname(root);
+  return root;
 }

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +18,8 @@ interface Registered {
   dependencies: string[];
   protect: boolean;
   retainOnDelete: boolean;
+  /** Alias specs as sent to the monitor: [name, type] ("" = the resource's own). */
+  aliases: Array<[string, string]>;
 }
 const registered = new Map<string, Registered>();
 
@@ -25,6 +29,7 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getProtect(): boolean;
   getRetainondelete(): boolean;
+  getAliasesList(): Array<{ getUrn(): string; getSpec(): { getName(): string; getType(): string } | undefined }>;
 }
 
 beforeAll(async () => {
@@ -47,7 +52,7 @@ beforeAll(async () => {
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): unknown };
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
-    registered.set(req.getName(), { type: req.getType(), inputs: {}, dependencies: req.getDependenciesList(), protect: req.getProtect(), retainOnDelete: req.getRetainondelete() });
+    registered.set(req.getName(), { type: req.getType(), inputs: {}, dependencies: req.getDependenciesList(), protect: req.getProtect(), retainOnDelete: req.getRetainondelete(), aliases: req.getAliasesList().map((a) => [a.getSpec()?.getName() ?? `urn ${a.getUrn()}`, a.getSpec()?.getType() ?? ""]) });
     return original(req, cb);
   };
 });
@@ -110,5 +115,19 @@ describe("loadSegments", () => {
     expect(lines).toContain('  test/fixtures/definitions/broken/refs.yaml:15:60: dangling spec.rules[0].segmentIds[0].ref: no definition named "nowhere"');
     expect(lines).toContain("  test/fixtures/definitions/broken/syntax.json:5:1: JSON: Flow map must end with a }");
     expect(registered.size).toBe(before);
+  });
+});
+
+describe("loadSegments: options.aliases", () => {
+  it("each previous name becomes a { name } alias (same type and parent), not a bare string Pulumi would read as a URN", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "loader-aliases-"));
+    writeFileSync(join(dir, "a.yaml"), "kind: ongage.Segment\nname: renamed-now\noptions: { aliases: [was-this, and-before] }\nspec: { name: R, listId: 10000, rules: [{ type: email, field: email, operator: notempty }] }\n");
+    const loaded = loadSegments(dir);
+    await new Promise<void>((ok) => loaded.get("renamed-now")!.urn.apply(() => ok()));
+    expect(registered.get("renamed-now")!.aliases).toEqual([
+      ["was-this", ""],
+      ["and-before", ""],
+    ]);
+    expect(registered.get("engaged-openers")!.aliases).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -77,5 +77,42 @@ describe("validate: broken definitions", () => {
     const report = await validateFolder(empty, root);
     expect(report.diagnostics).toEqual([{ file: empty, line: 1, path: "", message: "no definition files (*.yaml, *.yml, *.json) in this folder" }]);
     await expect(validateFolder(join(empty, "nope"))).rejects.toThrow(`${join(empty, "nope")} is not a folder`);
+  });
+});
+
+describe("validate: options.aliases (previous names after a rename)", () => {
+  const folder = (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), "segments-aliases-"));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return dir;
+  };
+  const segment = (name: string, options = "") => `kind: ongage.Segment
+name: ${name}
+spec: { name: ${name}, listId: 10000, rules: [{ type: email, field: email, operator: notempty }] }
+${options}`;
+
+  it("an alias no live definition uses is valid, and is the definition's option", async () => {
+    const dir = folder({ "a.yaml": segment("engaged-openers", "options: { aliases: [engaged] }\n") });
+    const report = await validateFolder(dir, root);
+    expect(report.diagnostics).toEqual([]);
+    expect(report.definitions[0]!.definition.options).toEqual({ aliases: ["engaged"] });
+  });
+
+  it("an alias naming a live definition, the definition itself, or claimed twice is an error at file:line:col; so is a malformed one", async () => {
+    const dir = folder({
+      "a.yaml": segment("new-a", "options:\n  aliases: [still-here, new-a]\n"),
+      "b.yaml": segment("still-here", "options:\n  aliases:\n    - gone\n"),
+      "c.yaml": segment("new-c", "options: { aliases: [gone] }\n"),
+      "d.yaml": segment("new-d", "options: { aliases: [] }\n"),
+      "e.yaml": segment("new-e", "options: { aliases: [old-e, 'bad name'] }\n"),
+    });
+    const report = await validateFolder(dir, root);
+    expect(report.diagnostics.map((d) => formatText(d, dir))).toEqual([
+      'a.yaml:5:13: new-a options.aliases[0]: alias "still-here" is the name of a live definition at b.yaml:2; an alias is a previous name no definition uses any more (remove the alias, or that definition)',
+      'a.yaml:5:25: new-a options.aliases[1]: "new-a" is this definition\'s own name; an alias is a name it had before (remove it)',
+      'c.yaml:4:22: new-c options.aliases[0]: alias "gone" is also an alias of "still-here" at b.yaml:2; one old resource can be taken over by one definition only',
+      "d.yaml:4:12: new-d options.aliases: Too small: expected array to have >=1 items",
+      "e.yaml:4:29: new-e options.aliases[1]: expected 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit",
+    ]);
   });
 });

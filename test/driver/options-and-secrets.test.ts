@@ -61,6 +61,22 @@ describe("resource option retainOnDelete", () => {
     expect(remoteValues()).toContain("retained-1");
   });
 
+  it("destroy of a retained resource saves the state without it (the checkpoint is written after the retained delete)", async () => {
+    const saved: string[] = [];
+    const engine = new Engine({ host: fx.host, project: "driver", stack: "retain-destroy", onStateChange: (s) => saved.push(JSON.stringify(s)) });
+    await engine.up([item("kept", { value: "retained-2" }, { retainOnDelete: true }), item("gone", { value: "deleted-2" })]);
+    expect(JSON.parse(saved.at(-1)!).resources.map((r: { name: string }) => r.name).sort()).toEqual(["gone", "kept"]);
+    const before = saved.length;
+    const { result, rpcs } = await rpcsDuring(() => engine.destroy({ parallel: 1 }));
+    expect(result.errors).toEqual([]);
+    expect(rpcs).toEqual(["Delete gone"]);
+    expect(engine.state.resources).toEqual([]);
+    // Each delete is saved as it happens: the last checkpoint is the empty stack, not one still holding "kept".
+    expect(saved.length).toBeGreaterThanOrEqual(before + 2);
+    expect(JSON.parse(saved.at(-1)!)).toEqual({ resources: [] });
+    expect(remoteValues()).toContain("retained-2");
+  });
+
   it("the old copy of a replacement is retained when it was recorded with retainOnDelete", async () => {
     const engine = new Engine({ host: fx.host, project: "driver", stack: "retain-replace" });
     await engine.up([item("rr", { value: "old-copy" }, { retainOnDelete: true })]);

@@ -17,14 +17,15 @@ const write = (path: string, content: string) => {
 };
 const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, stdio: "pipe" }).toString();
 
-const engaged = (name: string, days: number) => `kind: ongage.Segment
+const engaged = (name: string, days: number, options = "") => `kind: ongage.Segment
 name: ${name}
 spec:
   name: Engaged openers
   listId: 10000
   rules:
     - { type: behavioral, event: opened, operator: "=", operand: { timeRange: { operator: between, inLast: ${days}, inLastUnit: day, to: 0, toUnit: day } } }
-`;
+${options}`;
+const ALIAS = "options: { aliases: [engaged] }\n";
 const both = (ref: string) => `kind: ongage.Segment
 name: both
 spec:
@@ -73,7 +74,7 @@ beforeAll(() => {
   git("add", ".");
   git("commit", "-q", "-m", "segments");
   // The change under review:
-  write("segments/engaged.yaml", engaged("engaged-openers", 14)); // renamed in place, logic changed
+  write("segments/engaged.yaml", engaged("engaged-openers", 14, ALIAS)); // renamed with its alias, logic changed
   write("segments/both.yaml", both("engaged-openers")); // follows the rename: no change
   renameSync(join(repo, "segments/gmail.yaml"), join(repo, "segments/gmail-readers.yaml")); // file renamed: no change
   write("segments/moved.yaml", moved(20000)); // list change: replace
@@ -99,16 +100,42 @@ describe("review --base <git-ref> <dir>", () => {
     expect(JSON.stringify(r)).not.toContain("example.com");
   });
 
-  it("a definition renamed with nothing else changed is an update that says so, not a delete and a create", async () => {
-    write("segments/engaged.yaml", engaged("engaged-openers", 30));
+  it("a definition renamed with its alias and nothing else changed is an update that says so, not a delete and a create", async () => {
+    write("segments/engaged.yaml", engaged("engaged-openers", 30, ALIAS));
     try {
-      const r: Report = buildReport(await changeSetFromGit("main", join(repo, "segments")));
+      const set = await changeSetFromGit("main", join(repo, "segments"));
+      const r: Report = buildReport(set);
       const s = r.segments.find((x) => x.name === "engaged-openers")!;
       expect(s).toMatchObject({ op: "update", renamedFrom: "engaged", changes: [] });
       expect(r.segments.some((x) => x.name === "engaged")).toBe(false);
+      // `both` refers to the same segment under its new name: unchanged.
       expect(r.segments.some((x) => x.name === "both")).toBe(false);
+      expect(set.notes.join("\n")).not.toContain("without an alias");
     } finally {
-      write("segments/engaged.yaml", engaged("engaged-openers", 14));
+      write("segments/engaged.yaml", engaged("engaged-openers", 14, ALIAS));
+    }
+  });
+
+  it("a definition renamed without an alias is what `up` does: a create and a delete with its warning, and the advice to add the alias", async () => {
+    write("segments/engaged.yaml", engaged("engaged-openers", 30));
+    try {
+      const set = await changeSetFromGit("main", join(repo, "segments"));
+      const r: Report = buildReport(set);
+      expect(r.segments.find((x) => x.name === "engaged-openers")).toMatchObject({ op: "create" });
+      expect(r.segments.find((x) => x.name === "engaged-openers")!.renamedFrom).toBeUndefined();
+      const gone = r.segments.find((x) => x.name === "engaged")!;
+      expect(gone.op).toBe("delete");
+      expect(gone.warnings.map((w) => w.code)).toContain("delete");
+      // The segment `both` refers to is a new one: its rule changes to the new segment's id.
+      expect(r.segments.find((x) => x.name === "both")).toMatchObject({ op: "update" });
+      expect(set.notes).toContain(
+        "`engaged` is renamed `engaged-openers` without an alias: `pulumi up` creates a new segment with a new id, then deletes the old segment (an Ongage segment's scheduled campaigns are unscheduled). To keep the segment, add `options: { aliases: [engaged] }` to `engaged-openers`",
+      );
+      const text = await runCli("review", "--base", "main", join(repo, "segments"), "--format", "text");
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain("add `options: { aliases: [engaged] }` to `engaged-openers`");
+    } finally {
+      write("segments/engaged.yaml", engaged("engaged-openers", 14, ALIAS));
     }
   });
 
