@@ -15,6 +15,7 @@ import {
 } from "./request-schemas";
 import { describeStatus, ESP_CONNECTIONS, MailingStateError, type StoredMailing } from "./mailings";
 import { InvalidData } from "./rules";
+import { type OngageQuirks, rewriteReply, rewriteRequest, webServer404 } from "./quirks";
 import { NotFound, type OngageList, type OngageStore, type SegmentUse, type StoredSegment } from "./store";
 
 /**
@@ -39,6 +40,8 @@ export interface OngageRoutesConfig {
   latencyMs: () => number;
   /** Called after a request changed state. */
   onMutation: () => void;
+  /** Variance switches in force (quirks.ts), read per request. */
+  quirks: () => OngageQuirks;
 }
 
 /** Message of the user-reported 401 reply (ongage.md §1.2). */
@@ -285,7 +288,17 @@ const ROUTE = /^(?:\/(\d+))?\/api\/(segments|list_fields|contact_counts|mailings
 export function ongageHandler(cfg: OngageRoutesConfig): Handler {
   const { store } = cfg;
 
-  async function handle(req: EmulatorRequest): Promise<EmulatorReply> {
+  async function handle(original: EmulatorRequest): Promise<EmulatorReply> {
+    const quirks = cfg.quirks();
+    const req = rewriteRequest(original, quirks, store);
+    const reply = await admitted(req);
+    return rewriteReply(req, reply, quirks, store, (id) => {
+      const s = store.rawSegment(id);
+      return s && segmentPayload(s, store.segmentUses(id));
+    });
+  }
+
+  async function admitted(req: EmulatorRequest): Promise<EmulatorReply> {
     if (!authenticate(req, cfg.credentials)) return errorReply(401, INVALID_CREDENTIALS_MESSAGE);
     if (!cfg.apiAccess()) return errorReply(403, NO_API_ACCESS_MESSAGE);
     if (!cfg.budget.tryAdmit()) return errorReply(429, RATE_LIMIT_MESSAGE);
@@ -298,9 +311,14 @@ export function ongageHandler(cfg: OngageRoutesConfig): Handler {
     }
   }
 
+  /** A path or method the API does not route: a web server's 404 page, or with `unknown-route=envelope` the API's envelope. */
+  function noRoute(req: EmulatorRequest): EmulatorReply {
+    return cfg.quirks()["unknown-route"] === "envelope" ? notFound(`no route for ${req.method} ${req.path}`) : webServer404();
+  }
+
   function route(req: EmulatorRequest): EmulatorReply {
     const m = ROUTE.exec(req.path);
-    if (!m) return notFound(`no route for ${req.method} ${req.path}`);
+    if (!m) return noRoute(req);
     const [, routeList, resource, idText, action] = m;
     const id = idText === undefined ? undefined : Number(idText);
     const key = `${req.method} ${resource}${id === undefined ? "" : "/:id"}${action ? `/${action}` : ""}`;
@@ -338,7 +356,7 @@ export function ongageHandler(cfg: OngageRoutesConfig): Handler {
       case "PUT mailings/:id/abort":
         return mailingAction(req, routeList, id as number, (listId) => store.abortMailing(listId, id as number));
       default:
-        return notFound(`no route for ${req.method} ${req.path}`);
+        return noRoute(req);
     }
   }
 
