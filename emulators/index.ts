@@ -15,6 +15,9 @@ export interface EmulatorsOptions {
   population?: PopulationOptions;
   /** Seed the Ongage demo campaigns once the default list has two segments (see the Ongage emulator README). */
   seedDemo?: boolean;
+  /** Variance switches of each emulator (emulators/ongage/quirks.ts, emulators/ants/quirks.ts). */
+  ongageQuirks?: Record<string, string>;
+  antsQuirks?: Record<string, string>;
 }
 
 export interface RunningEmulators {
@@ -33,10 +36,11 @@ export async function startEmulators(opts: EmulatorsOptions = {}): Promise<Runni
     persistence: file && stateSection(file, "ongage"),
     population: opts.population,
     seedDemo: opts.seedDemo,
+    quirks: opts.ongageQuirks,
   });
   let ants: AntsEmulator;
   try {
-    ants = await startAntsEmulator({ port: opts.antsPort ?? 0, persistence: file && stateSection(file, "ants") });
+    ants = await startAntsEmulator({ port: opts.antsPort ?? 0, persistence: file && stateSection(file, "ants"), quirks: opts.antsQuirks });
   } catch (err) {
     await ongage.close();
     throw err;

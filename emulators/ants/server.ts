@@ -3,9 +3,12 @@ import type { StatePersistence } from "../harness/state-file";
 import { type RateLimit, RequestBudget } from "../harness/request-budget";
 import { API_PREFIX, antsHandler } from "./routes";
 import { type AntsClient, AntsStore } from "./store";
+import { resolveQuirks, type QuirkSettings } from "../harness/quirks";
+import { ANTS_QUIRKS, type AntsQuirks, withAntsQuirks } from "./quirks";
 
 export type { RateLimit } from "../harness/request-budget";
 export type { AntsClient } from "./store";
+export { ANTS_QUIRKS, type AntsQuirkName, type AntsQuirks } from "./quirks";
 
 export interface AntsEmulatorOptions {
   /** 0 (default) picks a free port on 127.0.0.1. */
@@ -27,6 +30,11 @@ export interface AntsEmulatorOptions {
   portalId?: number;
   /** Uploads and segments are restored at start and saved after every mutating request. */
   persistence?: StatePersistence;
+  /**
+   * Variance switches (`ANTS_QUIRKS` in quirks.ts), e.g. `{ "page-base": "0" }`; absent ones keep the
+   * documented or assumed behaviour. An unknown switch or value throws QuirkError.
+   */
+  quirks?: QuirkSettings;
 }
 
 export interface AntsEmulator {
@@ -42,6 +50,10 @@ export interface AntsEmulator {
   setAssumedEndpoints(on: boolean): void;
   /** Change (or remove with undefined) the rate limit at run time. */
   setRateLimit(limit: RateLimit | undefined): void;
+  /** Every variance switch with its value in force. */
+  readonly quirks: AntsQuirks;
+  /** Replace the variance switches at run time (validated like the start option; absent ones return to their default). */
+  setQuirks(quirks: QuirkSettings): void;
 }
 
 export function defaultAntsClients(): AntsClient[] {
@@ -65,19 +77,20 @@ export async function startAntsEmulator(opts: AntsEmulatorOptions = {}): Promise
   const budget = new RequestBudget(opts.rateLimit, () => store.clock());
   let assumedEndpoints = opts.assumedEndpoints ?? true;
   const save = (): void => persistence?.save(store.snapshot());
+  let quirks = resolveQuirks("ants", ANTS_QUIRKS, opts.quirks) as AntsQuirks;
 
   const http = await HttpEmulator.start({
     name: "ants",
     port: opts.port ?? 0,
     requestIdHeader: "x-request-id",
-    handler: antsHandler({
+    handler: withAntsQuirks(antsHandler({
       store,
       budget,
       rateLimitHttpStatus: () => opts.rateLimitHttpStatus ?? 429,
       assumedEndpoints: () => assumedEndpoints,
       latencyMs: () => opts.latencyMs ?? 0,
       onMutation: save,
-    }),
+    }), () => quirks),
   });
 
   return {
@@ -98,6 +111,12 @@ export async function startAntsEmulator(opts: AntsEmulatorOptions = {}): Promise
     },
     setRateLimit(limit) {
       budget.set(limit);
+    },
+    get quirks() {
+      return quirks;
+    },
+    setQuirks(next) {
+      quirks = resolveQuirks("ants", ANTS_QUIRKS, next) as AntsQuirks;
     },
   };
 }

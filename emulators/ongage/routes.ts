@@ -1,21 +1,13 @@
 import type { z } from "zod";
 import type { EmulatorReply, EmulatorRequest, Handler } from "../harness/http-server";
 import type { RequestBudget } from "../harness/request-budget";
-import {
-  collectionQuery,
-  contactCountBody,
-  createMailingBody,
-  createSegmentBody,
-  firstIssue,
-  mailingsQuery,
-  populateExternalBody,
-  positiveInt,
-  updateMailingBody,
-  updateSegmentBody,
-} from "./request-schemas";
-import { describeStatus, ESP_CONNECTIONS, MailingStateError, type StoredMailing } from "./mailings";
+import { collectionQuery, contactCountBody, createMailingBody, createSegmentBody, firstIssue } from "./request-schemas";
+import { mailingsQuery, populateExternalBody, positiveInt, updateMailingBody, updateSegmentBody } from "./request-schemas";
+import { MailingStateError, type StoredMailing } from "./mailings";
+import { listFieldPayload, MAILING_COLUMNS, mailingPayload, mailingSummary, segmentPayload, segmentSummary, SUMMARY_COLUMNS } from "./payloads";
 import { InvalidData } from "./rules";
-import { NotFound, type OngageList, type OngageStore, type SegmentUse, type StoredSegment } from "./store";
+import { type OngageQuirks, rewriteReply, rewriteRequest, webServer404 } from "./quirks";
+import { NotFound, type OngageList, type OngageStore } from "./store";
 
 /**
  * HTTP surface of the Ongage emulator (ongage.md): auth headers, list selection, routes with and
@@ -39,6 +31,8 @@ export interface OngageRoutesConfig {
   latencyMs: () => number;
   /** Called after a request changed state. */
   onMutation: () => void;
+  /** Variance switches in force (quirks.ts), read per request. */
+  quirks: () => OngageQuirks;
 }
 
 /** Message of the user-reported 401 reply (ongage.md §1.2). */
@@ -81,109 +75,6 @@ function collection(payload: unknown[], total: string | number): EmulatorReply {
   return { status: 200, body: { metadata: { error: false, total }, payload } };
 }
 
-// ---- serialisation ------------------------------------------------------------
-
-/**
- * GET-one shape: the stored strings in documented key order; `is_whitelist` is never echoed.
- * `mailings` lists the campaigns that name the segment (ASSUMED entry shape, see the README).
- */
-export function segmentPayload(s: StoredSegment, uses: readonly SegmentUse[]): Record<string, unknown> {
-  const { is_whitelist: _w, recipients: _r, rules, ...columns } = s;
-  return {
-    ...columns,
-    rules: [...rules]
-      .sort((a, b) => Number(a.position) - Number(b.position) || Number(a.id) - Number(b.id))
-      .map((r) => ({
-        id: r.id,
-        segment_id: r.segment_id,
-        position: r.position,
-        left_parenthesis: r.left_parenthesis,
-        field_id: r.field_id,
-        field_name: r.field_name,
-        operator: r.operator,
-        operand: r.operand,
-        is_external_operand: r.is_external_operand,
-        right_parenthesis: r.right_parenthesis,
-        condition: r.condition,
-        case_sensitive: r.case_sensitive,
-        type: r.type,
-        group: r.group,
-      })),
-    mailings: uses.map(({ mailing: m, exclude }) => ({
-      id: m.id,
-      name: m.name,
-      status: m.status,
-      status_desc: describeStatus(m.status),
-      schedule_date: m.schedule_date,
-      exclude: exclude ? "1" : "0",
-    })),
-    can_delete: true,
-  };
-}
-
-/** GET-one shape of a campaign (ongage-mailings.md §4); segments show their current name, type and count. */
-export function mailingPayload(m: StoredMailing, store: OngageStore): Record<string, unknown> {
-  return {
-    id: m.id, type: m.type, list_id: m.list_id, is_test: m.is_test, schedule_date: m.schedule_date, name: m.name,
-    description: m.description, status: m.status, status_desc: describeStatus(m.status), status_date: m.status_date,
-    created: m.created, modified: m.modified, deleted: m.deleted,
-    segments: m.segments.map((ref) => {
-      const s = store.rawSegment(Number(ref.segment_id));
-      const deleted = s === undefined || s.deleted === "1";
-      return {
-        segment_id: ref.segment_id, type: deleted ? "Deleted" : (s?.type ?? "Deleted"), name: s?.name ?? "",
-        last_count: s?.last_count ?? "0", exclude: ref.exclude, deleted: deleted ? "1" : "0",
-      };
-    }),
-    distribution: m.distribution.map((d) => {
-      const esp = ESP_CONNECTIONS.find((c) => String(c.id) === d.esp_connection_id);
-      return { esp_id: String(esp?.esp_id ?? 0), esp_connection_id: d.esp_connection_id, isp_id: null, domain: "default", percent: d.percent, name: esp?.name ?? "" };
-    }),
-    email_message: m.email_message.map((id) => ({
-      type: "email_message", email_message_id: id, name: `Email message ${id}`, description: "", subject: `Email message ${id} subject`,
-    })),
-  };
-}
-
-export const MAILING_COLUMNS = [
-  "id", "name", "description", "schedule_date", "type", "status", "status_desc", "status_date", "list_id", "created",
-  "modified", "deleted", "is_test", "progress",
-] as const;
-
-/** Collection row of a campaign (ongage-mailings.md §4); `progress` "100" once completed, else "0" (ASSUMED). */
-export function mailingSummary(m: StoredMailing): Record<string, string> {
-  const done = m.status === "60004" || m.status === "60008";
-  return {
-    id: m.id, name: m.name, description: m.description, schedule_date: m.schedule_date, type: m.type, status: m.status,
-    status_desc: describeStatus(m.status), status_date: m.status_date, list_id: m.list_id, created: m.created,
-    modified: m.modified, deleted: m.deleted, is_test: m.is_test, progress: done ? "100" : "0",
-  };
-}
-
-export const SUMMARY_COLUMNS = [
-  "id", "list_id", "list_name", "name", "type", "description", "favorite", "last_sent", "last_count",
-  "last_count_date", "created_by", "created", "modified", "deleted", "modifier",
-] as const;
-
-/** Collection row: a summary without rules, with `list_name` and `modifier`. */
-export function segmentSummary(s: StoredSegment, list: OngageList, modifier: string): Record<string, string> {
-  return {
-    id: s.id, list_id: s.list_id, list_name: list.name, name: s.name, type: s.type, description: s.description,
-    favorite: s.favorite, last_sent: s.last_sent, last_count: s.last_count, last_count_date: s.last_count_date,
-    created_by: s.created_by, created: s.created, modified: s.modified, deleted: s.deleted, modifier,
-  };
-}
-
-/** List field row with native numbers and booleans (ongage.md §13.1). */
-function listFieldPayload(list: OngageList, f: OngageList["fields"][number]): Record<string, unknown> {
-  return {
-    id: f.id, account_id: ACCOUNT_ID, list_id: list.id, name: f.name, title: f.title, type: f.type, format: "",
-    default: null, mandatory: f.mandatory, position: f.position, created: f.created, modified: f.created,
-    deleted: null, is_sms: false,
-  };
-}
-
-const ACCOUNT_ID = 1;
 /** ASSUMED default page size when `limit` is absent (the real default is undocumented). */
 export const DEFAULT_LIMIT = 50;
 
@@ -285,7 +176,17 @@ const ROUTE = /^(?:\/(\d+))?\/api\/(segments|list_fields|contact_counts|mailings
 export function ongageHandler(cfg: OngageRoutesConfig): Handler {
   const { store } = cfg;
 
-  async function handle(req: EmulatorRequest): Promise<EmulatorReply> {
+  async function handle(original: EmulatorRequest): Promise<EmulatorReply> {
+    const quirks = cfg.quirks();
+    const req = rewriteRequest(original, quirks, store);
+    const reply = await admitted(req);
+    return rewriteReply(req, reply, quirks, store, (id) => {
+      const s = store.rawSegment(id);
+      return s && segmentPayload(s, store.segmentUses(id));
+    });
+  }
+
+  async function admitted(req: EmulatorRequest): Promise<EmulatorReply> {
     if (!authenticate(req, cfg.credentials)) return errorReply(401, INVALID_CREDENTIALS_MESSAGE);
     if (!cfg.apiAccess()) return errorReply(403, NO_API_ACCESS_MESSAGE);
     if (!cfg.budget.tryAdmit()) return errorReply(429, RATE_LIMIT_MESSAGE);
@@ -298,9 +199,14 @@ export function ongageHandler(cfg: OngageRoutesConfig): Handler {
     }
   }
 
+  /** A path or method the API does not route: a web server's 404 page, or with `unknown-route=envelope` the API's envelope. */
+  function noRoute(req: EmulatorRequest): EmulatorReply {
+    return cfg.quirks()["unknown-route"] === "envelope" ? notFound(`no route for ${req.method} ${req.path}`) : webServer404();
+  }
+
   function route(req: EmulatorRequest): EmulatorReply {
     const m = ROUTE.exec(req.path);
-    if (!m) return notFound(`no route for ${req.method} ${req.path}`);
+    if (!m) return noRoute(req);
     const [, routeList, resource, idText, action] = m;
     const id = idText === undefined ? undefined : Number(idText);
     const key = `${req.method} ${resource}${id === undefined ? "" : "/:id"}${action ? `/${action}` : ""}`;
@@ -338,7 +244,7 @@ export function ongageHandler(cfg: OngageRoutesConfig): Handler {
       case "PUT mailings/:id/abort":
         return mailingAction(req, routeList, id as number, (listId) => store.abortMailing(listId, id as number));
       default:
-        return notFound(`no route for ${req.method} ${req.path}`);
+        return noRoute(req);
     }
   }
 

@@ -5,6 +5,8 @@ import { type OngageCredentials, ongageHandler } from "./routes";
 import { seedDemoCampaigns } from "./demo";
 import type { PopulationOptions } from "./population";
 import { type ListSeed, OngageStore } from "./store";
+import { resolveQuirks, type QuirkSettings } from "../harness/quirks";
+import { ONGAGE_QUIRKS, type OngageQuirks } from "./quirks";
 
 export type { RateLimit } from "../harness/request-budget";
 export type { OngageCredentials } from "./routes";
@@ -12,6 +14,7 @@ export type { ListFieldSeed, ListSeed, MailingChanges, MailingInput, OngageStore
 export type { MailingStatusCode, StoredMailing } from "./mailings";
 export type { Contact, ContactCounts, ContactEvent, ContactSeed, ContactStatus } from "./contacts";
 export type { PopulationOptions } from "./population";
+export { ONGAGE_QUIRKS, type OngageQuirkName, type OngageQuirks } from "./quirks";
 export { DEMO_CAMPAIGN_NAMES, type DemoSeedOptions, seedDemoCampaigns } from "./demo";
 export { AFFIX_OPERATORS, compileRules, countContacts, type EvaluationContext } from "./evaluate";
 export { ESP_CONNECTIONS, IN_USE_STATUSES, isInUse, MAILING_STATUSES } from "./mailings";
@@ -45,6 +48,11 @@ export interface OngageEmulatorOptions {
    * segments (checked at start and after every mutating request), once. Default false.
    */
   seedDemo?: boolean;
+  /**
+   * Variance switches (`ONGAGE_QUIRKS` in quirks.ts), e.g. `{ "page-cap": "50" }`; absent ones keep
+   * the documented or assumed behaviour. An unknown switch or value throws QuirkError.
+   */
+  quirks?: QuirkSettings;
 }
 
 export interface OngageEmulator {
@@ -59,6 +67,10 @@ export interface OngageEmulator {
   setApiAccess(on: boolean): void;
   /** Change (or remove with undefined) the rate limit at run time. */
   setRateLimit(limit: RateLimit | undefined): void;
+  /** Every variance switch with its value in force. */
+  readonly quirks: OngageQuirks;
+  /** Replace the variance switches at run time (validated like the start option; absent ones return to their default). */
+  setQuirks(quirks: QuirkSettings): void;
 }
 
 export function defaultOngageCredentials(): OngageCredentials {
@@ -91,6 +103,7 @@ export async function startOngageEmulator(opts: OngageEmulatorOptions = {}): Pro
   const budget = new RequestBudget(opts.rateLimit, store.clock);
   const credentials = opts.credentials ?? defaultOngageCredentials();
   let apiAccess = opts.apiAccess ?? true;
+  let quirks = resolveQuirks("ongage", ONGAGE_QUIRKS, opts.quirks) as OngageQuirks;
 
   const http = await HttpEmulator.start({
     name: "ongage",
@@ -103,6 +116,7 @@ export async function startOngageEmulator(opts: OngageEmulatorOptions = {}): Pro
       budget,
       latencyMs: () => opts.latencyMs ?? 0,
       onMutation: save,
+      quirks: () => quirks,
     }),
   });
 
@@ -125,6 +139,12 @@ export async function startOngageEmulator(opts: OngageEmulatorOptions = {}): Pro
     },
     setRateLimit(limit) {
       budget.set(limit);
+    },
+    get quirks() {
+      return quirks;
+    },
+    setQuirks(next) {
+      quirks = resolveQuirks("ongage", ONGAGE_QUIRKS, next) as OngageQuirks;
     },
   };
 }

@@ -93,6 +93,32 @@ describe("pulumi-segments emulator", () => {
     expect(await stop(run)).toBe(0);
   });
 
+  it("--quirk flips a switch per emulator: bare names that one emulator has, prefixed names for shared ones", async () => {
+    const run = await startCli(["emulator", "--quirk", "unknown-route=envelope", "--quirk", "ongage.listing-total=absent", "--quirk", "ants.page-base=0"]);
+    const unknown = await fetch(`${run.urls.ongage}/api/nothing`, { headers: CREDS });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ metadata: { error: true }, payload: { code: 404 } });
+    expect(await (await fetch(`${run.urls.ongage}/api/segments`, { headers: CREDS })).json()).toEqual({ metadata: { error: false }, payload: [] });
+    expect(run.stderr.join("")).toContain("ongage quirks: unknown-route=envelope listing-total=absent");
+    expect(run.stderr.join("")).toContain("ants quirks: page-base=0");
+    expect(await stop(run)).toBe(0);
+  });
+
+  it("an unknown, ambiguous or malformed --quirk is a usage error naming it", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [["--quirk", "page-size=5"], /--quirk page-size: no emulator has this switch/],
+      [["--quirk", "page-cap=5"], /both emulators have this switch; write ongage.page-cap or ants.page-cap/],
+      [["--quirk", "ongage.page-cap=zero"], /ongage quirk page-cap: "zero" is not one of off, a positive integer/],
+      [["--quirk", "scalars"], /--quirk takes name=value, got "scalars"/],
+    ];
+    for (const [flags, message] of cases) {
+      const run = spawnCli(["emulator", ...flags]);
+      expect(await run.exit, flags.join(" ")).toBe(2);
+      expect(run.stdout).toEqual([]);
+      expect(run.stderr.join("")).toMatch(message);
+    }
+  });
+
   it("bad flags → usage on stderr, nothing on stdout, exit 2", async () => {
     for (const args of [["emulator", "--bogus"], ["emulator", "--ongage-port", "http"], ["emulator", "extra"], ["nope"], []]) {
       const run = spawnCli(args);

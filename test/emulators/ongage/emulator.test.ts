@@ -224,11 +224,14 @@ describe("authentication and access", () => {
 });
 
 describe("routes", () => {
-  it("unknown routes and methods are 404 envelopes", async () => {
+  it("unknown routes and methods are a web server's HTML 404 page, not the API's JSON envelope", async () => {
     for (const [method, path] of [["GET", "/api/nothing"], ["PATCH", "/api/segments/1"], ["POST", "/api/segments/1"], ["GET", "/api/segments/abc"], ["GET", "/API/segments"]] as const) {
       const r = await call(em, method, path);
       expect(r.status, `${method} ${path}`).toBe(404);
-      expect(r.body).toEqual(errorEnvelope(404));
+      expect(r.headers.get("content-type"), `${method} ${path}`).toMatch(/^text\/html/);
+      expect(r.body, `${method} ${path}`).toBeUndefined();
+      expect(r.text).toContain("<center><h1>404 Not Found</h1></center>");
+      expect(r.text).toContain("nginx");
     }
   });
 
