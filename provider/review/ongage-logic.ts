@@ -1,6 +1,6 @@
 import { compileMatch } from "../ongage/match";
 import { parseDateToEpoch } from "../ongage/dates";
-import type { MatchGroup } from "../ongage/inputs";
+import { MatchGroupSchema } from "../ongage/inputs";
 import { asObject, dateText, isOpaque, isUnknown, opaqueText, orList, plural, type Json } from "./values";
 
 /**
@@ -247,8 +247,10 @@ function flatRules(inputs: Json): unknown[] | string {
   if (Array.isArray(inputs.rules)) return inputs.rules;
   const match = asObject(inputs.match);
   if (match) {
+    const group = MatchGroupSchema.safeParse(match);
+    if (!group.success) return `[match ${JSON.stringify(match)}]`;
     try {
-      return compileMatch(match as unknown as MatchGroup).map((l) => l.rule);
+      return compileMatch(group.data).map((l) => l.rule);
     } catch {
       return `[match ${JSON.stringify(match)}]`;
     }
