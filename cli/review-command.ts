@@ -15,7 +15,7 @@ import { parseFlags, UsageError } from "./usage-error";
 
 const USAGE = `Usage: pulumi-segments review <preview.json | -> [--format markdown|text|json] [--live] [--project DIR] [--policy FILE] [--full-report FILE]
        pulumi-segments review --base <git-ref> <dir> [--format markdown|text|json] [--live] [--policy FILE] [--full-report FILE]
-       pulumi-segments review --drift <refresh-preview.json | -> [--format markdown|text|json] [--project DIR] [--full-report FILE]
+       pulumi-segments review --drift <refresh-preview.json | -> [--format markdown|text|json] [--live] [--project DIR] [--full-report FILE]
 
 Writes a review of every segment a change creates, updates, replaces or deletes: a verdict, a summary
 table, then per segment the logic in words (what changed marked), warnings, policy findings and, with
@@ -24,7 +24,7 @@ table, then per segment the logic in words (what changed marked), warnings, poli
   --base REF <dir> compares the definition files under <dir> at git REF with the working tree
                    (no Pulumi needed; a definition renamed with the same segment name and kind is an update)
   --drift FILE     what \`pulumi preview --refresh --json\` printed (a nightly job): every difference
-                   between the live segments and the files, described as drift
+                   between the live segments and the files, described as drift (no policy applies)
 
 Options:
   --format markdown  a pull-request comment (default), at most 65,536 characters whatever the change
@@ -61,7 +61,6 @@ function parse(argv: string[]) {
   if (values.base !== undefined && values.base.trim() === "") throw new UsageError("--base needs a git ref, e.g. --base origin/main");
   if (values.drift !== undefined && values.drift.trim() === "") throw new UsageError("--drift needs the digest of `pulumi preview --refresh --json` (or - for stdin)");
   if (values.drift !== undefined && values.base !== undefined) throw new UsageError("--drift and --base cannot be combined: drift compares the live segments with the files");
-  if (values.drift !== undefined && values.live) throw new UsageError("--drift reads what the refresh found; --live adds nothing to it");
   if (values["full-report"] !== undefined && values["full-report"].trim() === "") throw new UsageError("--full-report needs a file name");
   if (values.policy !== undefined && values.policy.trim() === "") throw new UsageError("--policy needs a file name");
   const expected = values.drift !== undefined ? 0 : 1;
@@ -121,7 +120,8 @@ export const reviewCommand: Command = {
         const text = args.input === "-" ? await readStdin() : readDigestFile(args.input);
         set = changeSetFromDigest(parseDigest(text, source), args.project);
       }
-      policy = loadPolicy(args.policy, args.project);
+      // Drift is not a change to judge: the policy applies to pull requests.
+      policy = args.drift ? { policy: { rules: {}, exceptions: [] } } : loadPolicy(args.policy, args.project);
     } catch (err) {
       if (err instanceof ReviewInputError) return fail(err.message);
       throw err;

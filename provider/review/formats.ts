@@ -118,7 +118,7 @@ export function formatText(r: RenderedReport): string {
   const t = oneLine;
   if (r.segments.length === 0) return `${[r.mode === "drift" ? NO_DRIFT : NO_CHANGES, ...r.notes.map((n) => `warning: ${t(n)}`)].join("\n")}\n`;
   const v = verdictText(r.policy);
-  const out: string[] = [`${titleOf(r)}`, `policy: ${v.text}`];
+  const out: string[] = r.mode === "drift" ? [titleOf(r)] : [titleOf(r), `policy: ${v.text}`];
   if (r.mode === "drift") out.push("live: what the segment is now; files: what the definitions say. `pulumi up` restores the files.");
   for (const n of r.notes) out.push(`warning: ${t(n)}`);
   for (const s of r.segments) {

@@ -108,7 +108,7 @@ function table(r: RenderedReport, plan: Plan, findings: Map<string, PolicyFindin
 function details(r: RenderedReport, s: SegmentReport, i: number, findings: PolicyFinding[]): string[] {
   const open = s.warnings.length > 0 || findings.length > 0;
   const out = [`<details${open ? " open" : ""}><summary><a id="${anchor(i)}"></a>${ICON[s.op]} ${htmlText(opText(r, s.op))} ${htmlCode(s.name)}${s.displayName !== undefined ? ` · ${htmlText(s.displayName)}` : ""}</summary>`, ""];
-  out.push(`${mdText(headline(s))}${s.renamedFrom ? ` · renamed from ${codeSpan(s.renamedFrom)}` : ""}`);
+  out.push(`${mdMessage(headline(s))}${s.renamedFrom ? ` · renamed from ${codeSpan(s.renamedFrom)}` : ""}`);
   for (const f of findings) out.push("", `> ${findingIcon(f)} **${f.rule}** (policy, ${f.allowed ? `allowed: ${mdText(f.reason ?? "exception")}` : f.level}): ${mdText(f.message)}`);
   for (const w of s.warnings) {
     out.push("", `> ⚠️ **${w.code}**: ${mdMessage(w.message)}`);
@@ -140,7 +140,7 @@ const noteLine = (n: string) => `> ⚠️ ${mdText(n.length > 1000 ? `${n.slice(
 function render(r: RenderedReport, plan: Plan, opts: MarkdownOptions, leftOut: string | undefined): string {
   const findings = findingsBySegment(r);
   const v = verdictText(r.policy);
-  const out: string[] = [r.mode === "drift" ? DRIFT_MARKER : MARKDOWN_MARKER, `${v.icon} **Policy: ${mdText(v.text)}**`, "", `## ${mdText(titleOf(r))}`];
+  const out: string[] = r.mode === "drift" ? [DRIFT_MARKER, `## ${mdText(titleOf(r))}`] : [MARKDOWN_MARKER, `${v.icon} **Policy: ${mdText(v.text)}**`, "", `## ${mdText(titleOf(r))}`];
   if (r.mode === "drift") out.push("", "Each segment below differs from its definition file: someone changed it in the Ongage or ANTS UI (or deleted it). `pulumi up` would restore what the files say.");
   const notes = plan.rows === "totals" ? r.notes.slice(0, 10) : r.notes;
   for (const n of notes) out.push("", noteLine(n));

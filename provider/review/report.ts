@@ -81,8 +81,8 @@ function logicOf(kind: ReviewKind, side: ResourceSide | undefined, names: Segmen
 }
 
 /** Why the existing segment's id is not known. */
-function idUnknown(c: Change, set: ChangeSet, facts: LiveFacts | undefined): string {
-  if (!c.before) return "id assigned at apply";
+function idUnknown(c: Change, set: ChangeSet, facts: LiveFacts | undefined, mode: Report["mode"]): string {
+  if (!c.before) return mode === "drift" ? `not in ${c.kind.startsWith("ants") ? "ANTS" : "Ongage"} any more: \`pulumi up\` creates it again, with a new id` : "id assigned at apply";
   if (set.source === "preview") return "the preview does not hold the segment's id";
   if (!facts) return "not looked up: --base without --live finds no ids";
   const where = c.kind === "ants.Segment" ? `the ANTS ${String(c.before.inputs.audience)} audience` : `list ${typeof c.before.inputs.listId === "number" ? c.before.inputs.listId : "(account default)"}`;
@@ -174,7 +174,7 @@ export function buildReport(set: ChangeSet, live: ReadonlyMap<Change, LiveFacts>
       name: c.name,
       kind: c.kind,
       op: c.op,
-      ...(id !== undefined ? { id } : { idUnknown: idUnknown(c, set, facts) }),
+      ...(id !== undefined ? { id } : { idUnknown: idUnknown(c, set, facts, opts.mode ?? "change") }),
       ...(displayName !== undefined ? { displayName } : {}),
       ...(c.kind === "ants.Segment"
         ? { audience: typeof inputs.audience === "string" ? (opaqueText(inputs.audience) ?? inputs.audience) : "audience not shown" }
