@@ -62,9 +62,15 @@ export function structureOf(md: string): { summaryTables: number; summaryRows: n
     depth += m[1] ? -1 : 1;
     if (depth < 0) balanced = false;
   }
-  // An unclosed fence swallows everything after it: the rest of the document would be escaped code.
-  const pres = [...html.matchAll(/<pre><code[^>]*>([\s\S]*?)<\/code><\/pre>/g)].map((m) => m[1]!);
-  const fencesClosed = pres.every((p) => !p.includes("&lt;/details&gt;") && !p.includes("&lt;details")) && (md.match(/^`{3,}/gm)?.length ?? 0) % 2 === 0;
+  // An unclosed fence swallows everything after it. A fence closes with a line of at least as many backticks.
+  let open: number | undefined;
+  for (const line of md.split("\n")) {
+    const m = /^(`{3,})(.*)$/.exec(line);
+    if (!m) continue;
+    if (open === undefined) open = m[1]!.length;
+    else if (m[1]!.length >= open && m[2]!.trim() === "") open = undefined;
+  }
+  const fencesClosed = open === undefined;
   return {
     summaryTables: summary.length,
     summaryRows: summary[0] ? (summary[0].match(/<tr>/g)?.length ?? 1) - 1 : 0,
