@@ -340,7 +340,7 @@ describe("policy rules through the CLI, with --live against the emulators", () =
     const file = policy("drop", "rules:\n  audience-drop: { level: fail, maxPercent: 30 }\n");
     const comment = await review("--live", "--policy", file);
     expect(comment.code).toBe(3);
-    expect(comment.stdout.split("\n")[1]).toBe("⛔ **Policy: fail: audience-drop · policy drop.policy.yaml**");
+    expect(comment.stdout.split("\n")[1]).toBe("⛔ **Policy: fail: audience-drop, audience-unknown · policy drop.policy.yaml**");
     expect(comment.stdout).toContain("> ⛔ **audience-drop** (policy, fail): audience shrinks more than 30 %");
   });
 
