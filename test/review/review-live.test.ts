@@ -336,7 +336,7 @@ describe("policy rules through the CLI, with --live against the emulators", () =
     // crm is an external segment: it cannot be counted, so the rule fails closed on it too.
     expect(findings).toEqual(["fail audience-drop openers", "fail audience-unknown crm"]);
     const o = seg(r, "openers");
-    expect(r.policy.findings[0]!.message).toBe(`audience shrinks more than 30 %: ${o.before!.audience!.toLocaleString("en-US")} → ${o.after!.audience!.toLocaleString("en-US")} (−${Math.abs(o.audienceChange!.difference).toLocaleString("en-US")}, −${Math.abs(o.audienceChange!.percent!).toFixed(1)} %)`);
+    expect(r.policy.findings.find((f) => f.segment === "openers")!.message).toBe(`audience shrinks more than 30 %: ${o.before!.audience!.toLocaleString("en-US")} → ${o.after!.audience!.toLocaleString("en-US")} (−${Math.abs(o.audienceChange!.difference).toLocaleString("en-US")}, −${Math.abs(o.audienceChange!.percent!).toFixed(1)} %)`);
     const file = policy("drop", "rules:\n  audience-drop: { level: fail, maxPercent: 30 }\n");
     const comment = await review("--live", "--policy", file);
     expect(comment.code).toBe(3);
