@@ -1,5 +1,5 @@
 import type { LoadedPolicy, PolicyException } from "./policy-file";
-import type { PolicyFinding, PolicyLevel, PolicyResult, PolicyRule, SegmentReport } from "./report-schema";
+import { POLICY_RULES, type PolicyFinding, type PolicyLevel, type PolicyResult, type PolicyRule, type SegmentReport } from "./report-schema";
 import { plural } from "./values";
 
 /**
@@ -108,5 +108,5 @@ export function firedRules(p: PolicyResult): Array<{ rule: PolicyRule; level: Po
     if (f.level === "fail") e.level = "fail";
     by.set(f.rule, e);
   }
-  return [...by.values()].sort((a, b) => (a.level === b.level ? 0 : a.level === "fail" ? -1 : 1));
+  return [...by.values()].sort((a, b) => (a.level === b.level ? POLICY_RULES.indexOf(a.rule) - POLICY_RULES.indexOf(b.rule) : a.level === "fail" ? -1 : 1));
 }
