@@ -7,6 +7,7 @@ import { DRIFT_MARKER, NO_DRIFT } from "../../provider/review/formats";
 import type { Report } from "../../provider/review/report";
 import { runCli } from "../cli/run-cli";
 import { REPO, definitionsProject } from "./helpers";
+import { PLACEHOLDER } from "./synthetic";
 
 // The nightly job: a project applied to the emulator, then edited out of band (as someone would in the
 // Ongage UI), refreshed and previewed into the digest `pulumi preview --refresh --json` prints; the
@@ -98,6 +99,7 @@ describe("review --drift: a refreshed preview described as drift", () => {
 
     const json = JSON.parse((await runCli("review", "--drift", digestPath(), "--format", "json")).stdout) as Report;
     expect(json.mode).toBe("drift");
+    for (const format of ["markdown", "text", "json"]) expect((await runCli("review", "--drift", digestPath(), "--format", format)).stdout).not.toMatch(PLACEHOLDER);
     expect(json.segments.map((s) => `${s.op} ${s.name}`)).toEqual(["update vip", "create openers"]);
     expect(json.segments[1]!.idUnknown).toBe("not in Ongage any more: `pulumi up` creates it again, with a new id");
   });

@@ -12,6 +12,7 @@ import type { Report } from "../../provider/review/report";
 import { REPORT_SCHEMA_VERSION } from "../../provider/review/report-schema";
 import { runCli } from "../cli/run-cli";
 import { definitionsProject, planEdit, type PlanResult } from "./helpers";
+import { PLACEHOLDER } from "./synthetic";
 
 // One project applied to both emulators through the driver, then edited: every kind of change the
 // review covers (update, replace, delete, recipients, ANTS file and schedule), previewed into a digest
@@ -275,6 +276,8 @@ describe("review of a digest the driver wrote in the CLI's format", () => {
     const text = (await review("--format", "text", "--live")).stdout;
     expect(text).toContain("~ update openers \"Recent openers\" (ongage.Segment · list 10000 · id");
     for (const out of [md, text, JSON.stringify(await json("--live"))]) expect(out).not.toMatch(/ann@|bob@|cy@|dee@|member\d@|Jane|emulator-password|emulator-secret/);
+    // No placeholder in any format, with or without --live.
+    for (const format of ["markdown", "text", "json"]) for (const live of [[], ["--live"]]) expect((await review("--format", format, ...live)).stdout).not.toMatch(PLACEHOLDER);
     writeFileSync(join(projectDir, "review.md"), md);
     expect(readFileSync(join(projectDir, "review.md"), "utf8")).toBe(md);
   });
@@ -313,6 +316,11 @@ describe("review of a digest the driver wrote in the CLI's format", () => {
     expect(seg(r, "openers").before!.audience).toBe(ongage.store.countFor(LIST, Number(plan.ids.openers)).active);
     expect(seg(r, "openers").after!.audience).toBe(expectedCount({ name: "x", rules: [{ type: "behavioral", event: "opened", operator: "=", operand: { timeRange: { operator: "between", inLast: 7, inLastUnit: "day", to: 0, toUnit: "day" } } }] }));
     expect(seg(r, "old-vip").warnings.find((w) => w.code === "campaigns-affected")!.campaigns!.map((c) => c.name)).toEqual(["Black Friday", "Everyone but old VIPs"]);
+    // A segment found by name shows its id, everywhere.
+    expect(seg(r, "openers").id).toBe(plan.ids.openers);
+    expect(seg(r, "old-vip").warnings[0]!.message).toContain(`segment ${plan.ids["old-vip"]} is deleted`);
+    for (const format of ["markdown", "text", "json"]) expect((await runCli("review", "--base", "main", join(repo, "segments"), "--live", "--format", format)).stdout).not.toMatch(PLACEHOLDER);
+    for (const format of ["markdown", "text", "json"]) expect((await runCli("review", "--base", "main", join(repo, "segments"), "--format", format)).stdout).not.toMatch(PLACEHOLDER);
   });
 });
 
