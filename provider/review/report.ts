@@ -115,7 +115,7 @@ export function buildReport(set: ChangeSet, live: ReadonlyMap<Change, LiveFacts>
   const defsByName = new Map([...set.unchanged.map((u) => [u.name, u.side.inputs] as const), ...set.changes.map((c) => [c.name, c.after?.inputs ?? c.before?.inputs] as const)]);
   for (const [standIn, defName] of set.refIds ?? []) {
     const display = defsByName.get(defName)?.name;
-    labels.set(standIn, typeof display === "string" ? `"${display}" (definition ${defName})` : `definition ${defName}`);
+    labels.set(standIn, typeof display === "string" ? `"${display}" (${defName})` : `definition ${defName}`);
   }
   const namesFor = (c: Change | undefined): SegmentNames => ({
     labelOf: (id) => labels.get(id),
