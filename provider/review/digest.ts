@@ -4,7 +4,7 @@ import { z } from "zod";
 import { REVIEW_KINDS, ReviewInputError, type Change, type ChangeSet, type ResourceSide, type ReviewKind, type ReviewOp, type Unchanged } from "./change-set";
 import { canonicalFromInputs, managedPart } from "../ongage/normalize";
 import { ValidSegmentInputs } from "../ongage/inputs";
-import type { CanonicalSegment } from "../ongage/canonical";
+import { CanonicalSegment } from "../ongage/canonical";
 import { sameCanonical } from "../pulumi/canonical";
 import { containsUnknown } from "../pulumi/unknowns";
 import { dataRows, sha256Hex } from "./ants-logic";
@@ -258,9 +258,11 @@ function settleStableReferences(changes: Change[]): { unchanged: Change[] } {
     if (containsUnknown(inputs)) continue;
     const parsed = ValidSegmentInputs.safeParse(inputs);
     if (!parsed.success) continue;
-    const before = c.before?.inputs as unknown as CanonicalSegment | undefined;
+    const old = CanonicalSegment.safeParse(c.before?.inputs);
+    const before = old.success ? old.data : undefined;
     const canonical = canonicalFromInputs(parsed.data, before?.listId);
-    c.after = { ...c.after, inputs: canonical as unknown as Json };
+    const planned: Json = { ...canonical };
+    c.after = { ...c.after, inputs: planned };
     if (c.op === "update" && before && sameCanonical(managedPart({ ...before, adopt: undefined }), managedPart({ ...canonical, adopt: undefined }))) unchanged.push(c);
   }
   return { unchanged };

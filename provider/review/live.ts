@@ -8,7 +8,7 @@ import { ongageClientOptions } from "../ongage/settings";
 import { segmentCampaigns } from "../ongage/campaigns-in-use";
 import { toRequestBody } from "../ongage/normalize";
 import { fieldResolver } from "../ongage/provider";
-import type { CanonicalSegment } from "../ongage/canonical";
+import { CanonicalSegment } from "../ongage/canonical";
 import { sameCanonical } from "../pulumi/canonical";
 import { containsUnknown } from "../pulumi/unknowns";
 import { segmentIdOf, type Change, type ChangeSet, type ResourceSide } from "./change-set";
@@ -156,6 +156,7 @@ async function ongageFacts(client: OngageClient, c: Change, set: ChangeSet, fact
   const listId = listOf(c.before);
   const afterList = listOf(c.after);
   const id = await existingId(c, set, byName);
+  if (id !== undefined) facts.id = id;
   if (c.before) {
     if (id === undefined) facts.problems.push(set.source === "git" ? `no segment named "${String(c.before.inputs.name)}" in list ${listId ?? "(account default)"}: nothing to count before` : "the existing segment's id is not in the preview");
     else {
@@ -184,7 +185,9 @@ async function ongageFacts(client: OngageClient, c: Change, set: ChangeSet, fact
         facts.after = null;
         facts.problems.push("it refers to a segment that does not exist yet: not counted");
       } else {
-        const canonical = real as unknown as CanonicalSegment;
+        const parsed = CanonicalSegment.safeParse(real);
+        if (!parsed.success) throw new Error(`the new criteria are not a canonical segment (${parsed.error.issues[0]!.message}): not counted`);
+        const canonical = parsed.data;
         const body = toRequestBody(canonical, await fieldResolver(client, canonical), false) as { criteria: unknown[] };
         facts.after = (await client.countContacts(afterList, { criteria: body.criteria })).active;
       }
@@ -202,6 +205,7 @@ async function ongageFacts(client: OngageClient, c: Change, set: ChangeSet, fact
 
 async function antsFacts(client: AntsClient, c: Change, set: ChangeSet, facts: LiveFacts, byName: NameLookup): Promise<void> {
   const id = await existingId(c, set, byName);
+  if (id !== undefined) facts.id = id;
   if (c.before) {
     if (id === undefined) facts.problems.push(set.source === "git" ? `no ${String(c.before.inputs.audience)} segment named "${String(c.before.inputs.name)}" in ANTS: no current size` : "the existing segment's id is not in the preview");
     else {

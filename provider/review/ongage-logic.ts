@@ -240,6 +240,14 @@ export function ruleText(rule: unknown, names: SegmentNames = NO_NAMES): string 
   return fieldRule(r);
 }
 
+/**
+ * A match tree as the preview shows it: `{ all: [...] }` or `{ any: [...] }`. Its leaves may hold
+ * unknowns and secrets, which compileMatch carries through as values (the schema would refuse them).
+ */
+function isMatchGroup(v: Json): v is Json & MatchGroup {
+  return Array.isArray(v.all) !== Array.isArray(v.any);
+}
+
 /** The flat rules of inputs: `rules` as they are, or `match` compiled exactly as the provider compiles it. */
 function flatRules(inputs: Json): unknown[] | string {
   const o = opaqueText(inputs.rules) ?? opaqueText(inputs.match);
@@ -247,8 +255,9 @@ function flatRules(inputs: Json): unknown[] | string {
   if (Array.isArray(inputs.rules)) return inputs.rules;
   const match = asObject(inputs.match);
   if (match) {
+    if (!isMatchGroup(match)) return `[match ${JSON.stringify(match)}]`;
     try {
-      return compileMatch(match as unknown as MatchGroup).map((l) => l.rule);
+      return compileMatch(match).map((l) => l.rule);
     } catch {
       return `[match ${JSON.stringify(match)}]`;
     }

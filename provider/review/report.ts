@@ -1,87 +1,25 @@
 import { alertsText, antsLogic, fileText, scheduleText, sharingText } from "./ants-logic";
 import { segmentIdOf, type Change, type ChangeSet, type ResourceSide, type ReviewKind, type ReviewOp } from "./change-set";
 import { ongageLogic, type RenderedLogic, type SegmentNames } from "./ongage-logic";
+import { evaluatePolicy } from "./policy";
+import type { LoadedPolicy } from "./policy-file";
+import { REPORT_SCHEMA_VERSION, Report as ReportSchema, type LiveFacts, type PropertyChange, type Report, type SegmentReport, type SideReport } from "./report-schema";
 import { recipientEmails, warningsFor, type Named } from "./warnings";
-import { SECRET, UNKNOWN, UNKNOWN_TEXT, isOpaque, opaqueText, plural, type Json } from "./values";
+import { SECRET, UNKNOWN, UNKNOWN_TEXT, asObject, isOpaque, opaqueText, plural, type Json } from "./values";
 
-/** The warning codes of a review (stable: part of the JSON format). */
-export const WARNING_CODES = ["replace-new-id", "delete", "campaigns-affected", "referenced-by", "whitelist-changed", "recipients-changed"] as const;
-export type WarningCode = (typeof WARNING_CODES)[number];
-
-export interface CampaignRef {
-  id: string;
-  name: string;
-  /** Ongage's status text (`Scheduled`, `New`, …). */
-  status: string;
-  /** True when the campaign is sent to everyone except this segment. */
-  excluded: boolean;
-}
-
-export interface ReportWarning {
-  code: WarningCode;
-  message: string;
-  campaigns?: CampaignRef[];
-}
-
-export interface SideReport {
-  /** The logic in words (Ongage rules; ANTS match); null for recipients. */
-  logic: string | null;
-  /** Ongage: active contacts; ANTS: before = Listing's size, after = the new file's data rows. Null without --live or when it cannot be counted. */
-  audience: number | null;
-}
-
-export interface PropertyChange {
-  property: string;
-  before: string | null;
-  after: string | null;
-}
-
-export interface SegmentReport {
-  name: string;
-  kind: ReviewKind;
-  op: ReviewOp;
-  id: string | null;
-  displayName: string | null;
-  /** Ongage kinds: the list id. */
-  list?: number | string | null;
-  /** ANTS: customer or visitor. */
-  audience?: string | null;
-  before: SideReport | null;
-  after: SideReport | null;
-  /** after − before, and its percentage of before, when both audiences are known. */
-  audienceChange: { difference: number; percent: number | null } | null;
-  /** Other properties in words: every one for a create or delete, the changed ones otherwise. */
-  changes: PropertyChange[];
-  warnings: ReportWarning[];
-  /** `--base` mode: the definition's previous name. */
-  renamedFrom?: string;
-  /** `--live`: why a figure is missing. */
-  notes?: string[];
-}
-
-export interface Report {
-  summary: Record<ReviewOp, number>;
-  segments: SegmentReport[];
-  notes: string[];
-}
+export { WARNING_CODES, REPORT_SCHEMA_VERSION } from "./report-schema";
+export type { CampaignRef, LiveFacts, PropertyChange, Report, ReportWarning, SegmentReport, SideReport, WarningCode } from "./report-schema";
 
 /** A report with what the text formats need beyond the JSON: logic one rule per line. */
 export interface RenderedReport extends Report {
   logicLines: Map<SegmentReport, { before?: string[]; after?: string[] }>;
 }
 
-/** What `--live` found out about one change. */
-export interface LiveFacts {
-  before?: number | null;
-  after?: number | null;
-  /** Campaigns that use the existing segment (provider/ongage/campaigns-in-use.ts: the delete guard's rule). */
-  campaigns?: CampaignRef[];
-  /** ANTS modules that use the existing segment, in words (provider/ants/modules-in-use.ts). */
-  modules?: string[];
-  /** Why the API does not show whether anything uses the existing segment (the delete guard refuses then). */
-  inUseUnknown?: string;
-  /** Why a figure is missing (shown as a note on the segment). */
-  problems: string[];
+export interface BuildOptions {
+  /** `drift`: the change set is a refreshed preview (before = the live segment, after = the files). */
+  mode?: Report["mode"];
+  /** The policy to judge the change by (none: verdict pass, no findings). */
+  policy?: LoadedPolicy;
 }
 
 const OP_ORDER: Record<ReviewOp, number> = { delete: 0, replace: 1, update: 2, create: 3 };
@@ -142,11 +80,23 @@ function logicOf(kind: ReviewKind, side: ResourceSide | undefined, names: Segmen
   return undefined;
 }
 
+/** Why the existing segment's id is not known. */
+function idUnknown(c: Change, set: ChangeSet, facts: LiveFacts | undefined, mode: Report["mode"]): string {
+  if (!c.before) return mode === "drift" ? `not in ${c.kind.startsWith("ants") ? "ANTS" : "Ongage"} any more: \`pulumi up\` creates it again, with a new id` : "id assigned at apply";
+  if (set.source === "preview") return "the preview does not hold the segment's id";
+  if (!facts) return "not looked up: --base without --live finds no ids";
+  const where = c.kind === "ants.Segment" ? `the ANTS ${String(c.before.inputs.audience)} audience` : `list ${typeof c.before.inputs.listId === "number" ? c.before.inputs.listId : "(account default)"}`;
+  return c.kind === "ongage.ExternalRecipients" ? "not looked up: recipients have no id of their own" : `no segment named ${JSON.stringify(String(c.before.inputs.name))} found in ${where}`;
+}
+
+/** Ongage external segments have no criteria: contact counts say nothing about them. */
+const isExternal = (kind: ReviewKind, side: ResourceSide | undefined) => kind === "ongage.Segment" && side !== undefined && asObject(side.inputs.external) !== undefined;
+
 /**
  * The review of a change set: what each segment becomes, in words, with its warnings; `live`
- * (from `--live`) adds audiences and campaigns.
+ * (from `--live`) adds audiences and campaigns; `opts.policy` the verdict.
  */
-export function buildReport(set: ChangeSet, live: ReadonlyMap<Change, LiveFacts> = new Map()): RenderedReport {
+export function buildReport(set: ChangeSet, live: ReadonlyMap<Change, LiveFacts> = new Map(), opts: BuildOptions = {}): RenderedReport {
   // Display names by segment id (digest) or by stand-in id (--base), from every resource of the program.
   const labels = new Map<string, string>();
   const all: Named[] = [];
@@ -157,7 +107,7 @@ export function buildReport(set: ChangeSet, live: ReadonlyMap<Change, LiveFacts>
   }
   for (const c of set.changes) {
     all.push({ name: c.name, kind: c.kind, inputs: c.after?.inputs, dependsOn: c.dependsOn });
-    const id = segmentIdOf(c.before);
+    const id = segmentIdOf(c.before) ?? live.get(c)?.id;
     const name = c.after?.inputs.name ?? c.before?.inputs.name;
     if (c.kind === "ongage.Segment" && id && typeof name === "string" && !isOpaque(id)) labels.set(id, `"${name}" (${id})`);
   }
@@ -183,45 +133,60 @@ export function buildReport(set: ChangeSet, live: ReadonlyMap<Change, LiveFacts>
     const beforeLogic = logicOf(c.kind, c.before, beforeNames);
     const afterLogic = logicOf(c.kind, c.after, afterNames, c.before?.outputs?.resolvedRules);
     const inputs = c.after?.inputs ?? c.before?.inputs ?? {};
-    const id = c.kind === "ongage.ExternalRecipients" ? (c.before?.id ?? null) : (segmentIdOf(c.before) ?? null);
+    const id = (c.kind === "ongage.ExternalRecipients" ? c.before?.id : segmentIdOf(c.before)) ?? facts?.id;
     const displayName = c.kind === "ongage.ExternalRecipients"
-      ? null
-      : typeof inputs.name === "string" ? inputs.name : (opaqueText(inputs.name) ?? null);
+      ? undefined
+      : typeof inputs.name === "string" ? inputs.name : (opaqueText(inputs.name) ?? "name not shown");
 
     const beforeProps = c.before ? properties(c.kind, c.before.inputs, set, beforeNames, c.before.outputs) : [];
     const afterProps = c.after ? properties(c.kind, c.after.inputs, set, afterNames, c.before?.outputs) : [];
     const keys = [...new Set([...beforeProps.map(([k]) => k), ...afterProps.map(([k]) => k)])];
     const changes: PropertyChange[] = keys
-      .map((property) => ({ property, before: beforeProps.find(([k]) => k === property)?.[1] ?? null, after: afterProps.find(([k]) => k === property)?.[1] ?? null }))
+      .map((property): PropertyChange => {
+        const before = beforeProps.find(([k]) => k === property)?.[1];
+        const after = afterProps.find(([k]) => k === property)?.[1];
+        return { property, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) };
+      })
       .filter((p) => c.op === "create" || c.op === "delete" || p.before !== p.after);
 
-    const warnings = warningsFor(c, facts, set, all);
+    const warnings = warningsFor(c, facts, set, all, (x) => labels.get(x));
     const segmentNotes = [...(facts?.problems ?? [])];
     if (c.op === "update" && !c.renamedFrom && changes.length === 0 && warnings.length === 0 && beforeLogic?.expression === afterLogic?.expression) {
       segmentNotes.push("no difference in the segment's definition (only, e.g., the adopt flag or the serialized provider differ)");
     }
 
-    const side = (present: boolean, logic: RenderedLogic | undefined, audience: number | null | undefined): SideReport | null =>
-      present ? { logic: logic?.expression ?? null, audience: audience ?? null } : null;
-    const before = side(c.before !== undefined, beforeLogic, facts?.before);
-    const after = side(c.after !== undefined, afterLogic, facts?.after);
-    const audienceChange = before?.audience != null && after?.audience != null
-      ? { difference: after.audience - before.audience, percent: before.audience > 0 ? Math.round(((after.audience - before.audience) / before.audience) * 1000) / 10 : null }
-      : null;
+    const hasAudience = c.kind !== "ongage.ExternalRecipients";
+    const notCounted = facts ? (facts.problems.length > 0 ? facts.problems.join("; ") : "not counted") : "no --live";
+    const side = (s: ResourceSide | undefined, logic: RenderedLogic | undefined, audience: number | null | undefined): SideReport | undefined => {
+      if (!s) return undefined;
+      const out: SideReport = logic ? { logic: logic.expression } : {};
+      if (!hasAudience) return out;
+      if (isExternal(c.kind, s)) out.audienceUnknown = "external segment";
+      else if (typeof audience === "number") out.audience = audience;
+      else out.audienceUnknown = notCounted;
+      return out;
+    };
+    const before = side(c.before, beforeLogic, facts?.before);
+    const after = side(c.after, afterLogic, facts?.after);
+    const b = before?.audience;
+    const a = after?.audience;
     const report: SegmentReport = {
       name: c.name,
       kind: c.kind,
       op: c.op,
-      id,
-      displayName,
+      ...(id !== undefined ? { id } : { idUnknown: idUnknown(c, set, facts, opts.mode ?? "change") }),
+      ...(displayName !== undefined ? { displayName } : {}),
       ...(c.kind === "ants.Segment"
-        ? { audience: typeof inputs.audience === "string" ? (opaqueText(inputs.audience) ?? inputs.audience) : null }
+        ? { audience: typeof inputs.audience === "string" ? (opaqueText(inputs.audience) ?? inputs.audience) : "audience not shown" }
         : { list: listOf(c) }),
-      before,
-      after,
-      audienceChange,
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
+      ...(b !== undefined && a !== undefined ? { audienceChange: { difference: a - b, ...(b > 0 ? { percent: Math.round(((a - b) / b) * 1000) / 10 } : {}) } } : {}),
       changes,
       warnings,
+      ...(c.kind !== "ongage.ExternalRecipients" && (c.op === "delete" || c.op === "replace")
+        ? { usedBy: usedByOf(c.kind, facts) }
+        : {}),
       ...(c.renamedFrom ? { renamedFrom: c.renamedFrom } : {}),
     };
     if (segmentNotes.length) report.notes = segmentNotes;
@@ -231,20 +196,33 @@ export function buildReport(set: ChangeSet, live: ReadonlyMap<Change, LiveFacts>
   segments.sort((a, b) => OP_ORDER[a.op] - OP_ORDER[b.op] || a.name.localeCompare(b.name));
   const summary = { create: 0, update: 0, replace: 0, delete: 0 };
   for (const s of segments) summary[s.op]++;
-  return { summary, segments, notes: [...set.notes], logicLines };
+  const policy = evaluatePolicy(segments, opts.policy ?? { policy: { rules: {}, exceptions: [] } });
+  return { schemaVersion: REPORT_SCHEMA_VERSION, mode: opts.mode ?? "change", summary, segments, notes: [...set.notes], policy, logicLines };
 }
 
-function listOf(c: Change): number | string | null {
+function listOf(c: Change): number | string {
   for (const v of [c.after?.inputs.listId, c.before?.inputs.listId, c.before?.outputs?.listId]) {
     if (v === UNKNOWN) return UNKNOWN_TEXT;
     if (v === SECRET) return SECRET;
     if (typeof v === "number") return v;
     if (typeof v === "string" && /^\d+$/.test(v)) return Number(v);
   }
-  return null;
+  return "account default";
 }
 
-/** The JSON document of `--format json`: the report without presentation helpers. */
-export function reportJson(r: Report): unknown {
-  return { summary: r.summary, segments: r.segments, notes: r.notes };
+/** The JSON document of `--format json`: the report without presentation helpers, checked against its schema. */
+export function reportJson(r: Report): Report {
+  return ReportSchema.parse({ schemaVersion: r.schemaVersion, mode: r.mode, summary: r.summary, segments: r.segments, notes: r.notes, policy: r.policy });
+}
+
+/**
+ * Who uses the segment a change deletes or replaces, as `--live` found it with the delete guard's own
+ * rule (campaigns for Ongage, `used_by_modules` for ANTS); `unknown` says why it could not be told.
+ */
+function usedByOf(kind: Change["kind"], facts: LiveFacts | undefined): NonNullable<SegmentReport["usedBy"]> {
+  if (!facts) return { unknown: "no --live" };
+  if (facts.inUseUnknown !== undefined) return { unknown: facts.inUseUnknown };
+  if (kind === "ants.Segment" && facts.modules) return { modules: facts.modules };
+  if (kind !== "ants.Segment" && facts.campaigns) return { campaigns: facts.campaigns };
+  return { unknown: facts.problems.join("; ") || (kind === "ants.Segment" ? "the segment's Listing entry could not be read" : "the segment's campaigns could not be read") };
 }

@@ -1,6 +1,6 @@
 import { sameCanonical } from "../pulumi/canonical";
 import { segmentIdOf, type Change, type ChangeSet, type ReviewKind } from "./change-set";
-import type { LiveFacts, ReportWarning } from "./report";
+import type { LiveFacts, ReportWarning } from "./report-schema";
 import { UNKNOWN, asObject, isOpaque, opaqueText, plural, type Json } from "./values";
 
 /**
@@ -41,6 +41,13 @@ function referencedIds(kind: ReviewKind, inputs: Json | undefined): string[] {
   return out;
 }
 
+/** The segment a recipients resource fills, by name when the review knows it. */
+function recipientsSegment(c: Change, labelOf: (id: string) => string | undefined): string {
+  const id = c.before?.inputs.segmentId;
+  if (id === undefined || isOpaque(id)) return "their segment";
+  return `segment ${labelOf(String(id)) ?? String(id)}`;
+}
+
 export interface Named {
   name: string;
   kind: ReviewKind;
@@ -67,22 +74,25 @@ function recipientsWarning(c: Change): ReportWarning | undefined {
   const was = typeof c.before?.outputs?.recipientCount === "number" ? c.before.outputs.recipientCount : undefined;
   // Rows are secret (inline) or in a file: the planned inputs still carry their count.
   const now = after ? after.length : typeof c.after?.inputs?.recipientCount === "number" ? c.after.inputs.recipientCount : undefined;
-  const counts = `${was === undefined ? "?" : was} → ${now === undefined ? "count known after apply" : plural(now, "recipient")}`;
+  const counts = `${was === undefined ? "count before not recorded" : was} → ${now === undefined ? "count known after apply" : plural(now, "recipient")}`;
   return { code: "recipients-changed", message: `recipients change (${counts}); the rows are not shown: they are secret or kept in a file` };
 }
 
 /** Every warning of `c`, in a fixed order; `all` is every resource of the program with its planned inputs. */
-export function warningsFor(c: Change, facts: LiveFacts | undefined, set: ChangeSet, all: readonly Named[]): ReportWarning[] {
-const warnings: ReportWarning[] = [];
-  const oldId = segmentIdOf(c.before);
+export function warningsFor(c: Change, facts: LiveFacts | undefined, set: ChangeSet, all: readonly Named[], labelOf: (id: string) => string | undefined): ReportWarning[] {
+  const warnings: ReportWarning[] = [];
+  const oldId = segmentIdOf(c.before) ?? facts?.id;
+  // The existing segment as a fact: its id, else its name and why the id is not known.
+  const segment = oldId ? `segment ${oldId}` : `segment ${JSON.stringify(String(c.before?.inputs.name ?? c.name))} (id not known: ${set.source === "git" ? "--base finds ids only with --live" : "not in the preview"})`;
+  const usesOld = oldId ? `id ${oldId}` : "its id";
   const reasons = c.replaceReasons?.length ? ` (${c.replaceReasons.join(", ")} cannot change in place)` : "";
   if (c.op === "replace") {
     warnings.push({
       code: "replace-new-id",
       message: c.kind === "ongage.Segment"
-        ? `replaced${reasons}: a new segment with a new id is created, then segment ${oldId ?? "(unknown id)"} is deleted, which unschedules every scheduled campaign that uses it; anything outside this program that uses id ${oldId ?? "?"} keeps pointing at the deleted segment`
+        ? `replaced${reasons}: a new segment with a new id is created, then ${segment} is deleted, which unschedules every scheduled campaign that uses it; anything outside this program that uses ${usesOld} keeps pointing at the deleted segment`
         : c.kind === "ants.Segment"
-          ? `replaced${reasons}: a new segment with a new id is created and computed again; segment ${oldId ?? "(unknown id)"} is deleted (or, with ants:deleteStrategy forget, left in ANTS to archive by hand)`
+          ? `replaced${reasons}: a new segment with a new id is created and computed again; ${segment} is deleted (or, with ants:deleteStrategy forget, left in ANTS to archive by hand)`
           : `replaced${reasons}: the recipients are pushed again`,
     });
   }
@@ -90,10 +100,10 @@ const warnings: ReportWarning[] = [];
     warnings.push({
       code: "delete",
       message: c.kind === "ongage.Segment"
-        ? `segment ${oldId ?? "?"} is deleted; Ongage unschedules every scheduled campaign that uses it${facts ? "" : " (run with --live to list them)"}`
+        ? `${segment} is deleted; Ongage unschedules every scheduled campaign that uses it${facts ? "" : " (run with --live to list them)"}`
         : c.kind === "ants.Segment"
-          ? `segment ${oldId ?? "?"} is deleted (or, with ants:deleteStrategy forget, removed from the stack but left in ANTS)`
-          : `the recipients resource is removed; Ongage has no call to remove recipients, so they stay in segment ${String(c.before?.inputs.segmentId ?? "?")}`,
+          ? `${segment} is deleted (or, with ants:deleteStrategy forget, removed from the stack but left in ANTS)`
+          : `the recipients resource is removed; Ongage has no call to remove recipients, so they stay in ${recipientsSegment(c, labelOf)}`,
     });
   }
   if (facts?.campaigns && facts.campaigns.length > 0 && (c.op === "delete" || c.op === "replace")) {
@@ -101,7 +111,7 @@ const warnings: ReportWarning[] = [];
     const excluded = facts.campaigns.filter((x) => x.excluded).length;
     warnings.push({
       code: "campaigns-affected",
-      message: `${plural(n, "campaign")} use${n === 1 ? "s" : ""} segment ${oldId}${excluded ? ` (${excluded} as an excluded segment, so who receives ${excluded === 1 ? "it" : "them"} changes too)` : ""}: deleting it unschedules ${n === 1 ? "it" : "them"}`,
+      message: `${plural(n, "campaign")} use${n === 1 ? "s" : ""} ${segment}${excluded ? ` (${excluded} as an excluded segment, so who receives ${excluded === 1 ? "it" : "them"} changes too)` : ""}: deleting it unschedules ${n === 1 ? "it" : "them"}`,
       campaigns: facts.campaigns,
     });
   }

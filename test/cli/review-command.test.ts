@@ -58,11 +58,11 @@ describe("pulumi-segments review: exit codes and inputs", () => {
     vi.spyOn(process, "stdin", "get").mockReturnValue(Readable.from([Buffer.from(JSON.stringify(digest))]) as unknown as typeof process.stdin);
     const r = await runCli("review", "-", "--format", "text");
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('Segment review: 1 to update\n\n~ update vip "VIP" (ongage.Segment · list 10000 · id 50003)\n    logic:\n      - email contains "a"\n      + email contains "b"\n');
+    expect(r.stdout).toBe('Segment review: 1 to update\npolicy: pass · no policy file (segments.policy.yaml)\n\n~ update vip "VIP" (ongage.Segment · list 10000 · id 50003)\n    logic:\n      - email contains "a"\n      + email contains "b"\n    audience: not counted (no --live)\n');
     const none = file("none.json", JSON.stringify({ changeSummary: { same: 3 }, duration: 1 }));
     expect(await runCli("review", none, "--format", "text")).toEqual({ code: 0, stdout: "No segment changes.\n", stderr: "" });
-    expect((await runCli("review", none)).stdout).toBe("<!-- pulumi-segments review -->\nNo segment changes.\n");
-    expect(JSON.parse((await runCli("review", none, "--format", "json")).stdout)).toEqual({ summary: { create: 0, update: 0, replace: 0, delete: 0 }, segments: [], notes: [] });
+    expect((await runCli("review", none)).stdout).toBe("<!-- pulumi-segments review -->\n✅ No segment changes.\n");
+    expect(JSON.parse((await runCli("review", none, "--format", "json")).stdout)).toEqual({ schemaVersion: 2, mode: "change", summary: { create: 0, update: 0, replace: 0, delete: 0 }, segments: [], notes: [], policy: { verdict: "pass", findings: [] } });
   });
 
   it.each(["review", "validate", "export", "emulator"])("%s --help prints that command's usage and exits 0 without running it", async (name) => {

@@ -68,14 +68,16 @@ describe("examples/github-actions/segments.yml", () => {
     expect(workflow.jobs.validate.steps.map((s: { run?: string }) => s.run).filter(Boolean)).toContain("npx pulumi-segments validate segments --format github");
     const runs = (workflow.jobs.preview.steps as Array<{ run?: string }>).map((s) => s.run ?? "").join("\n");
     expect(runs).toContain('pulumi preview --stack "$STACK" --json --non-interactive > preview.json');
-    expect(runs).toContain("npx pulumi-segments review preview.json $live > review.md");
+    expect(runs).toContain("npx pulumi-segments review preview.json $live --full-report review-full.md > review.md");
     // One comment, found by the marker the Markdown review starts with, edited (PATCH) when it exists.
     expect(runs).toContain('marker="<!-- pulumi-segments review -->"');
     expect(runs).toMatch(/gh api -X PATCH "repos\/\$GITHUB_REPOSITORY\/issues\/comments\/\$id"[\s\S]*else[\s\S]*gh api -X POST/);
     expect(workflow.jobs.preview.permissions["pull-requests"]).toBe("write");
     expect(step("up", "pulumi/actions@v6")!.with).toMatchObject({ command: "up" });
     expect(workflow.jobs.up.if).toContain("push");
-    expect(step("drift", "pulumi/actions@v6")!.with).toMatchObject({ command: "preview", refresh: true, "expect-no-changes": true });
+    const drift = (workflow.jobs.drift.steps as Array<{ run?: string }>).map((s) => s.run ?? "").join("\n");
+    expect(drift).toContain('pulumi preview --stack "$STACK" --refresh --json --non-interactive > refresh.json');
+    expect(drift).toContain("npx pulumi-segments review --drift refresh.json");
     expect(workflow.jobs.drift.if).toBe("github.event_name == 'schedule'");
   });
 

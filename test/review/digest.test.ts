@@ -56,9 +56,13 @@ describe("preview digest parsing", () => {
     const report = buildReport(changeSetFromDigest(parseDigest(JSON.stringify(digest()), "preview.json"), "."));
     expect(report.summary).toEqual({ create: 1, update: 3, replace: 1, delete: 1 });
     const by = Object.fromEntries(report.segments.map((s) => [s.name, s]));
-    expect(by.vip).toMatchObject({ op: "update", id: "50003", displayName: "VIP", list: 10000, before: { logic: 'email contains "a"', audience: null }, after: { logic: 'email contains "b"', audience: null }, audienceChange: null, warnings: [] });
-    expect(by.fresh).toMatchObject({ op: "create", id: null, before: null, after: { logic: 'email contains "new"' } });
-    expect(by.gone).toMatchObject({ op: "delete", id: "50005", after: null });
+    expect(by.vip).toMatchObject({ op: "update", id: "50003", displayName: "VIP", list: 10000, before: { logic: 'email contains "a"', audienceUnknown: "no --live" }, after: { logic: 'email contains "b"', audienceUnknown: "no --live" }, warnings: [] });
+    expect(by.vip).not.toHaveProperty("audienceChange");
+    expect(by.fresh).toMatchObject({ op: "create", idUnknown: "id assigned at apply", after: { logic: 'email contains "new"' } });
+    expect(by.fresh).not.toHaveProperty("id");
+    expect(by.fresh).not.toHaveProperty("before");
+    expect(by.gone).toMatchObject({ op: "delete", id: "50005", usedBy: { unknown: "no --live" } });
+    expect(by.gone).not.toHaveProperty("after");
     expect(by.gone!.warnings.map((w) => w.code)).toEqual(["delete"]);
     expect(by.moved!.list).toBe(20000);
     expect(by.moved!.warnings.map((w) => w.code)).toEqual(["replace-new-id", "referenced-by"]);
@@ -145,13 +149,18 @@ describe("report formats: golden Markdown and text", () => {
   const report = () => buildReport(changeSetFromDigest(parseDigest(JSON.stringify(d), "d"), "."));
 
   it("markdown", async () => {
-    const { formatMarkdown } = await import("../../provider/review/formats");
+    const { formatMarkdown } = await import("../../provider/review/markdown");
     expect(formatMarkdown(report())).toBe(`<!-- pulumi-segments review -->
+✅ **Policy: pass · no policy file (segments.policy.yaml)**
+
 ## Segment review: 1 to update, 1 to delete
 
-**1 warning** on \`gone\`
+| Op | Definition | Segment | Audience | Used by | Findings |
+|---|---|---|---|---|---|
+| 🔴 delete | [\`gone\`](#segment-1) | Gone | not counted (no --live) → deleted | not checked (no --live) | delete |
+| 🟡 update | [\`vip\`](#segment-2) | VIP | not counted (no --live) | — | none |
 
-### 🔴 delete \`gone\` · Gone
+<details open><summary><a id="segment-1"></a>🔴 delete <code>gone</code> · Gone</summary>
 
 ongage.Segment · list 10000 · id 50005
 
@@ -163,6 +172,8 @@ ongage.Segment · list 10000 · id 50005
 - email contains "g"
 \`\`\`
 
+**Audience**: not counted (no --live) → deleted
+
 | Property | Value |
 |---|---|
 | name | "Gone" |
@@ -171,7 +182,9 @@ ongage.Segment · list 10000 · id 50005
 | favorite | no |
 | white list | no |
 
-### 🟡 update \`vip\` · VIP
+</details>
+
+<details><summary><a id="segment-2"></a>🟡 update <code>vip</code> · VIP</summary>
 
 ongage.Segment · list 10000 · id 50003
 
@@ -182,24 +195,26 @@ ongage.Segment · list 10000 · id 50003
 + email contains "a" or "b"
 \`\`\`
 
-Before: \`email contains "a"\`
-
-After: \`email contains "a" or "b"\`
+**Audience**: not counted (no --live)
 
 | Property | Before | After |
 |---|---|---|
 | description | "" | "new" |
+
+</details>
 `);
   });
 
   it("text", async () => {
     const { formatText } = await import("../../provider/review/formats");
     expect(formatText(report())).toBe(`Segment review: 1 to update, 1 to delete
+policy: pass · no policy file (segments.policy.yaml)
 
 - delete gone "Gone" (ongage.Segment · list 10000 · id 50005)
     ! delete: segment 50005 is deleted; Ongage unschedules every scheduled campaign that uses it (run with --live to list them)
     logic:
       - email contains "g"
+    audience: not counted (no --live) → deleted
     name: "Gone"
     list: 10000
     description: ""
@@ -210,6 +225,7 @@ After: \`email contains "a" or "b"\`
     logic:
       - email contains "a"
       + email contains "a" or "b"
+    audience: not counted (no --live)
     description: "" → "new"
 `);
   });

@@ -90,11 +90,12 @@ describe("review --base <git-ref> <dir>", () => {
     expect(r.summary).toEqual({ create: 1, update: 2, replace: 1, delete: 1 });
     expect(r.segments.map((s) => `${s.op} ${s.name}`)).toEqual(["delete old", "replace moved", "update engaged-openers", "update launch", "create fresh"]);
     const by = Object.fromEntries(r.segments.map((s) => [s.name, s]));
-    expect(by["engaged-openers"]).toMatchObject({ renamedFrom: "engaged", id: null, list: 10000, before: { logic: "opened any mailing, in the last 30 days" }, after: { logic: "opened any mailing, in the last 14 days" } });
+    expect(by["engaged-openers"]).toMatchObject({ renamedFrom: "engaged", idUnknown: "not looked up: --base without --live finds no ids", list: 10000, before: { logic: "opened any mailing, in the last 30 days" }, after: { logic: "opened any mailing, in the last 14 days" } });
     expect(by.moved!.warnings.map((w) => w.code)).toEqual(["replace-new-id", "referenced-by"]);
     expect(by.moved!.warnings[1]!.message).toBe("referenced by `fresh` (ongage.Segment): it moves to the new segment id in the same run");
     expect(by.fresh!.after!.logic).toBe('not in segment "Moved" (moved)');
-    expect(by.old).toMatchObject({ before: { logic: "white list of 2 addresses" }, after: null });
+    expect(by.old).toMatchObject({ before: { logic: "white list of 2 addresses" } });
+    expect(by.old).not.toHaveProperty("after");
     expect(by.launch).toMatchObject({ kind: "ants.Segment", audience: "visitor", before: { logic: "customer_id exactly column id OR phone exactly column phone" } });
     expect(by.launch!.changes).toEqual([{ property: "member file", before: expect.stringMatching(/^members\/launch\.csv \(2 data rows, sha256 [0-9a-f]{12}\)$/), after: expect.stringMatching(/^members\/launch\.csv \(3 data rows, sha256 [0-9a-f]{12}\)$/) }]);
     expect(JSON.stringify(r)).not.toContain("example.com");
@@ -161,7 +162,7 @@ describe("review --base <git-ref> <dir>", () => {
   it("the CLI: markdown by default; an unknown ref or a folder outside git is a clear error with exit code 1", async () => {
     const ok = await runCli("review", "--base", "main", join(repo, "segments"));
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain("### 🟡 update `engaged-openers` · Engaged openers\n\nongage.Segment · list 10000 · renamed from `engaged`");
+    expect(ok.stdout).toContain("<summary><a id=\"segment-3\"></a>🟡 update <code>engaged-openers</code> · Engaged openers</summary>\n\nongage.Segment · list 10000 · not looked up: --base without --live finds no ids · renamed from `engaged`");
     const bad = await runCli("review", "--base", "no-such-branch", join(repo, "segments"));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe(`pulumi-segments review: unknown git ref "no-such-branch": no commit by that name in ${repo} (in CI, fetch it first, e.g. \`git fetch origin main\` and use origin/main)\n`);

@@ -9,8 +9,10 @@ import { canonicalFromInputs, toRequestBody } from "../../provider/ongage/normal
 import { ValidSegmentInputs } from "../../provider/ongage/inputs";
 import { MARKDOWN_MARKER } from "../../provider/review/formats";
 import type { Report } from "../../provider/review/report";
+import { REPORT_SCHEMA_VERSION } from "../../provider/review/report-schema";
 import { runCli } from "../cli/run-cli";
 import { definitionsProject, planEdit, type PlanResult } from "./helpers";
+import { PLACEHOLDER } from "./synthetic";
 
 // One project applied to both emulators through the driver, then edited: every kind of change the
 // review covers (update, replace, delete, recipients, ANTS file and schedule), previewed into a digest
@@ -71,6 +73,13 @@ spec:
     - { column: customer_id, attribute: customer_id }
   schedule: { type: dynamic, repeat: { every: ${every}, unit: hours }, start: { day: "2026-12-01", hour: "09:00" } }
 `;
+const fresh = (name: string, value: string) => `kind: ongage.Segment
+name: ${name}
+spec:
+  name: ${name} segment
+  rules:
+    - { type: email, field: email, operator: LIKE, values: [${value}] }
+`;
 const csv = (n: number) => `customer_id,email\n${Array.from({ length: n }, (_, i) => `c${i + 1},member${i + 1}@example.com`).join("\n")}\n`;
 
 let ongage: OngageEmulator;
@@ -109,6 +118,8 @@ beforeAll(async () => {
       { path: "segments/crm.yaml", content: crm(true, ["bob@example.com", "cy@example.com", "dee@example.com"]) },
       { path: "segments/launch.yaml", content: launch(12) },
       { path: "segments/launch.csv", content: csv(5) },
+      { path: "segments/fresh.yaml", content: fresh("fresh", "e") },
+      { path: "segments/nobody.yaml", content: fresh("nobody", "no-such-address-fragment") },
     ],
   });
   const now = Math.floor(Date.now() / 1000);
@@ -148,13 +159,13 @@ describe("review of a digest the driver wrote in the CLI's format", () => {
   it("the plan covers every kind of change", () => {
     expect(plan.up.errors).toEqual([]);
     expect(plan.preview.errors).toEqual([]);
-    expect(plan.preview.ops).toEqual(["delete old-vip", "replace crm", "replace crm-members", "update both", "update gmail", "update launch", "update openers"]);
+    expect(plan.preview.ops).toEqual(["create fresh", "create nobody", "delete old-vip", "replace crm", "replace crm-members", "update both", "update gmail", "update launch", "update openers"]);
   });
 
   it("the driver's digest has the shape pulumi preview --json prints", () => {
     const d = JSON.parse(readFileSync(digestPath, "utf8")) as { config: Record<string, string>; steps: Array<Record<string, any>>; changeSummary: Record<string, number>; duration: number };
     expect(d.config["ongage:password"]).toBe("[secret]");
-    expect(d.changeSummary).toEqual({ update: 4, replace: 2, delete: 1 });
+    expect(d.changeSummary).toEqual({ create: 2, update: 4, replace: 2, delete: 1 });
     expect(typeof d.duration).toBe("number");
     const by = Object.fromEntries(d.steps.map((s) => [s.urn.split("::").pop(), s]));
     expect(by.openers).toMatchObject({ op: "update", oldState: { id: plan.ids.openers, custom: true, type: "pulumi-nodejs:dynamic/ongage:Segment" }, newState: { id: plan.ids.openers }, diffReasons: ["rules"], detailedDiff: null });
@@ -181,15 +192,16 @@ describe("review of a digest the driver wrote in the CLI's format", () => {
     expect(sockets).toBe(0);
     expect({ ongage: ongage.http.requests.length, ants: ants.http.requests.length }).toEqual(before);
     const r = await json();
-    expect(r.segments.every((s) => (s.before?.audience ?? null) === null && (s.after?.audience ?? null) === null)).toBe(true);
+    expect(r.segments.every((s) => s.before?.audience === undefined && s.after?.audience === undefined)).toBe(true);
+    expect(r.segments.filter((s) => s.kind !== "ongage.ExternalRecipients").every((s) => [s.before, s.after].every((x) => x === undefined || ["no --live", "external segment"].includes(x.audienceUnknown!)))).toBe(true);
   });
 
   it("summary, ops, ids, lists and the logic before and after", async () => {
     const r = await json();
-    expect(r.summary).toEqual({ create: 0, update: 3, replace: 2, delete: 1 });
+    expect(r.summary).toEqual({ create: 2, update: 3, replace: 2, delete: 1 });
     // The engine plans `both` as an update (the ids of updated segments are unknown during a preview); they keep their ids.
     expect(r.notes).toEqual(["`both`: shown by the preview as an update only because it refers to updated segments, whose ids are unknown during a preview but do not change; nothing changes in it"]);
-    expect(r.segments.map((s) => `${s.op} ${s.name}`)).toEqual(["delete old-vip", "replace crm", "replace crm-members", "update gmail", "update launch", "update openers"]);
+    expect(r.segments.map((s) => `${s.op} ${s.name}`)).toEqual(["delete old-vip", "replace crm", "replace crm-members", "update gmail", "update launch", "update openers", "create fresh", "create nobody"]);
     expect(seg(r, "openers")).toMatchObject({ kind: "ongage.Segment", id: plan.ids.openers, displayName: "Recent openers", list: LIST, before: { logic: "opened any mailing, in the last 30 days" }, after: { logic: "opened any mailing, in the last 7 days" } });
     expect(seg(r, "gmail").after!.logic).toBe('email contains "gmail" AND (first_name is not empty OR last_name is not empty OR address is not empty)');
     expect(seg(r, "launch")).toMatchObject({ kind: "ants.Segment", audience: "customer", id: plan.ids.launch, before: { logic: "customer_id exactly column customer_id" } });
@@ -216,7 +228,7 @@ describe("review of a digest the driver wrote in the CLI's format", () => {
     expect(g.before!.audience).toBe(ongage.store.countFor(LIST, Number(plan.ids.gmail)).active);
     expect(g.after!.audience).toBe(expectedCount({ name: "x", match: { all: [{ type: "email", field: "email", operator: "LIKE", values: ["gmail"] }, { any: ["first_name", "last_name", "address"].map((field) => ({ type: "string", field, operator: "notempty" })) }] } }));
     expect(seg(r, "old-vip").before!.audience).toBe(ongage.store.countFor(LIST, Number(plan.ids["old-vip"])).active);
-    expect(seg(r, "old-vip").after).toBeNull();
+    expect(seg(r, "old-vip")).not.toHaveProperty("after");
   });
 
   it("--live: the campaigns a delete or replacement affects, with status, included or excluded (finished ones left out)", async () => {
@@ -241,26 +253,31 @@ describe("review of a digest the driver wrote in the CLI's format", () => {
     const progress = await review("--live", "--format", "json");
     // Progress on stderr, one line per looked-up segment; the report alone on stdout.
     const lines = progress.stderr.split("\n").filter(Boolean);
-    expect(lines.map((l) => l.replace(/\[\d\/5\]/, "[n/5]")).sort()).toEqual(["crm", "gmail", "launch", "old-vip", "openers"].map((n) => `review --live [n/5] ${n === "launch" ? "ants" : "ongage"}.Segment ${n}`).sort());
+    expect(lines.map((l) => l.replace(/\[\d\/7\]/, "[n/7]")).sort()).toEqual(["crm", "fresh", "gmail", "launch", "nobody", "old-vip", "openers"].map((n) => `review --live [n/7] ${n === "launch" ? "ants" : "ongage"}.Segment ${n}`).sort());
     expect(() => JSON.parse(progress.stdout)).not.toThrow();
     const calls = ongage.http.requests.map((q) => `${q.method} ${q.path.replace(/\d{5,}/g, "N")}`);
     const posts = calls.filter((c) => c.startsWith("POST") && c.includes("contact_counts")).length;
-    // openers, gmail: before + after; old-vip: before; crm (external): before only.
-    expect(posts).toBe(6);
+    // openers, gmail: before + after; old-vip: before; crm (external): before only; fresh, nobody: after.
+    expect(posts).toBe(8);
     expect(calls.filter((c) => /^GET \/N\/api\/segments\/N$/.test(c))).toHaveLength(2);
     expect(calls.filter((c) => c.startsWith("PUT") || c.startsWith("DELETE") || (c.startsWith("POST") && !c.includes("contact_counts")))).toEqual([]);
   });
 
   it("Markdown (the pull-request comment) and text: real renderings, no address of a recipient anywhere", async () => {
     const md = (await review("--live")).stdout;
-    expect(md.startsWith(`${MARKDOWN_MARKER}\n## Segment review: 3 to update, 2 to replace, 1 to delete\n`)).toBe(true);
-    expect(md).toContain("### 🔴 delete `old-vip` · Old VIP");
+    expect(md.startsWith(`${MARKDOWN_MARKER}\n✅ **Policy: pass · no policy file (segments.policy.yaml)**\n\n## Segment review: 2 to create, 3 to update, 2 to replace, 1 to delete\n`)).toBe(true);
+    expect(md).toContain('<details open><summary><a id="segment-1"></a>🔴 delete <code>old-vip</code> · Old VIP</summary>');
+    expect(md).toMatch(/\| 🔴 delete \| \[`old-vip`\]\(#segment-1\) \| Old VIP \| [\d,]+ → deleted \| 2 campaigns \| delete, campaigns-affected \|/);
+    // An external segment's count says nothing: it reads "not counted", never as an audience of 0.
+    expect(md).toContain("| 🟠 replace | [`crm`](#segment-2) | CRM export | not counted (external segment) | 1 campaign |");
     expect(md).toContain("> | Campaign | Name | Status | Segment used as |");
     expect(md).toContain("```diff\n- opened any mailing, in the last 30 days\n+ opened any mailing, in the last 7 days\n```");
     expect(md).toMatch(/\*\*Audience\*\*: [\d,]+ → [\d,]+ active contacts \(−[\d,]+, −\d+\.\d %\)/);
     const text = (await review("--format", "text", "--live")).stdout;
     expect(text).toContain("~ update openers \"Recent openers\" (ongage.Segment · list 10000 · id");
     for (const out of [md, text, JSON.stringify(await json("--live"))]) expect(out).not.toMatch(/ann@|bob@|cy@|dee@|member\d@|Jane|emulator-password|emulator-secret/);
+    // No placeholder in any format, with or without --live.
+    for (const format of ["markdown", "text", "json"]) for (const live of [[], ["--live"]]) expect((await review("--format", format, ...live)).stdout).not.toMatch(PLACEHOLDER);
     writeFileSync(join(projectDir, "review.md"), md);
     expect(readFileSync(join(projectDir, "review.md"), "utf8")).toBe(md);
   });
@@ -299,5 +316,87 @@ describe("review of a digest the driver wrote in the CLI's format", () => {
     expect(seg(r, "openers").before!.audience).toBe(ongage.store.countFor(LIST, Number(plan.ids.openers)).active);
     expect(seg(r, "openers").after!.audience).toBe(expectedCount({ name: "x", rules: [{ type: "behavioral", event: "opened", operator: "=", operand: { timeRange: { operator: "between", inLast: 7, inLastUnit: "day", to: 0, toUnit: "day" } } }] }));
     expect(seg(r, "old-vip").warnings.find((w) => w.code === "campaigns-affected")!.campaigns!.map((c) => c.name)).toEqual(["Black Friday", "Everyone but old VIPs"]);
+    // A segment found by name shows its id, everywhere.
+    expect(seg(r, "openers").id).toBe(plan.ids.openers);
+    expect(seg(r, "old-vip").warnings[0]!.message).toContain(`segment ${plan.ids["old-vip"]} is deleted`);
+    for (const format of ["markdown", "text", "json"]) expect((await runCli("review", "--base", "main", join(repo, "segments"), "--live", "--format", format)).stdout).not.toMatch(PLACEHOLDER);
+    for (const format of ["markdown", "text", "json"]) expect((await runCli("review", "--base", "main", join(repo, "segments"), "--format", format)).stdout).not.toMatch(PLACEHOLDER);
+  });
+});
+
+describe("policy rules through the CLI, with --live against the emulators", () => {
+  const policy = (name: string, yaml: string) => {
+    const path = join(projectDir, `${name}.policy.yaml`);
+    writeFileSync(path, yaml);
+    return path;
+  };
+  const judged = async (yaml: string, ...args: string[]) => {
+    const file = policy(`p${Math.random().toString(36).slice(2, 8)}`, yaml);
+    const out = await review("--format", "json", "--policy", file, ...args);
+    const r = JSON.parse(out.stdout) as Report;
+    return { code: out.code, r, findings: r.policy.findings.map((f) => `${f.level}${f.allowed ? " allowed" : ""} ${f.rule} ${f.segment}`).sort() };
+  };
+
+  it("audience-drop: an audience that shrinks by more than 30 % fails the review (exit 3), in JSON and in the comment's first line", async () => {
+    const { code, r, findings } = await judged("rules:\n  audience-drop: { level: fail, maxPercent: 30 }\n", "--live");
+    expect(r.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
+    expect(code).toBe(3);
+    // crm is an external segment: it cannot be counted, so the rule fails closed on it too.
+    expect(findings).toEqual(["fail audience-drop openers", "fail audience-unknown crm"]);
+    const o = seg(r, "openers");
+    expect(r.policy.findings.find((f) => f.segment === "openers")!.message).toBe(`audience shrinks more than 30 %: ${o.before!.audience!.toLocaleString("en-US")} → ${o.after!.audience!.toLocaleString("en-US")} (−${Math.abs(o.audienceChange!.difference).toLocaleString("en-US")}, −${Math.abs(o.audienceChange!.percent!).toFixed(1)} %)`);
+    const file = policy("drop", "rules:\n  audience-drop: { level: fail, maxPercent: 30 }\n");
+    const comment = await review("--live", "--policy", file);
+    expect(comment.code).toBe(3);
+    expect(comment.stdout.split("\n")[1]).toBe("⛔ **Policy: fail: audience-drop, audience-unknown · policy drop.policy.yaml**");
+    expect(comment.stdout).toContain("> ⛔ **audience-drop** (policy, fail): audience shrinks more than 30 %");
+  });
+
+  it("audience-growth: the ANTS member file grows 3 → 5 rows, over maxContacts 1 (warn: exit 0)", async () => {
+    const { code, r, findings } = await judged("rules:\n  audience-growth: { level: warn, maxContacts: 1 }\n", "--live");
+    expect(code).toBe(0);
+    expect(r.policy.verdict).toBe("warn");
+    expect(findings).toContain("warn audience-growth launch");
+    expect(r.policy.findings.find((f) => f.segment === "launch")!.message).toBe("audience grows more than 1 contacts: 3 → 5 (+2, +66.7 %)");
+  });
+
+  it("audience-empty and new-segment-audience: a new segment that matches nobody, another over its cap", async () => {
+    const { code, findings } = await judged("rules:\n  audience-empty: { level: fail }\n  new-segment-audience: { level: warn, maxContacts: 0 }\n", "--live");
+    expect(code).toBe(3);
+    expect(findings).toEqual(["fail audience-empty nobody", "fail audience-unknown crm", "warn new-segment-audience fresh"]);
+  });
+
+  it("audience-unknown: an external segment cannot be counted; without --live no audience rule can be evaluated", async () => {
+    const yaml = "rules:\n  audience-drop: { level: fail, maxPercent: 30 }\n  audience-unknown: { level: warn }\n";
+    const live = await judged(yaml, "--live");
+    expect(live.findings).toEqual(["fail audience-drop openers", "warn audience-unknown crm"]);
+    expect(live.r.policy.findings.find((f) => f.rule === "audience-unknown")!.message).toBe("audience-drop could not be evaluated: audience before external segment");
+    const offline = await judged(yaml);
+    expect(offline.code).toBe(0);
+    expect(offline.findings).toEqual(["crm", "gmail", "launch", "openers"].map((n) => `warn audience-unknown ${n}`));
+    // Without an audience-unknown rule, a rule that cannot be evaluated fails closed at its own level.
+    const strict = await judged("rules:\n  audience-drop: { level: fail, maxPercent: 30 }\n");
+    expect(strict.code).toBe(3);
+    expect(strict.findings).toEqual(["crm", "gmail", "launch", "openers"].map((n) => `fail audience-unknown ${n}`));
+  });
+
+  it("campaigns-affected: deleting or replacing a segment that campaigns use fails; an exception allows one, shown with its reason", async () => {
+    const yaml = `rules:
+  campaigns-affected: { level: fail }
+exceptions:
+  - rule: campaigns-affected
+    segments: ["crm*"]
+    reason: "CRM drip moves to the new segment (ticket MKT-12)"
+`;
+    const { code, r, findings } = await judged(yaml, "--live");
+    expect(code).toBe(3);
+    expect(findings).toEqual(["fail allowed campaigns-affected crm", "fail campaigns-affected old-vip"]);
+    expect(r.policy.findings.find((f) => f.segment === "crm")).toMatchObject({ allowed: true, reason: "CRM drip moves to the new segment (ticket MKT-12)", message: "replaced while 1 campaign uses it" });
+    const comment = (await review("--live", "--policy", policy("campaigns", yaml))).stdout;
+    expect(comment).toContain("> ✅ **campaigns-affected** (policy, allowed: CRM drip moves to the new segment (ticket MKT-12)): replaced while 1 campaign uses it");
+    expect(comment.split("\n")[1]).toBe("⛔ **Policy: fail: campaigns-affected · policy campaigns.policy.yaml · 1 finding allowed by exceptions**");
+    // Without --live, who uses a segment is not known: the rule fires anyway (fail closed) and says why.
+    const offline = await judged(yaml);
+    expect(offline.r.policy.findings.find((f) => f.segment === "old-vip")!.message).toBe("who uses the segment could not be checked: no --live");
   });
 });
