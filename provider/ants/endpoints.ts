@@ -1,5 +1,5 @@
 import { ConfigurationError } from "../http/errors";
-import { readSetting, type SettingKey } from "../pulumi/settings";
+import { readSetting, settingName, type SettingKey } from "../pulumi/settings";
 import { ANTS_KEYS } from "./settings";
 
 /**
@@ -26,7 +26,7 @@ export function assumedPath(op: AssumedOperation): string {
   const raw = readSetting(e.override);
   if (raw === undefined) return e.path;
   if (!/^\/[A-Za-z0-9/_.-]*$/.test(raw) || raw.split("/").some((s) => s === "." || s === "..")) {
-    throw new ConfigurationError(`${e.override.config} / ${e.override.env} must be a path such as "${e.path}", got ${JSON.stringify(raw)}.`);
+    throw new ConfigurationError(`${settingName(e.override)} must be a path such as "${e.path}", got ${JSON.stringify(raw)}.`);
   }
   return raw;
 }
@@ -37,6 +37,6 @@ export function endpointMissingMessage(op: AssumedOperation, path: string, cause
   return (
     `ANTS has no ${op} endpoint at POST ${path} (${cause}). The ${op} endpoint is not documented by Antsomi; ` +
     `set \`pulumi config set ${e.fallback.key.config} ${e.fallback.value}\` (or ${e.fallback.key.env}=${e.fallback.value}), ` +
-    `or point ${e.override.config} / ${e.override.env} at the right path.`
+    `or point ${settingName(e.override)} at the right path.`
   );
 }

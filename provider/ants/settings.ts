@@ -5,6 +5,7 @@ import {
   integerSetting,
   readSetting,
   requireSetting,
+  settingName,
   settingsFailures,
   transportReaders,
   transportSettings,
@@ -56,14 +57,14 @@ export type AntsCredentials =
 /** The configured API base URL; a ConfigurationError naming the key when it is not https:// (or loopback http://). */
 export function antsBaseUrl(): string {
   const raw = readSetting(ANTS_KEYS.baseUrl) ?? ANTS_DEFAULT_BASE_URL;
-  assertSafeBaseUrl(raw, `${ANTS_KEYS.baseUrl.config} / ${ANTS_KEYS.baseUrl.env}`);
+  assertSafeBaseUrl(raw, settingName(ANTS_KEYS.baseUrl));
   return raw;
 }
 
 /** The configured token endpoint base; validated like antsBaseUrl. */
 export function antsAuthUrl(): string {
   const raw = readSetting(ANTS_KEYS.authUrl) ?? ANTS_DEFAULT_AUTH_URL;
-  assertSafeBaseUrl(raw, `${ANTS_KEYS.authUrl.config} / ${ANTS_KEYS.authUrl.env}`);
+  assertSafeBaseUrl(raw, settingName(ANTS_KEYS.authUrl));
   return raw;
 }
 
@@ -74,7 +75,7 @@ export function antsCredentials(): AntsCredentials {
   return {
     kind: "client",
     authUrl: antsAuthUrl(),
-    clientId: requireSetting(ANTS_KEYS.clientId, `ANTS client id (or a ready token in ${ANTS_KEYS.accessToken.config} / ${ANTS_KEYS.accessToken.env})`),
+    clientId: requireSetting(ANTS_KEYS.clientId, `ANTS client id (or a ready token in ${settingName(ANTS_KEYS.accessToken)})`),
     clientSecret: requireSetting(ANTS_KEYS.clientSecret, "ANTS client secret"),
   };
 }

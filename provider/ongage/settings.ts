@@ -5,6 +5,7 @@ import {
   integerSetting,
   readSetting,
   requireSetting,
+  settingName,
   settingsFailures,
   transportReaders,
   transportSettings,
@@ -46,7 +47,7 @@ export interface OngageCredentials {
 /** The configured base URL; a ConfigurationError naming the key when it is not https:// (or loopback http://). */
 export function ongageBaseUrl(): string {
   const raw = readSetting(ONGAGE_KEYS.baseUrl) ?? ONGAGE_DEFAULT_BASE_URL;
-  assertSafeBaseUrl(raw, `${ONGAGE_KEYS.baseUrl.config} / ${ONGAGE_KEYS.baseUrl.env}`);
+  assertSafeBaseUrl(raw, settingName(ONGAGE_KEYS.baseUrl));
   return raw;
 }
 
@@ -74,8 +75,7 @@ export function deleteInUsePolicy(): DeleteInUse {
   if (raw === undefined) return "refuse";
   const value = raw.trim().toLowerCase();
   if ((DELETE_IN_USE_VALUES as readonly string[]).includes(value)) return value as DeleteInUse;
-  const { config, env } = ONGAGE_KEYS.deleteInUse;
-  throw new ConfigurationError(`${config} / ${env} must be "refuse" or "allow", got ${JSON.stringify(raw)}.`);
+  throw new ConfigurationError(`${settingName(ONGAGE_KEYS.deleteInUse)} must be "refuse" or "allow", got ${JSON.stringify(raw)}.`);
 }
 
 const ONGAGE_TRANSPORT_DEFAULTS: TransportDefaults = {
