@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { settingsFromEnvironmentOnly } from "../provider/pulumi/settings";
 import type { Command } from "./command";
 import { emulatorCommand } from "./emulator-command";
 import { exportCommand } from "./export-command";
@@ -15,14 +18,29 @@ export const COMMANDS: Record<string, Command> = {
   review: reviewCommand,
 };
 
+/** The installed package's version (package.json two folders up from cli/ in the source tree and in dist/). */
+export function packageVersion(): string {
+  for (const up of [join(__dirname, ".."), join(__dirname, "..", "..")]) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(up, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
+      if (pkg.name === "pulumi-segments" && typeof pkg.version === "string") return pkg.version;
+    } catch {
+      // not this folder
+    }
+  }
+  throw new Error("cannot find the pulumi-segments package.json next to the CLI");
+}
+
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return ["Usage: pulumi-segments <command> [options]", "", "Commands:", ...lines, "", "Run `pulumi-segments <command> --help` for a command's options."].join("\n");
+  return ["Usage: pulumi-segments <command> [options]", "", "Commands:", ...lines, "", "Run `pulumi-segments <command> --help` for a command's options; `pulumi-segments --version` prints the version."].join("\n");
 }
 
 /** Exit codes: 0 success, 1 failure, 2 usage error. */
 export async function main(argv: string[]): Promise<number> {
+  // The CLI reads credentials and settings from environment variables only: messages say so.
+  settingsFromEnvironmentOnly();
   const [name, ...rest] = argv;
   if (name === undefined) {
     process.stderr.write(`${usage()}\n`);
@@ -30,6 +48,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  if (name === "--version" || name === "-v" || name === "version") {
+    process.stdout.write(`pulumi-segments ${packageVersion()}\n`);
     return 0;
   }
   const command = COMMANDS[name];

@@ -1,4 +1,4 @@
-import type { SettingKey } from "../pulumi/settings";
+import { settingName, type SettingKey } from "../pulumi/settings";
 import { ANTS_KEYS, assumedPathSetting } from "./settings";
 
 /**
@@ -30,6 +30,6 @@ export function endpointMissingMessage(op: AssumedOperation, path: string, cause
   return (
     `ANTS has no ${op} endpoint at POST ${path} (${cause}). The ${op} endpoint is not documented by Antsomi; ` +
     `set \`pulumi config set ${e.fallback.key.config} ${e.fallback.value}\` (or ${e.fallback.key.env}=${e.fallback.value}), ` +
-    `or point ${e.override.config} / ${e.override.env} at the right path.`
+    `or point ${settingName(e.override)} at the right path.`
   );
 }

@@ -12,7 +12,7 @@ import {
   urlRule,
   type SettingSpec,
 } from "../pulumi/setting-rules";
-import { requireSetting, type SettingKey } from "../pulumi/settings";
+import { requireSetting, settingName, type SettingKey } from "../pulumi/settings";
 import { transportSettings, transportSpecs, type TransportSettings } from "../pulumi/transport-settings";
 
 /** Every ANTS setting: stack config key first, environment variable as fallback. */
@@ -127,7 +127,7 @@ export function antsCredentials(): AntsCredentials {
   return {
     kind: "client",
     authUrl: antsAuthUrl(),
-    clientId: requireSetting(ANTS_KEYS.clientId, `ANTS client id (or a ready token in ${ANTS_KEYS.accessToken.config} / ${ANTS_KEYS.accessToken.env})`),
+    clientId: requireSetting(ANTS_KEYS.clientId, `ANTS client id (or a ready token in ${settingName(ANTS_KEYS.accessToken)})`),
     clientSecret: requireSetting(ANTS_KEYS.clientSecret, "ANTS client secret"),
   };
 }
@@ -171,7 +171,6 @@ export function antsSettingsFailures(): CheckFailure[] {
   return settingRowFailures(antsSettingRows());
 }
 
-const keyName = (k: SettingKey) => `${k.config} / ${k.env}`;
 
 /**
  * The options of an AntsClient (client.ts), read from the settings now; credentials stay a reader
@@ -184,9 +183,9 @@ export function antsClientOptions<O extends object = object>(overrides?: O) {
     transport: antsTransportSettings(),
     listingCacheMs: listingCacheMs(),
     sources: {
-      baseUrl: keyName(ANTS_KEYS.baseUrl),
-      authUrl: keyName(ANTS_KEYS.authUrl),
-      credentials: [ANTS_KEYS.clientId, ANTS_KEYS.clientSecret, ANTS_KEYS.accessToken].map(keyName).join(", "),
+      baseUrl: settingName(ANTS_KEYS.baseUrl),
+      authUrl: settingName(ANTS_KEYS.authUrl),
+      credentials: [ANTS_KEYS.clientId, ANTS_KEYS.clientSecret, ANTS_KEYS.accessToken].map(settingName).join(", "),
     },
     documentedBaseUrl: ANTS_DEFAULT_BASE_URL,
     ...overrides,

@@ -48,7 +48,7 @@ export async function exportAnts(): Promise<ExportResult> {
     };
   });
   if (files.length > 0) {
-    notes.push(`${files.length} ANTS definition${files.length === 1 ? "" : "s"} need file and matchRules${files.some((f) => (f.definition.spec.schedule as { type: string }).type === "dynamic") ? " (and schedule.repeat for dynamic ones)" : ""} filled in: ANTS does not export them. \`pulumi-segments validate\` lists what is missing.`);
+    notes.push(`${files.length === 1 ? "1 ANTS definition needs" : `${files.length} ANTS definitions need`} file and matchRules${files.some((f) => (f.definition.spec.schedule as { type: string }).type === "dynamic") ? " (and schedule.repeat for dynamic ones)" : ""} filled in: ANTS does not export them. \`pulumi-segments validate\` lists what is missing.`);
   }
   return { files, notes };
 }

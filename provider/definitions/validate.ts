@@ -49,22 +49,15 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 }
 
 /**
- * zod issues → diagnostics: unknown keys point at the key, missing properties say so, and a value that
- * fits no member of a union (a `match` item, a rule) is reported at its deepest wrong property.
+ * zod issues → diagnostics, with the same explanations as the providers' `check` (issue-paths.ts): one
+ * message per mistake, at the deepest wrong property; an unknown key at that key with the nearest
+ * allowed key. A missing property is reported as missing.
  */
 function issueDiagnostics(source: SourceDefinition, error: z.ZodError, schema: z.core.$ZodType): Diagnostic[] {
-  return error.issues.flatMap((issue) => {
-    if (issue.code === "invalid_union") {
-      return explainIssues(schema, source.value, [issue]).map((x) => at(source, propertyPath(x.path), x.message));
-    }
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => at(source, propertyPath([...issue.path, key]), `unknown property "${key}"`));
-    }
-    const path = propertyPath(issue.path);
-    if (issue.code === "invalid_type" && issue.path.length > 0 && valueAt(source.value, issue.path) === undefined) {
-      return [at(source, path, `required property "${String(issue.path[issue.path.length - 1])}" is missing`)];
-    }
-    return [at(source, path, issue.message)];
+  return explainIssues(schema, source.value, error.issues).map((x) => {
+    const key = x.path[x.path.length - 1];
+    const missing = x.message.startsWith("required (") && x.path.length > 0 && valueAt(source.value, x.path) === undefined;
+    return at(source, propertyPath(x.path), missing ? `required property "${String(key)}" is missing` : x.message);
   });
 }
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { FileInput } from "../ants/inputs";
 import { renamedKeys } from "../pulumi/issue-paths";
 import { parseDateToEpoch } from "./dates";
+import { ruleOperator } from "./issue-messages";
 import { JOINING_MASK, locatedRules, type MatchGroupOf, type MatchItemOf } from "./match";
 
 // ---------------------------------------------------------------------------------------------
@@ -51,7 +52,7 @@ const TextRule = <T extends "email" | "string">(type: T) =>
   z.strictObject({
     type: z.literal(type),
     ...FieldAddress,
-    operator: z.enum(TEXT_OPERATORS),
+    operator: ruleOperator(TEXT_OPERATORS),
     values: z.array(z.string()).optional(),
     caseSensitive: z.boolean().optional(),
     ...Joining,
@@ -60,7 +61,7 @@ const TextRule = <T extends "email" | "string">(type: T) =>
 const NumericRule = z.strictObject({
   type: z.literal("numeric"),
   ...FieldAddress,
-  operator: z.enum(ORDERED_OPERATORS),
+  operator: ruleOperator(ORDERED_OPERATORS),
   values: z.array(NumericValue).optional(),
   ...Joining,
 });
@@ -68,7 +69,7 @@ const NumericRule = z.strictObject({
 const DateAbsoluteRule = z.strictObject({
   type: z.literal("date_absolute"),
   ...FieldAddress,
-  operator: z.enum(ORDERED_OPERATORS),
+  operator: ruleOperator(ORDERED_OPERATORS),
   values: z.array(DateValue).optional(),
   ...Joining,
 });
@@ -76,7 +77,7 @@ const DateAbsoluteRule = z.strictObject({
 const DateRelativeRule = z.strictObject({
   type: z.literal("date_relative"),
   ...FieldAddress,
-  operator: z.enum(ORDERED_OPERATORS),
+  operator: ruleOperator(ORDERED_OPERATORS),
   /** Days ago. */
   values: z.array(z.number().int().min(0).max(36_500)).optional(),
   ...Joining,
@@ -116,7 +117,7 @@ const BehavioralRule = z.strictObject({
   event: z.enum(["opened", "clicked", "sent"]).optional(),
   conversionPointId: z.number().int().positive().optional(),
   /** "=" did, "!=" did not. */
-  operator: z.enum(EQUALITY_OPERATORS),
+  operator: ruleOperator(EQUALITY_OPERATORS),
   operand: BehavioralOperand.optional(),
   ...Joining,
 });
@@ -141,7 +142,7 @@ export function ruleSchemas<Id extends z.ZodType>(segmentId: Id) {
   const SegmentRule = z.strictObject({
     type: z.literal("segment"),
     /** "=" member of any of the segments, "!=" member of none. */
-    operator: z.enum(EQUALITY_OPERATORS),
+    operator: ruleOperator(EQUALITY_OPERATORS),
     /** Ids of other segments in the same list (e.g. `other.segmentId`). */
     segmentIds: z.array(segmentId).min(1),
     ...Joining,

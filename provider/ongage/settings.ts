@@ -11,7 +11,7 @@ import {
   urlRule,
   type SettingSpec,
 } from "../pulumi/setting-rules";
-import { requireSetting, type SettingKey } from "../pulumi/settings";
+import { requireSetting, settingName, type SettingKey } from "../pulumi/settings";
 import { transportSettings, transportSpecs, type TransportSettings } from "../pulumi/transport-settings";
 
 /** Every Ongage setting: stack config key first, environment variable as fallback. */
@@ -123,7 +123,6 @@ export function ongageSettingsFailures(): CheckFailure[] {
   return settingRowFailures(ongageSettingRows());
 }
 
-const keyName = (k: SettingKey) => `${k.config} / ${k.env}`;
 
 /**
  * The options of an OngageClient (client.ts), read from the settings now; credentials stay a reader
@@ -135,9 +134,9 @@ export function ongageClientOptions<O extends object = object>(overrides?: O) {
     credentials: ongageCredentials,
     transport: ongageTransportSettings(),
     sources: {
-      baseUrl: keyName(ONGAGE_KEYS.baseUrl),
-      listId: `${keyName(ONGAGE_KEYS.listId)} or the segment's listId`,
-      credentials: [ONGAGE_KEYS.username, ONGAGE_KEYS.password, ONGAGE_KEYS.accountCode].map(keyName).join(", "),
+      baseUrl: settingName(ONGAGE_KEYS.baseUrl),
+      listId: `${settingName(ONGAGE_KEYS.listId)} or the segment's listId`,
+      credentials: [ONGAGE_KEYS.username, ONGAGE_KEYS.password, ONGAGE_KEYS.accountCode].map(settingName).join(", "),
     },
     documentedBaseUrl: ONGAGE_DEFAULT_BASE_URL,
     ...overrides,

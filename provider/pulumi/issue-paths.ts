@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { didYouMean } from "./did-you-mean";
 
 /**
  * zod issues → issues at the deepest property path that is wrong, saying what is allowed there.
@@ -7,9 +8,11 @@ import { z } from "zod";
  * own path ("Invalid input"), with every member's issues nested inside. Here the member the value was
  * meant to be is chosen from the value's keys (the member that knows most of them; for a
  * discriminated union, the one its discriminator names) and its issues are reported instead,
- * recursively. An unknown key is reported at that key with the keys allowed there (or its new name,
- * when it was renamed), an invalid operator with the operators of that rule type.
- * Messages never echo values except discriminators and operators (values can be contacts' data).
+ * recursively. An unknown key is reported once, at that key, with the nearest allowed key (or its new
+ * name, when it was renamed) and the keys allowed there; the missing key it stood for is not reported
+ * again. A value outside a field's options says what is allowed (the API folders register their own
+ * wording in `optionMessages`).
+ * Messages never echo values except discriminators and registered options (values can be contacts' data).
  */
 
 export interface PathIssue {
@@ -19,6 +22,12 @@ export interface PathIssue {
 
 /** Keys that were renamed, per object schema: old name → new name (shown instead of "unknown key"). */
 export const renamedKeys = z.registry<{ renamed: Record<string, string> }>();
+
+/**
+ * Wording for a value outside a field's options, per field schema: `value` is what was written (undefined
+ * when missing), `allowed` the options, `owner` the object holding the field.
+ */
+export const optionMessages = z.registry<{ explain(value: unknown, allowed: readonly unknown[], owner: Record<string, unknown>): string }>();
 
 type Schema = z.core.$ZodType;
 type Def = { type: string; [k: string]: unknown };
@@ -147,7 +156,7 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 
 const quoteList = (values: readonly unknown[]) => values.map((v) => JSON.stringify(v)).join(", ");
 const keyList = (keys: Iterable<string>) => [...keys].map((k) => `\`${k}\``).join(", ");
-/** A value safe to echo: discriminators and operators only, shortened. */
+/** A value safe to echo: discriminators only, shortened. */
 const echo = (v: unknown) => (typeof v === "string" ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : String(v));
 
 /**
@@ -203,24 +212,41 @@ function renamesAt(schema: Schema, path: readonly PropertyKey[], input: unknown)
   return (obj && renamedKeys.get(obj as never)?.renamed) ?? {};
 }
 
+/**
+ * The key an unknown `key` at `path` stands for: its new name when renamed, else the nearest allowed key
+ * (preferring keys the object lacks), else undefined.
+ */
+function intendedKey(schema: Schema, path: readonly PropertyKey[], input: unknown, key: string): string | undefined {
+  const renamed = renamesAt(schema, path, input)[key];
+  if (renamed) return renamed;
+  const where = schemaAt(schema, path, input);
+  const value = valueAt(input, path);
+  const allowed = where ? allowedKeys(where, value) : [];
+  const absent = allowed.filter((k) => !(isObject(value) && k in value));
+  return didYouMean(key, absent) ?? didYouMean(key, allowed);
+}
+
 /** True for zod's own wording (kept: a schema's custom message says more than a generic rewrite). */
 const isDefaultMessage = (message: string) => /^(Invalid input|Invalid option|Too small|Too big|Unrecognized key)/.test(message);
 
 /** `schema` is what `input` was parsed with; issue paths are relative to it; `base` prefixes the results. */
 export function explainIssues(schema: Schema, input: unknown, issues: readonly RawIssue[], base: PropertyKey[] = []): PathIssue[] {
   const out: PathIssue[] = [];
-  const renamedPresent = new Set<string>();
+  const meant = new Set<string>();
   for (const issue of issues) {
     if (issue.code !== "unrecognized_keys") continue;
-    const renamed = renamesAt(schema, issue.path, input);
-    for (const k of issue.keys) if (renamed[k]) renamedPresent.add(JSON.stringify([...issue.path, renamed[k]]));
+    const value = valueAt(input, issue.path);
+    for (const k of issue.keys) {
+      const intended = intendedKey(schema, issue.path, input, k);
+      if (intended !== undefined && !(isObject(value) && intended in value)) meant.add(JSON.stringify([...issue.path, intended]));
+    }
   }
   for (const issue of issues) {
     const path = [...issue.path];
     const at = (p: PropertyKey[]) => [...base, ...p];
     const value = valueAt(input, path);
-    // A missing key whose old name is present is reported once, at the old name.
-    if (value === undefined && renamedPresent.has(JSON.stringify(path))) continue;
+    // A missing key that a misspelt or renamed key stands for is reported once, at that key.
+    if (value === undefined && meant.has(JSON.stringify(path))) continue;
     switch (issue.code) {
       case "invalid_union": {
         const union = schemaAt(schema, path, input);
@@ -230,6 +256,12 @@ export function explainIssues(schema: Schema, input: unknown, issues: readonly R
           const owner = schemaAt(schema, path.slice(0, -1), input);
           const parent = owner && discriminatedUnionOf(owner, discriminator);
           const allowed = parent ? (optionsOf(parent) ?? []).flatMap((o) => literalValues(o, discriminator)) : [];
+          const owned = valueAt(input, path.slice(0, -1));
+          const misspelt = value === undefined && isObject(owned) ? Object.keys(owned).find((k) => didYouMean(k, [discriminator]) === discriminator) : undefined;
+          if (misspelt !== undefined) {
+            out.push({ path: at([...path.slice(0, -1), misspelt]), message: `unknown key \`${misspelt}\` (did you mean \`${discriminator}\`?); \`${discriminator}\` is one of ${quoteList(allowed)}` });
+            break;
+          }
           const got = value === undefined ? `\`${discriminator}\` is required` : `unknown ${discriminator} ${echo(value)}`;
           out.push({ path: at(path), message: `${got}; expected one of ${quoteList(allowed)}` });
           break;
@@ -241,8 +273,19 @@ export function explainIssues(schema: Schema, input: unknown, issues: readonly R
           out.push(...explainIssues(options[chosen]!, value, issue.errors[chosen]!, at(path)));
         } else {
           const keys = isObject(value) ? Object.keys(value) : [];
+          const described = describeUnion(union ?? schema, issue.message);
+          // Keys no member knows, one of them a misspelling of a member's key: reported at that key.
+          const known = new Set((options ?? []).flatMap((o) => [...keysOf(o, value)]));
+          const misspelt = keys.flatMap((k) => {
+            const meant = known.has(k) ? undefined : didYouMean(k, known);
+            return meant === undefined ? [] : [{ k, meant }];
+          });
+          if (misspelt.length > 0) {
+            for (const { k, meant } of misspelt) out.push({ path: at([...path, k]), message: `unknown key \`${k}\` (did you mean \`${meant}\`?); ${described}` });
+            break;
+          }
           const got = keys.length > 0 ? ` (got keys ${keyList(keys)})` : "";
-          out.push({ path: at(path), message: `${describeUnion(union ?? schema, issue.message)}${got}` });
+          out.push({ path: at(path), message: `${described}${got}` });
         }
         break;
       }
@@ -251,11 +294,12 @@ export function explainIssues(schema: Schema, input: unknown, issues: readonly R
         const allowed = where ? allowedKeys(where, value) : [];
         const renamed = renamesAt(schema, path, input);
         for (const key of issue.keys) {
+          const suggestion = intendedKey(schema, path, input, key);
           out.push({
             path: at([...path, key]),
             message: renamed[key]
               ? `\`${key}\` was renamed \`${renamed[key]}\`: write \`${renamed[key]}\` instead`
-              : `unknown key \`${key}\`${allowed.length > 0 ? `; allowed here: ${keyList(allowed)}` : ""}`,
+              : `unknown key \`${key}\`${suggestion === undefined ? "" : ` (did you mean \`${suggestion}\`?)`}${allowed.length > 0 ? `; allowed here: ${keyList(allowed)}` : ""}`,
           });
         }
         break;
@@ -265,11 +309,11 @@ export function explainIssues(schema: Schema, input: unknown, issues: readonly R
           out.push({ path: at(path), message: issue.message });
           break;
         }
-        const key = path.at(-1);
         const owner = valueAt(input, path.slice(0, -1));
-        if (key === "operator" && isObject(owner) && typeof owner.type === "string") {
-          const got = value === undefined ? "`operator` is required" : `${echo(value)} is not an operator of ${owner.type} rules`;
-          out.push({ path: at(path), message: `${got}; ${owner.type} rules take one of ${quoteList(issue.values)}` });
+        const field = schemaAt(schema, path, input);
+        const wording = field && (optionMessages.get(field as never) ?? optionMessages.get(unwrap(field) as never));
+        if (wording && isObject(owner)) {
+          out.push({ path: at(path), message: wording.explain(value, issue.values, owner) });
         } else {
           out.push({ path: at(path), message: `${value === undefined ? "required; " : ""}expected one of ${quoteList(issue.values)}` });
         }

@@ -1,7 +1,7 @@
 import { assertSafeBaseUrl } from "../http/client";
 import { ConfigurationError } from "../http/errors";
 import type { CheckFailure } from "./check-failures";
-import { integerSetting, invalidSetting, readSetting, type IntegerRange, type SettingKey } from "./settings";
+import { integerSetting, invalidSetting, readSetting, settingName, type IntegerRange, type SettingKey } from "./settings";
 
 /**
  * The one table of settings: each API's settings.ts lists every key with its rule, its default and
@@ -69,7 +69,7 @@ export function urlRule(fallback: string): SettingRule<string> {
     accepts: "",
     read(key) {
       const raw = readSetting(key) ?? fallback;
-      assertSafeBaseUrl(raw, `${key.config} / ${key.env}`);
+      assertSafeBaseUrl(raw, settingName(key));
       return raw;
     },
   };

@@ -47,10 +47,26 @@ export function readSetting(key: SettingKey): string | undefined {
   return value;
 }
 
-/** Like readSetting, but a missing value is a ConfigurationError naming both places to set it. */
+let environmentOnly = false;
+
+/**
+ * For the CLI, which reads no stack config: from now on in this process, setting messages name only the
+ * environment variables (the providers' messages name stack config and the variable).
+ */
+export function settingsFromEnvironmentOnly(): void {
+  environmentOnly = true;
+}
+
+/** How a message names a setting: `ongage:baseUrl / ONGAGE_BASE_URL`, or only the variable in the CLI. */
+export function settingName(key: SettingKey): string {
+  return environmentOnly ? key.env : `${key.config} / ${key.env}`;
+}
+
+/** Like readSetting, but a missing value is a ConfigurationError naming the places to set it. */
 export function requireSetting(key: SettingKey, what: string): string {
   const value = readSetting(key);
   if (value !== undefined) return value;
+  if (environmentOnly) throw new ConfigurationError(`Missing ${what}: set environment variable ${key.env}.`);
   const set = key.secret ? `pulumi config set --secret ${key.config} <value>` : `pulumi config set ${key.config} <value>`;
   throw new ConfigurationError(`Missing ${what}: set stack config "${key.config}" (${set}) or environment variable ${key.env}.`);
 }
@@ -60,9 +76,10 @@ function sourceOf(key: SettingKey): string {
   return remembered().has(key.config) ? `stack config "${key.config}"` : `environment variable ${key.env}`;
 }
 
-/** A ConfigurationError for a set but invalid value: names the value's source and both places to change it. */
+/** A ConfigurationError for a set but invalid value: names the value's source and the places to change it. */
 export function invalidSetting(key: SettingKey, raw: string, expected: string): ConfigurationError {
   const shown = key.secret ? "" : ` ${JSON.stringify(raw)}`;
+  if (environmentOnly) return new ConfigurationError(`Invalid environment variable ${key.env}${shown}: must be ${expected}.`);
   return new ConfigurationError(
     `Invalid ${key.config}${shown} (from ${sourceOf(key)}): must be ${expected}. ` +
       `Change stack config "${key.config}" or environment variable ${key.env}.`,

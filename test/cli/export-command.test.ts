@@ -167,7 +167,8 @@ spec:
     try {
       const res = await run("--api", "ongage", "--out", mkdtempSync(join(tmpdir(), "export-ongage-")));
       expect(res.code).toBe(1);
-      expect(res.stderr).toContain("Missing Ongage password");
+      expect(res.stderr).toBe("pulumi-segments export: Missing Ongage password: set environment variable ONGAGE_PASSWORD.\n");
+      expect(res.stderr).not.toContain("pulumi config");
     } finally {
       process.env.ONGAGE_PASSWORD = password;
     }
@@ -193,7 +194,7 @@ describe("export --api ants", () => {
     const out = mkdtempSync(join(tmpdir(), "export-ants-"));
     const res = await run("--api", "ants", "--out", out, "--schema", "../schema/segments.schema.json");
     expect(res.code).toBe(0);
-    expect(res.stderr).toBe("note: 1 ANTS definition need file and matchRules filled in: ANTS does not export them. `pulumi-segments validate` lists what is missing.\n");
+    expect(res.stderr).toBe("note: 1 ANTS definition needs file and matchRules filled in: ANTS does not export them. `pulumi-segments validate` lists what is missing.\n");
     const text = readFileSync(join(out, "loyal-customers.yaml"), "utf8");
     expect(text).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/segments\.schema\.json\n# Exported from ANTS CDP, segment \d+ \("Loyal customers"\)\./);
     expect(text).toContain("# TO DO before `pulumi up`: ANTS cannot export the member file or its rules.");

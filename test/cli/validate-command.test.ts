@@ -21,17 +21,17 @@ describe("pulumi-segments validate", () => {
     const { code, stdout } = await run(broken);
     expect(code).toBe(1);
     const lines = stdout.trimEnd().split("\n");
-    expect(lines).toHaveLength(17);
+    expect(lines).toHaveLength(16);
     expect(lines[3]).toBe(`${broken}/refs.yaml:10:61: loop-b spec.rules[0].segmentIds[0].ref: reference cycle: loop-a → loop-b → loop-a`);
-    expect(lines.at(-1)).toBe("16 problems in 4 files (4 files checked)");
+    expect(lines.at(-1)).toBe("15 problems in 4 files (4 files checked)");
   });
 
   it("--format github prints one escaped ::error workflow command per problem", async () => {
     const { code, stdout } = await run(broken, "--format", "github");
     expect(code).toBe(1);
     const lines = stdout.trimEnd().split("\n");
-    expect(lines.filter((l) => l.startsWith("::error "))).toHaveLength(16);
-    expect(lines).toContain(`::error file=${broken}/schema.yaml,line=11,col=3,title=typo spec.naem::unknown property "naem"`);
+    expect(lines.filter((l) => l.startsWith("::error "))).toHaveLength(15);
+    expect(lines).toContain(`::error file=${broken}/schema.yaml,line=11,col=3,title=typo spec.naem::unknown key \`naem\` (did you mean \`name\`?); allowed here: \`listId\`, \`name\`, \`description\`, \`favorite\`, \`whitelist\`, \`rules\`, \`match\`, \`external\`, \`adopt\``);
     expect(lines).toContain(
       `::error file=${broken}/ants.yaml,line=14,col=11,title=ants-members spec.file.path::file "${broken}/missing.csv" cannot be read (ENOENT; resolved to ${join(root, broken, "missing.csv")})`,
     );

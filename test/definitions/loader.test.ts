@@ -111,7 +111,9 @@ describe("loadSegments", () => {
     }
     expect(error).toBeInstanceOf(DefinitionsError);
     const lines = (error as Error).message.split("\n");
-    expect(lines[0]).toBe(`13 problems in the segment definitions in ${join(fixtures, "broken")}:`);
+    // The misspelt `naem` is one problem, at that key: the missing `name` is not reported again.
+    expect(lines[0]).toBe(`12 problems in the segment definitions in ${join(fixtures, "broken")}:`);
+    expect(lines).toContain("  test/fixtures/definitions/broken/schema.yaml:11:3: typo spec.naem: unknown key `naem` (did you mean `name`?); allowed here: `listId`, `name`, `description`, `favorite`, `whitelist`, `rules`, `match`, `external`, `adopt`");
     expect(lines).toContain('  test/fixtures/definitions/broken/refs.yaml:15:60: dangling spec.rules[0].segmentIds[0].ref: no definition named "nowhere"');
     expect(lines).toContain("  test/fixtures/definitions/broken/syntax.json:5:1: JSON: Flow map must end with a }");
     expect(registered.size).toBe(before);

@@ -198,10 +198,17 @@ describe("ongage check failures at the mistake (examples)", () => {
   });
 
   it("an item that is neither a rule nor a group says what an item can be", async () => {
-    const failures = await failuresOf({ name: "x", match: { all: [{ alll: [] }] } });
+    const failures = await failuresOf({ name: "x", match: { all: [{ colour: [] }] } });
     expect(failures).toHaveLength(1);
     expect(failures[0]!.property).toBe("match.all[0]");
-    expect(failures[0]!.reason).toMatch(/rule.*`type`.*group.*`all`.*`any`/);
+    expect(failures[0]!.reason).toMatch(/rule.*`type`.*group.*`all`.*`any`.*\(got keys `colour`\)/);
+  });
+
+  it("a misspelt group key is reported at that key, with the key it stands for and what an item can be", async () => {
+    const failures = await failuresOf({ name: "x", match: { all: [{ alll: [] }] } });
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.property).toBe("match.all[0].alll");
+    expect(failures[0]!.reason).toMatch(/^unknown key `alll` \(did you mean `all`\?\); .*rule.*`type`.*group.*`all`.*`any`/);
   });
 
   it("an unknown key names the key and lists the allowed ones", async () => {
