@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { AlertChannel, DayHour, DELIMITERS, MATCH_OPERATORS, REPEAT_RANGES, RepeatOnValue, USER_ROLES, type DelimiterCode, type RepeatUnit } from "./inputs";
+import { DELIMITERS, type DelimiterCode } from "../member-files/file-input";
+import { AlertChannel, DayHour, MATCH_OPERATORS, REPEAT_RANGES, RepeatOnValue, USER_ROLES, type RepeatUnit } from "./inputs";
 
 // The canonical form of ANTS segments: the single normalized shape on both sides of every diff, what
 // check hands to create/update, and (with what the server assigned) the segment's outputs.

@@ -1,4 +1,10 @@
-export { Segment, type SegmentArgs } from "./segment";
-export type { DynamicSchedule, MatchRule, Schedule, StaticSchedule } from "./segment-args";
-export type { CanonicalSegment, ResolvedRule, SegmentOutputs, SegmentStatus, UploadInfo } from "./canonical";
-export type { SegmentInputs } from "./inputs";
+/**
+ * The ants folder as the rest of the package uses it (review/, definitions/, cli/ import it only
+ * through this file: ARCHITECTURE.md). What users see is public.ts (the resource classes and argument
+ * types), re-exported by provider/index.ts; definitions/loader.ts builds resources from it.
+ */
+export { AntsClient } from "./client";
+export { AUDIENCE_ITEM_TYPE, SegmentInputs } from "./inputs";
+export { modulesInUse } from "./modules-in-use";
+export { segmentProvider } from "./provider";
+export { antsClientOptions } from "./settings";

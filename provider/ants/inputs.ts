@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FileInput } from "../member-files/file-input";
 import { isCalendarDate } from "./dates";
 
 // ---------------------------------------------------------------------------------------------
@@ -8,10 +9,6 @@ import { isCalendarDate } from "./dates";
 /** Audience → ANTS item type id (docs/api/ants.md §2). */
 export const AUDIENCE_ITEM_TYPE = { customer: -1003, visitor: -1007 } as const;
 export type Audience = keyof typeof AUDIENCE_ITEM_TYPE;
-
-/** Delimiter codes as Upload's `delimiterCode`, and the characters they stand for. */
-export const DELIMITERS = { tab: "\t", comma: ",", semicolon: ";", pipe: "|" } as const;
-export type DelimiterCode = keyof typeof DELIMITERS;
 
 /** Mapping operators (docs/api/ants.md §6.2). */
 export const MATCH_OPERATORS = ["exactly", "equals", "not_equals"] as const;
@@ -32,13 +29,6 @@ export const DayHour = z.strictObject({
   hour: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:mm (00:00-23:59)"),
 });
 export type DayHour = z.infer<typeof DayHour>;
-
-export const FileInput = z.strictObject({
-  /** CSV/TSV/TXT file, relative to the Pulumi project directory (or absolute). */
-  path: z.string().min(1),
-  /** Delimiter; detected from the header line when omitted. */
-  delimiter: z.enum(Object.keys(DELIMITERS) as [DelimiterCode, ...DelimiterCode[]]).optional(),
-});
 
 export const MatchRuleInput = z.strictObject({
   /** Header name of a file column. */

@@ -1,7 +1,7 @@
 import { compact, sameCanonical } from "../pulumi/canonical";
 
-import type { MemberFile } from "./file-source";
-import { missingColumnMessage, portablePath } from "./file-source";
+import type { MemberFile } from "../member-files/member-file";
+import { missingColumnMessage, portablePath } from "../member-files/member-file";
 import { type CanonicalSchedule, type CanonicalSegment, type ResolvedRule, type SegmentOutputs, type SegmentStatus, type UploadInfo } from "./canonical";
 import { AUDIENCE_ITEM_TYPE, PUBLIC_ROLES, USER_ROLES, type MatchOperator, type ParsedSegmentInputs } from "./inputs";
 import { type WireBoAttribute, type WireListingEntry } from "./wire";

@@ -12,7 +12,7 @@ import { warn } from "../pulumi/warnings";
 import { AntsClient } from "./client";
 import { antsClaimScope, antsCreatorIdentity, createdMs, findInterruptedCreate, proveCreator } from "./interrupted-create";
 import { guardAntsDelete } from "./modules-in-use";
-import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "./file-source";
+import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "../member-files/member-file";
 import { canonicalFromInputs, canonicalFromWire, changedKeys, managedPart, resolveRules, statusFromWire, toRequestBody } from "./normalize";
 import { CanonicalSegment, type SegmentOutputs, type SegmentStatus, type UploadInfo } from "./canonical";
 import { AUDIENCE_ITEM_TYPE, SegmentInputs, type ParsedSegmentInputs } from "./inputs";

@@ -1,6 +1,6 @@
-import { AntsClient } from "../ants/client";
-import { antsClientOptions } from "../ants/settings";
-import { AUDIENCE_ITEM_TYPE } from "../ants/inputs";
+import { AntsClient } from "../ants";
+import { antsClientOptions } from "../ants";
+import { AUDIENCE_ITEM_TYPE } from "../ants";
 import type { ExportResult } from "./export-ongage";
 import { uniqueNames, type DefinitionFileOut } from "./render";
 

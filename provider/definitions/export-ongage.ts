@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from "node:util";
-import { OngageClient } from "../ongage/client";
-import { canonicalFromInputs, canonicalFromWire } from "../ongage/normalize";
-import { ValidSegmentInputs } from "../ongage/inputs";
-import type { CanonicalRule, CanonicalSegment } from "../ongage/canonical";
-import { ongageClientOptions, ongageDefaultListId } from "../ongage/settings";
+import { OngageClient } from "../ongage";
+import { canonicalFromInputs, canonicalFromWire } from "../ongage";
+import { ValidSegmentInputs } from "../ongage";
+import type { CanonicalRule, CanonicalSegment } from "../ongage";
+import { ongageClientOptions, ongageDefaultListId } from "../ongage";
 import { replaceReferences } from "./references";
 import { uniqueNames, type DefinitionFileOut } from "./render";
 

@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { Segment as AntsSegment } from "../ants/segment";
-import { ExternalRecipients, type ExternalRecipientsArgs } from "../ongage/external-recipients";
-import { Segment as OngageSegment } from "../ongage/segment";
+import { Segment as AntsSegment } from "../ants/public";
+import { ExternalRecipients, type ExternalRecipientsArgs } from "../ongage/public";
+import { Segment as OngageSegment } from "../ongage/public";
 import { formatText, type Diagnostic } from "./diagnostics";
 import { parseDefinitionFolder } from "./parse";
 import { replaceReferences } from "./references";

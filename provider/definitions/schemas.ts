@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SegmentInputs as AntsSegmentInputs } from "../ants/inputs";
+import { SegmentInputs as AntsSegmentInputs } from "../ants";
 import {
   RecipientsInputs,
   SegmentIdInput,
@@ -8,7 +8,7 @@ import {
   segmentInputShape,
   type MatchGroupOf,
   type SegmentInputs as OngageSegmentInputs,
-} from "../ongage/inputs";
+} from "../ongage";
 
 /** The three resource kinds a definition file can declare. */
 export const KINDS = ["ongage.Segment", "ongage.ExternalRecipients", "ants.Segment"] as const;

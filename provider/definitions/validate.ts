@@ -1,8 +1,8 @@
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { z } from "zod";
-import { segmentProvider as antsSegmentProvider } from "../ants/provider";
-import { segmentProvider as ongageSegmentProvider } from "../ongage/provider";
-import { recipientsProvider } from "../ongage/recipients-provider";
+import { segmentProvider as antsSegmentProvider } from "../ants";
+import { segmentProvider as ongageSegmentProvider } from "../ongage";
+import { recipientsProvider } from "../ongage";
 import { propertyPath, type CheckFailure } from "../pulumi/check-failures";
 import { explainIssues } from "../pulumi/issue-paths";
 import { sortDiagnostics, type Diagnostic } from "./diagnostics";

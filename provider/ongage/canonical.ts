@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FileInput } from "../ants/inputs";
+import { FileInput } from "../member-files/file-input";
 import type { RuleInput } from "./inputs";
 
 // The canonical form of Ongage resources: the single normalized shape on both sides of every diff,

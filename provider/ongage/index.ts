@@ -1,30 +1,15 @@
-export { Segment, type SegmentArgs } from "./segment";
-export { ExternalRecipients, type ExternalRecipientsArgs } from "./external-recipients";
-export type {
-  BehavioralOperand,
-  BehavioralRule,
-  BetweenTimeRange,
-  CustomTimeRange,
-  DateAbsoluteRule,
-  DateRelativeRule,
-  EmailRule,
-  GroupedBehavioralRule,
-  GroupedDateAbsoluteRule,
-  GroupedDateRelativeRule,
-  GroupedEmailRule,
-  GroupedNumericRule,
-  GroupedRule,
-  GroupedSegmentRule,
-  GroupedStringRule,
-  MatchAll,
-  MatchAny,
-  MatchGroup,
-  MatchItem,
-  NumericRule,
-  Rule,
-  SegmentRule,
-  StringRule,
-  TimeRange,
-} from "./segment-args";
-export type { Operator, RecipientsInputs, RuleInput, SegmentInputs } from "./inputs";
-export type { CanonicalRule, CanonicalSegment, SegmentOutputs } from "./canonical";
+/**
+ * The ongage folder as the rest of the package uses it (review/, definitions/, cli/ import it only
+ * through this file: ARCHITECTURE.md). What users see is public.ts (the resource classes and argument
+ * types), re-exported by provider/index.ts; definitions/loader.ts builds resources from it.
+ */
+export { segmentCampaigns } from "./campaigns-in-use";
+export { CanonicalSegment, type CanonicalRule } from "./canonical";
+export { OngageClient } from "./client";
+export { parseDateToEpoch } from "./dates";
+export { RecipientsInputs, SegmentIdInput, ValidSegmentInputs, refineSegment, ruleSchemas, segmentInputShape, type MatchGroup, type MatchGroupOf, type SegmentInputs } from "./inputs";
+export { compileMatch } from "./match";
+export { canonicalFromInputs, canonicalFromWire, managedPart, toRequestBody } from "./normalize";
+export { fieldResolver, segmentProvider } from "./provider";
+export { recipientsProvider } from "./recipients-provider";
+export { ongageClientOptions, ongageDefaultListId } from "./settings";

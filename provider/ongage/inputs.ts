@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FileInput } from "../ants/inputs";
+import { FileInput } from "../member-files/file-input";
 import { renamedKeys } from "../pulumi/issue-paths";
 import { parseDateToEpoch } from "./dates";
 import { ruleOperator } from "./issue-messages";

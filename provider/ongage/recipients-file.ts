@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
-import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "../ants/file-source";
-import { DELIMITERS, type DelimiterCode } from "../ants/inputs";
+import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "../member-files/member-file";
+import { DELIMITERS, type DelimiterCode } from "../member-files/file-input";
 
 /**
  * Recipients of an external segment, from a CSV/TSV file in the repository (read like an ANTS member

@@ -1,4 +1,4 @@
-import { portablePath } from "../ants/file-source";
+import { portablePath } from "../member-files/member-file";
 import { canonicalInputs, checkInputs } from "../pulumi/check";
 import type { CheckIssue } from "../pulumi/check-failures";
 import type { DynamicProvider } from "../pulumi/dynamic-provider";

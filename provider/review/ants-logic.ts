@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { parse } from "csv-parse/sync";
-import { DELIMITERS, type DelimiterCode } from "../ants/inputs";
+import { DELIMITERS, type DelimiterCode } from "../member-files/file-input";
 import type { RenderedLogic } from "./ongage-logic";
 import { asObject, isOpaque, opaqueText, orList, plural, type Json } from "./values";
 

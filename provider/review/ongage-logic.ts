@@ -1,6 +1,6 @@
-import { compileMatch } from "../ongage/match";
-import { parseDateToEpoch } from "../ongage/dates";
-import type { MatchGroup } from "../ongage/inputs";
+import { compileMatch } from "../ongage";
+import { parseDateToEpoch } from "../ongage";
+import type { MatchGroup } from "../ongage";
 import { asObject, dateText, isOpaque, isUnknown, opaqueText, orList, plural, type Json } from "./values";
 
 /**

@@ -75,7 +75,6 @@ describe("process-state registry", () => {
       "http/rate-limiter: limiters",
       "http/redact: secrets to redact",
       "ongage/client: list fields",
-      "ongage/client: root proofs",
       "pulumi/claims: creates in flight",
       "pulumi/claims: holds",
       "pulumi/recent-create-finder: listings",

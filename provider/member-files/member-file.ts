@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, extname, isAbsolute, relative, resolve, sep } from "node:path";
 import { parse } from "csv-parse/sync";
-import { DELIMITERS, type DelimiterCode } from "./inputs";
+import { DELIMITERS, type DelimiterCode } from "./file-input";
 
 /** File types the provider can read locally (Upload also takes .xls/.xlsx, whose headers we cannot read). */
 export const MEMBER_FILE_EXTENSIONS = ["csv", "tsv", "txt"] as const;
