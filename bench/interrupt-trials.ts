@@ -1,5 +1,5 @@
 /**
- * Kill trials (issue 9 §3): an `up` of N segments runs in a child engine process; at seeded random
+ * Kill trials (README *Interrupted runs*): an `up` of N segments runs in a child engine process; at seeded random
  * points the engine and its provider host are SIGKILLed together (a cancelled CI job). The checkpoint
  * is what the killed engine last wrote; creates in flight are pending operations, which the next `up`
  * does not step (Pulumi keeps pending creates for `pulumi refresh` and creates the resource again).

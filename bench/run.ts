@@ -321,7 +321,7 @@ async function main() {
   out.p3Ms = Math.round(p3Ms);
   out.p3Calls = calls;
   out.p3Rejected429 = quota.http.requests.filter((r) => r.status === 429).length;
-  // Listing pages the run spent looking for segments of interrupted runs (issue 9 §3), within p3Calls.
+  // Listing pages the run spent looking for segments of interrupted runs (README *Interrupted runs*), within p3Calls.
   out.p3ListingCalls = quota.http.requests.filter((r) => r.method === "GET" && /\/api\/segments$/.test(r.path)).length;
   out.p3Failures = up.errors.length;
   out.p3QuotaFraction = Number((calls / (p3Ms / 60_000) / P3_PER_MINUTE).toFixed(3));

@@ -4,7 +4,7 @@ import { blindSecrets } from "./secrets";
 import type { StackState, StateResource } from "./state";
 
 /**
- * Writes what `pulumi preview --json` prints (design/pulumi-preview-json.md) for a preview run by the
+ * Writes what `pulumi preview --json` prints (docs/pulumi-preview-json.md) for a preview run by the
  * driver, so that tests and the demo feed `pulumi-segments review` the same document CI gets from the
  * real CLI: one step per changed resource with `oldState` / `newState` (planned inputs are what Check
  * returned, planned outputs of an update are the old outputs), `diffReasons`, `replaceReasons`,

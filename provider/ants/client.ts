@@ -151,7 +151,7 @@ export class AntsClient {
 
   /**
    * Every segment Listing returns for `search` (all segments when omitted), page by page (1-based;
-   * http/listing.ts decides completeness). When the first page holds fewer rows than asked (the
+   * provider/http/listing.ts decides completeness). When the first page holds fewer rows than asked (the
    * server's maximum page size is not documented), later pages ask for that many, so page numbers
    * address the same rows whichever page size the server applies.
    */
@@ -184,7 +184,7 @@ export class AntsClient {
     });
   }
 
-  /** What a "gone" conclusion about segment `id` needs besides its absence or a 404 (pulumi/gone.ts): the root check. */
+  /** What a "gone" conclusion about segment `id` needs besides its absence or a 404 (provider/pulumi/gone.ts): the root check. */
   goneProof(id: string) {
     return {
       subject: `ants segment ${id}`,

@@ -1,7 +1,7 @@
 /**
  * The ants folder as the rest of the package uses it (review/, definitions/, cli/ import it only
  * through this file: ARCHITECTURE.md). What users see is public.ts (the resource classes and argument
- * types), re-exported by provider/index.ts; definitions/loader.ts builds resources from it.
+ * types), re-exported by provider/index.ts; provider/definitions/loader.ts builds resources from it.
  */
 export { AntsClient } from "./client";
 export { AUDIENCE_ITEM_TYPE, SegmentInputs } from "./inputs";

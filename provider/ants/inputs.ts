@@ -14,7 +14,7 @@ export type Audience = keyof typeof AUDIENCE_ITEM_TYPE;
 export const MATCH_OPERATORS = ["exactly", "equals", "not_equals"] as const;
 export type MatchOperator = (typeof MATCH_OPERATORS)[number];
 
-/** Allowed `repeat.every` per unit (docs/api/ants.md §6.3; the issue fixes hours at 1-24). */
+/** Allowed `repeat.every` per unit (docs/api/ants.md §6.3: hours 1-24 as the API allows, although the UI stops at 23). */
 export const REPEAT_RANGES = { hours: [1, 24], days: [1, 365], weeks: [1, 52], months: [1, 12] } as const;
 export type RepeatUnit = keyof typeof REPEAT_RANGES;
 

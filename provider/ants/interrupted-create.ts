@@ -16,7 +16,7 @@ export function createdMs(ctime: string | null | undefined): number | undefined 
 }
 
 /**
- * The claim scope of the configured ANTS credentials (pulumi/claims.ts). Read without validation, so
+ * The claim scope of the configured ANTS credentials (provider/pulumi/claims.ts). Read without validation, so
  * diff and read record holds even where a create could not run; secrets only enter as a fingerprint.
  */
 export function antsClaimScope(): string {

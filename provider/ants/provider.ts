@@ -217,7 +217,7 @@ export const segmentProvider = {
   },
 
   /**
-   * No delete when a create of this process took the segment over (pulumi/claims.ts: a renamed resource).
+   * No delete when a create of this process took the segment over (provider/pulumi/claims.ts: a renamed resource).
    * `api`: the assumed delete endpoint (already gone counts as deleted), refused while modules use the
    * segment or Listing does not show whether any do (modules-in-use.ts, `ants:deleteInUse`).
    * `forget`: state only, with a warning.

@@ -131,7 +131,7 @@ export class OngageClient {
     });
   }
 
-  /** What a "gone" conclusion about segment `id` needs besides a 404 (pulumi/gone.ts): the list's root check. */
+  /** What a "gone" conclusion about segment `id` needs besides a 404 (provider/pulumi/gone.ts): the list's root check. */
   goneProof(listId: number | undefined, id: string) {
     return {
       subject: `ongage segment ${id}${listId === undefined ? "" : ` (list ${listId})`}`,

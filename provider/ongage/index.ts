@@ -1,7 +1,7 @@
 /**
  * The ongage folder as the rest of the package uses it (review/, definitions/, cli/ import it only
  * through this file: ARCHITECTURE.md). What users see is public.ts (the resource classes and argument
- * types), re-exported by provider/index.ts; definitions/loader.ts builds resources from it.
+ * types), re-exported by provider/index.ts; provider/definitions/loader.ts builds resources from it.
  */
 export { segmentCampaigns } from "./campaigns-in-use";
 export { CanonicalSegment, type CanonicalRule } from "./canonical";

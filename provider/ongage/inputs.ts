@@ -165,7 +165,7 @@ export function ruleSchemas<Id extends z.ZodType>(segmentId: Id) {
       z.strictObject({ any: z.array(item).min(1), label: z.string().max(255).optional() }),
     ]),
   );
-  // definitions/schemas.ts gives the definition files' group an id (in its own registry), so the JSON
+  // provider/definitions/schemas.ts gives the definition files' group an id (in its own registry), so the JSON
   // Schema names the recursive group once and refers to it by that name.
   const group = groups;
   const itemError = `expected a rule (an object with \`type\`: ${unjoined.options.map((o) => o.shape.type.value).join(", ")}) or a group (an object with \`all\` or \`any\`)`;

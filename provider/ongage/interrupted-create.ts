@@ -16,7 +16,7 @@ function createdMs(created: unknown): number | undefined {
 }
 
 /**
- * The claim scope of the configured Ongage account (pulumi/claims.ts): segment ids are unique in it.
+ * The claim scope of the configured Ongage account (provider/pulumi/claims.ts): segment ids are unique in it.
  * Read without validation, so diff and read work (and record holds) even where a create could not.
  */
 export function ongageClaimScope(): string {

@@ -160,7 +160,7 @@ export const segmentProvider = {
   },
 
   /**
-   * No delete when a create of this process took the segment over (pulumi/claims.ts: a renamed resource).
+   * No delete when a create of this process took the segment over (provider/pulumi/claims.ts: a renamed resource).
    * Refused while campaigns use the segment (campaigns-in-use.ts). Gone already counts as deleted;
    * after a lost response or 5xx, a read decides whether the delete took effect.
    */

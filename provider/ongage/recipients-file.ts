@@ -4,6 +4,10 @@ import { z } from "zod";
 import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "../member-files/member-file";
 import { DELIMITERS, type DelimiterCode } from "../member-files/file-input";
 
+/** What csv-parse returns with `info: true`: each record with the line it ended on. */
+const ParsedRecords = z.array(z.object({ record: z.array(z.string()), info: z.object({ lines: z.number() }).loose() }).loose());
+type ParsedRecord = z.infer<typeof ParsedRecords>[number];
+
 /**
  * Recipients of an external segment, from a CSV/TSV file in the repository (read like an ANTS member
  * file: relative to the project directory, delimiter detected unless given) or inline. Rows are
@@ -57,15 +61,15 @@ export function readRecipientsFile(path: string, delimiter?: DelimiterCode, cwd:
   const duplicates = headers.filter((h, i) => headers.indexOf(h) !== i);
   if (duplicates.length > 0) throw new RecipientsFileError([`file "${path}": column "${duplicates[0]}" appears twice`]);
 
-  let records: Array<{ record: string[]; info: { lines: number } }>;
+  let records: ParsedRecord[];
   try {
-    records = parse(file.content.toString("utf8").replace(/^\uFEFF/, ""), {
+    records = ParsedRecords.parse(parse(file.content.toString("utf8").replace(/^\uFEFF/, ""), {
       delimiter: DELIMITERS[file.delimiter],
       info: true,
       relax_column_count: true,
       skip_empty_lines: true,
       from_line: 2,
-    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    }));
   } catch (err) {
     // csv-parse messages quote the offending text: keep only its location.
     const line = (err as { lines?: number }).lines;

@@ -69,7 +69,7 @@ export function noteHeld(scope: string, id: string, segment: string): void {
     throw new Error(
       `segment ${id} ("${segment}") is in this resource's state and was also ${describeHold(hold)}: two resources now hold one segment. ` +
         "Remove one of them from the program and from the state (`pulumi state delete <urn>`), or give the definitions distinct names; " +
-        "deleting either resource as things stand would delete the segment the other one holdsState().",
+        "deleting either resource as things stand would delete the segment the other one holds.",
     );
   }
 }

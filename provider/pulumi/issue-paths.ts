@@ -30,10 +30,10 @@ export const renamedKeys = z.registry<{ renamed: Record<string, string> }>();
 export const optionMessages = z.registry<{ explain(value: unknown, allowed: readonly unknown[], owner: Record<string, unknown>): string }>();
 
 type Schema = z.core.$ZodType;
-type Def = { type: string; [k: string]: unknown };
+type Def = z.core.$ZodTypeDef & Record<string, unknown>;
 type RawIssue = z.core.$ZodIssue;
 
-const def = (s: Schema): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+const def = (s: Schema): Def => s._zod.def as Def;
 
 /** The schema with wrappers (optional, nullable, default, lazy, pipe, readonly, catch) removed. */
 function unwrap(s: Schema): Schema {

@@ -110,7 +110,7 @@ export function integerSetting(key: SettingKey, range: IntegerRange): number {
   return n;
 }
 
-/** @deprecated Use resetProcessState() (http/process-state.ts), which also drops caches, tokens and limiters. */
+/** @deprecated Use resetProcessState() (provider/http/process-state.ts), which also drops caches, tokens and limiters. */
 export function forgetConfig(): void {
   remembered().clear();
 }

@@ -11,7 +11,7 @@ import { dataRows, sha256Hex } from "./ants-logic";
 import { UNKNOWN, asObject, type Json } from "./values";
 
 /**
- * Reads a preview digest exactly as `pulumi preview --json` prints it (design/pulumi-preview-json.md):
+ * Reads a preview digest exactly as `pulumi preview --json` prints it (docs/pulumi-preview-json.md):
  * `steps[]` with `op`, `urn`, `oldState`, `newState`, `diffReasons`, `replaceReasons`; secrets as
  * "[secret]" and unknowns as the engine's sentinel anywhere in inputs and outputs.
  */

@@ -177,7 +177,7 @@ export async function changeSetFromGit(ref: string, dir: string, cwd: string = p
     const newDefs = readStructure(absDir, "working tree", notes);
     renamed = aliasedDefinitions(oldDefs, newDefs);
     for (const [from, to] of unaliasedRenames(oldDefs, newDefs)) {
-      notes.push(`\`${from}\` is renamed \`${to}\` without an alias: \`pulumi up\` creates a new segment with a new id, then deletes the old segment (an Ongage segment's scheduled campaigns are unscheduled). To keep the segment, add \`options: { aliases: [${from}] }\` to \`${to}\``);
+      notes.push(`\`${from}\` is renamed \`${to}\` without an alias: to Pulumi that is a new resource and the removal of the old one. \`pulumi up\` creates a new segment with a new id and deletes the old one (an Ongage segment's scheduled campaigns are unscheduled, unless the delete guard refuses), except when it keeps the segment's name and rules and the old segment was created within the interrupted-create window (\`interruptedCreateWindowHours\`, README *Interrupted runs*): then the new resource takes the old segment over and the delete sends nothing. To keep the segment either way, add \`options: { aliases: [${from}] }\` to \`${to}\``);
     }
     // A reference to an aliased definition's old name is a reference to the same segment.
     olds = await checkSide(oldDefs, tmp, `at ${ref}`, (name) => refIds.idFor(renamed.get(name) ?? name), notes, rows, fetchMissing);

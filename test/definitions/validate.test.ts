@@ -110,7 +110,7 @@ ${options}`;
       'a.yaml:5:13: new-a options.aliases[0]: alias "still-here" is the name of a live definition at b.yaml:2; an alias is a previous name no definition uses any more (remove the alias, or that definition)',
       'a.yaml:5:25: new-a options.aliases[1]: "new-a" is this definition\'s own name; an alias is a name it had before (remove it)',
       'c.yaml:4:22: new-c options.aliases[0]: alias "gone" is also an alias of "still-here" at b.yaml:2; one old resource can be taken over by one definition only',
-      "d.yaml:4:12: new-d options.aliases: Too small: expected array to have >=1 items",
+      "d.yaml:4:12: new-d options.aliases: needs at least 1 item",
       "e.yaml:4:29: new-e options.aliases[1]: expected 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit",
     ]);
   });

@@ -130,7 +130,7 @@ describe("review --base <git-ref> <dir>", () => {
       // The segment `both` refers to is a new one: its rule changes to the new segment's id.
       expect(r.segments.find((x) => x.name === "both")).toMatchObject({ op: "update" });
       expect(set.notes).toContain(
-        "`engaged` is renamed `engaged-openers` without an alias: `pulumi up` creates a new segment with a new id, then deletes the old segment (an Ongage segment's scheduled campaigns are unscheduled). To keep the segment, add `options: { aliases: [engaged] }` to `engaged-openers`",
+        "`engaged` is renamed `engaged-openers` without an alias: to Pulumi that is a new resource and the removal of the old one. `pulumi up` creates a new segment with a new id and deletes the old one (an Ongage segment's scheduled campaigns are unscheduled, unless the delete guard refuses), except when it keeps the segment's name and rules and the old segment was created within the interrupted-create window (`interruptedCreateWindowHours`, README *Interrupted runs*): then the new resource takes the old segment over and the delete sends nothing. To keep the segment either way, add `options: { aliases: [engaged] }` to `engaged-openers`",
       );
       const text = await runCli("review", "--base", "main", join(repo, "segments"), "--format", "text");
       expect(text.code).toBe(0);
