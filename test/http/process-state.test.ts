@@ -103,6 +103,6 @@ describe("process-state registry", () => {
     expect(count(ants, /\/segment\/listing$/)).toBeGreaterThan(before.listing);
     expect(count(ongage, /\/list_fields$/)).toBe(before.fields + 1);
     expect(ongage.http.requests.filter((r) => (r as { method?: string }).method === "GET" && /\/api\/segments$/.test(r.path)).length).toBe(before.ongageList + 1);
-    expect(processStateOwners()).toHaveLength(11);
+    expect(processStateOwners()).toHaveLength(12);
   }, 60_000);
 });
