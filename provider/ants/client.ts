@@ -162,11 +162,12 @@ export class AntsClient {
       what: search === undefined ? "segments" : `segments matching ${JSON.stringify(search)}`,
       idOf: (e) => String(e.segment_id),
       page: async (_received, page) => {
-        const res = await this.listingPage(page, limit, search).catch((err: unknown) => Promise.reject(page === 1 ? this.rootError(err) : err));
+        const asked = limit;
+        const res = await this.listingPage(page, asked, search).catch((err: unknown) => Promise.reject(page === 1 ? this.rootError(err) : err));
         this.recordRoot();
         const entries = res.body.data.entries;
         if (page === 1 && entries.length > 0 && entries.length < limit) limit = entries.length;
-        return { rows: entries, total: res.body.data.meta?.total };
+        return { rows: entries, total: res.body.data.meta?.total, asked };
       },
     });
   }

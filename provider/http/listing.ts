@@ -6,6 +6,8 @@ export interface ListingPage<R> {
   rows: R[];
   /** The server's total row count when it sent one (any type: it is checked here). */
   total: unknown;
+  /** How many rows the request asked for. */
+  asked: number;
 }
 
 export interface ListingSource<R> {
@@ -31,7 +33,10 @@ function countOf(total: unknown): number | undefined {
  * Every row of a paged listing, or an IncompleteListingError. The maximum page size of neither API
  * is documented, so nothing is inferred from a page being shorter than asked:
  * - the next page starts after the rows actually received;
- * - the listing ends at an empty page, or when the rows received reach the server's total;
+ * - the listing ends at an empty page, or when the rows received reach the server's total on a full
+ *   page (as many rows as asked). A short page proves nothing: a server with a smaller page cap and
+ *   a total that counts only that page looks the same as the end of the listing, so paging goes on
+ *   to the next page (docs/api/variance.md: page-cap with listing-total=page);
  * - a total that is missing or below the rows already received on first sight is ignored (paging
  *   goes on until an empty page);
  * - a page that repeats a row already received, a total that drops below the rows received after it
@@ -71,7 +76,7 @@ export async function* completeListing<R>(source: ListingSource<R>): AsyncGenera
     yield* page.rows;
     if (total !== undefined && total >= seen.size) {
       consistentTotal = total;
-      if (seen.size === total) return;
+      if (seen.size === total && page.rows.length >= page.asked) return;
     } else if (total !== undefined && consistentTotal !== undefined) {
       throw incomplete(`the total dropped from ${consistentTotal} to ${total}, below the rows already received`);
     }

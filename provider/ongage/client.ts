@@ -157,7 +157,7 @@ export class OngageClient {
           idempotent: true,
           schema: SummaryPage,
         });
-        return { rows: res.body.payload, total: res.body.metadata?.total };
+        return { rows: res.body.payload, total: res.body.metadata?.total, asked: PAGE_SIZE };
       },
     });
   }

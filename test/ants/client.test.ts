@@ -158,10 +158,11 @@ describe("ants listing", () => {
     api("/access/api/segment/listing", (body) => {
       pages.push(body);
       return { statusCode: 200, data: ok(all.slice((body.page - 1) * body.limit, body.page * body.limit), { perPage: body.limit, total: all.length }) };
-    }, 3);
+    }, 4);
     const got = await drain(client());
     expect(got.map((e) => e.segment_id)).toEqual(all.map((e) => e.segment_id));
-    expect(pages.map((p) => p.page)).toEqual([1, 2, 3]);
+    // Page 3 is short (50 of 100): a short page proves nothing, so an empty page 4 confirms the end.
+    expect(pages.map((p) => p.page)).toEqual([1, 2, 3, 4]);
     expect(pages[0]).toMatchObject({ limit: 100, sort: "segment_id", sd: "asc" });
     expect(pages[0].columns).toContain("update_method");
   });
@@ -175,13 +176,14 @@ describe("ants listing", () => {
   it("concurrent reads share one listing snapshot", async () => {
     tokenEndpoint();
     let calls = 0;
-    api("/access/api/segment/listing", () => (calls++, { statusCode: 200, data: ok([entry(1), entry(2), entry(3)]) }), 5);
+    // One snapshot is two Listing pages: the three segments, then the empty page that confirms them.
+    api("/access/api/segment/listing", (body) => (calls++, { statusCode: 200, data: ok(body.page === 1 ? [entry(1), entry(2), entry(3)] : []) }), 5);
     const found = await Promise.all(["1", "2", "3", "4"].map((id) => client().findInSnapshot(id)));
     expect(found.map((e) => e?.segment_display)).toEqual(["s1", "s2", "s3", undefined]);
-    expect(calls).toBe(1);
+    expect(calls).toBe(2);
     clock += 6_000; // past the 5 s staleness window
     await client().findInSnapshot("1");
-    expect(calls).toBe(2);
+    expect(calls).toBe(4);
   });
 });
 

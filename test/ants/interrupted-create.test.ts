@@ -68,15 +68,15 @@ const interrupted = (c: CanonicalSegment) => interruptedCreate("ANTS_INTERRUPTED
 const fullListings = () => em.http.requests.filter((r) => r.path.endsWith("/segment/listing") && (JSON.parse(r.body) as { search?: string }).search === undefined).length;
 
 describe("ants: adopting what an interrupted run created (name, audience, static/dynamic, ctime)", () => {
-  it("exact name, same audience and method, created recently: adopted with a warning naming its id, from one full Listing", async () => {
+  it("exact name, same audience and method, created recently: adopted with a warning naming its id, from one full Listing (its page and the empty page that confirms it)", async () => {
     const c = await def("vip");
     const id = await interrupted(c);
     em.http.clearLog();
     const { value, stderr: warnings } = await withStderr(() => findInterruptedCreate(new AntsClient(antsClientOptions()), c));
     expect(String(value?.segment_id)).toBe(id);
     expect(warnings).toMatch(new RegExp(`adopted ANTS segment ${id} \\("vip"\\), created by an interrupted run`));
-    expect(fullListings()).toBe(1);
-    expect(em.http.requests.map((r) => r.path)).toEqual(["/access/api/segment/listing"]);
+    expect(fullListings()).toBe(2);
+    expect(em.http.requests.map((r) => r.path)).toEqual(["/access/api/segment/listing", "/access/api/segment/listing"]);
   });
 
   it("another audience or static/dynamic is left alone", async () => {

@@ -56,6 +56,8 @@ async function def(name: string): Promise<CanonicalSegment> {
   return res.inputs as unknown as CanonicalSegment;
 }
 const isListing = (r: EmulatorRequest) => r.method === "POST" && r.path.endsWith("/segment/listing");
+/** The first page of a Listing (the next page, asked to confirm the end, is the emulator's own: empty for these names). */
+const isFirstListingPage = (r: EmulatorRequest) => isListing(r) && (JSON.parse(r.rawBody.toString("utf8") || "{}") as { page?: number }).page === 1;
 const listingOf = (entries: Record<string, unknown>[]) => ({ status: 200, body: { code: 200, message: "Success", data: { entries, meta: { perPage: 100, total: entries.length } } } });
 const segments = () => em.store.allSegments().map((s) => String(s.segmentId));
 
@@ -65,7 +67,7 @@ describe("ants create whose answer was lost", () => {
     em.http.failNext({ reply: ANTS_FAULT_REPLIES.serverError(502), match: ANTS_FAULT_REPLIES.isCreate });
     // Every look-up sees one same-name customer segment by this very client, without a ctime.
     const entry = { segment_id: 990001, segment_display: "no ctime", item_type_id: -1003, update_method: "static", c_user_id: CLIENT, ctime: null };
-    em.http.failNext({ reply: listingOf([entry]), match: isListing }, 20);
+    em.http.failNext({ reply: listingOf([entry]), match: isFirstListingPage }, 20);
     await expect(provider.create(c)).rejects.toThrow(/no segment named "no ctime" appeared/);
   });
 
@@ -81,7 +83,7 @@ describe("ants create whose answer was lost", () => {
     const c = await def("ui twin");
     em.http.failNext({ reply: ANTS_FAULT_REPLIES.serverError(502), match: ANTS_FAULT_REPLIES.isCreate });
     const entry = { segment_id: 990002, segment_display: "ui twin", item_type_id: -1003, update_method: "static", c_user_id: "Jane in the UI", ctime: new Date().toISOString() };
-    em.http.failNext({ reply: listingOf([entry]), match: isListing }, 20);
+    em.http.failNext({ reply: listingOf([entry]), match: isFirstListingPage }, 20);
     await expect(provider.create(c)).rejects.toThrow(/no segment named "ui twin" created since the request is proven to be its: 990002 \(created by "Jane in the UI"; .*\)\. Check ANTS/);
   });
 });

@@ -156,7 +156,7 @@ describe("destroy and removal of a segment in use", () => {
     try {
       const up = await bad.engine.up([segment("bad-setting", {})]);
       expect(up.errors.map((e) => e.phase)).toEqual(["Check"]);
-      expect(up.errors[0]!.message).toMatch(/ongage:deleteInUse.*ONGAGE_DELETE_IN_USE.*"refuse".*"allow".*"sometimes"/s);
+      for (const part of ["ongage:deleteInUse", "ONGAGE_DELETE_IN_USE", '"refuse"', '"allow"', '"sometimes"']) expect(up.errors[0]!.message).toContain(part);
       expect(bad.engine.calls.map((c) => c.rpc)).not.toContain("Create");
     } finally {
       await bad.host.close();

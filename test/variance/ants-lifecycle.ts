@@ -12,7 +12,7 @@ import { stopOnErrors, Stopped } from "./outcome";
 /**
  * The ANTS lifecycle one variance switch runs: up → preview → refresh → edit (rename A, new file for
  * B) → preview → export → adopt in a fresh stack (file and matchRules filled in, as the export asks)
- * → preview → destroy. Seeded first by another API client, an hour before the run: a foreign segment
+ * → preview → destroy. Seeded first by another API client, two days before the run: a foreign segment
  * named like A; it may never be adopted, updated or deleted.
  */
 
@@ -38,6 +38,8 @@ const opsByName = (steps: Array<{ urn: string; op: string }>) => Object.fromEntr
 interface Context {
   emu: AntsEmulator;
   host: ProviderHost;
+  /** Another provider process, for the adoption (another project's `pulumi up`). */
+  adoptHost: ProviderHost;
   provider: string;
   dir: string;
   label: string;
@@ -51,8 +53,9 @@ export interface AntsRun {
 export async function startAntsRun(emu: AntsEmulator): Promise<AntsRun> {
   const id = await createSeedSegment(emu, await token(emu), "Variance A");
   const seg = emu.store.getSegment(id)!;
-  const hourAgo = Date.now() - 3_600_000;
-  Object.assign(seg, { ctime: hourAgo, utime: hourAgo, submittedAt: hourAgo });
+  // Two days old: outside the interrupted-create window, whose refusals are test/lifecycle/segment-ownership.test.ts's.
+  const twoDaysAgo = Date.now() - 48 * 3_600_000;
+  Object.assign(seg, { ctime: twoDaysAgo, utime: twoDaysAgo, submittedAt: twoDaysAgo });
   return { foreign: [structuredClone(seg)], states: [] };
 }
 
@@ -112,7 +115,7 @@ export async function antsLifecycle(ctx: Context, run: AntsRun): Promise<void> {
     return { type: TYPES.antsSegment, name: b ? "b" : "a", inputs: { ...f.definition.spec, file: { path: b ? fileB : fileA }, matchRules, __provider: provider } };
   });
 
-  const adopter = new Engine({ host, project: "variance", stack: `ants-adopt-${ctx.label}` });
+  const adopter = new Engine({ host: ctx.adoptHost, project: "variance", stack: `ants-adopt-${ctx.label}` });
   run.states.push(adopter.state.resources);
   const creates = () => emu.http.requests.filter((r) => r.path.endsWith("/segment/create")).length;
   const createsBefore = creates();
@@ -121,14 +124,18 @@ export async function antsLifecycle(ctx: Context, run: AntsRun): Promise<void> {
   stopOnErrors("adopt", adopt);
   expect(creates(), "adoption created a new segment").toBe(createsBefore);
   expect(Object.fromEntries(adopter.state.resources.map((r) => [r.name, r.id]))).toEqual(ids);
-  const afterAdopt = await adopter.preview(adoptSpecs);
+  // The next \`pulumi\` command is another provider process than the adoption's (provider/pulumi/claims.ts):
+  // played by the first host, which has not taken these segments over.
+  const next = new Engine({ host: ctx.host, project: "variance", stack: `ants-adopt-${ctx.label}` });
+  next.state = adopter.state;
+  const afterAdopt = await next.preview(adoptSpecs);
   stopOnErrors("preview after adopt", afterAdopt);
   expect(opsByName(afterAdopt.steps)).toEqual({ a: "same", b: "same" });
 
-  const destroy = await adopter.destroy();
-  run.states[1] = adopter.state.resources;
+  const destroy = await next.destroy();
+  run.states[1] = next.state.resources;
   stopOnErrors("destroy", destroy);
-  expect(adopter.state.resources).toEqual([]);
+  expect(next.state.resources).toEqual([]);
   expect(emu.store.getSegment(Number(ids.a))).toBeUndefined();
 }
 
