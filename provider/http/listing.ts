@@ -78,7 +78,7 @@ export async function* completeListing<R>(source: ListingSource<R>): AsyncGenera
       consistentTotal = total;
       if (seen.size === total && page.rows.length >= page.asked) return;
     } else if (total !== undefined && consistentTotal !== undefined) {
-      throw incomplete(`the total dropped from ${consistentTotal} to ${total}, below the rows already received`);
+      throw incomplete(`the total the server reported fell to ${total} (it was ${consistentTotal}), below the ${seen.size} rows already received`);
     }
   }
 }
