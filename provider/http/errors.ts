@@ -110,11 +110,6 @@ const CLASSES: Record<ErrorKind, new (init: ApiErrorInit) => ApiError> = {
   unexpected: UnexpectedResponseError,
 };
 
-/** Same as ApiError.from. */
-export function apiError(kind: ErrorKind, init: ApiErrorInit): ApiError {
-  return ApiError.from(kind, init);
-}
-
 /** The kind an HTTP status implies when the body says nothing more specific. */
 export function kindForStatus(status: number): ErrorKind {
   if (status === 401) return "authentication";

@@ -1,5 +1,4 @@
 import { ConnectFailedError, ConnectionError, RateLimitError, ServerError } from "./errors";
-import { mayHaveBeenProcessed } from "./unknown-outcomes";
 
 export interface RetrySettings {
   /** Retries after the first attempt. */
@@ -87,9 +86,4 @@ export function parseRetryAfter(
   const at = Date.parse(ra);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
-}
-
-/** @deprecated `!mayHaveBeenProcessed(err)` (unknown-outcomes.ts): the error proves nothing was processed. */
-export function provesNotProcessed(err: unknown): boolean {
-  return !mayHaveBeenProcessed(err);
 }
