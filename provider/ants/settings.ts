@@ -171,7 +171,6 @@ export function antsSettingsFailures(): CheckFailure[] {
   return settingRowFailures(antsSettingRows());
 }
 
-
 /**
  * The options of an AntsClient (client.ts), read from the settings now; credentials stay a reader
  * called at each request. `overrides` replace single options (tests inject a dispatcher and a clock).

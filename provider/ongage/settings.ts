@@ -123,7 +123,6 @@ export function ongageSettingsFailures(): CheckFailure[] {
   return settingRowFailures(ongageSettingRows());
 }
 
-
 /**
  * The options of an OngageClient (client.ts), read from the settings now; credentials stay a reader
  * called at each request. `overrides` replace single options (tests inject a dispatcher and a clock).
