@@ -94,7 +94,7 @@ describe("export --api ongage, then adopt", () => {
     const res = await run("--api", "ongage", "--out", out, "--schema", "../schema/segments.schema.json");
     expect(res.stderr).toBe("");
     expect(res.code).toBe(0);
-    expect(res.stdout.trimEnd().split("\n").at(-1)).toBe(`exported 204 ongage segments to ${out}`);
+    expect(res.stdout.trimEnd().split("\n").at(-1)).toBe(`read 204 ongage segments; wrote 204 files to ${out}; none keeps Ongage's flat \`rules\``);
     const listing = em.http.requests.filter((r) => r.method === "GET" && /\/api\/segments$/.test(r.path));
     expect(listing.length).toBe(3); // 200 + 4 rows, then the empty page that confirms the short one was the last
     expect(readdirSync(out)).toHaveLength(204);
@@ -111,17 +111,18 @@ spec:
   adopt: true
   description: Example.com readers who opened lately or bought
   favorite: true
-  rules:
-    - { type: email, field: email, operator: LIKE, values: [ "@example.com" ], caseSensitive: true }
-    - type: behavioral
-      event: opened
-      operator: "="
-      operand:
-        timeRange: { operator: between, inLast: 30, inLastUnit: day, to: 0, toUnit: day }
-        countries: [ GB, US ]
-      openParens: 1
-      group: Engaged
-    - { type: numeric, field: product_id, operator: "><", values: [ 100, 200 ], condition: or, closeParens: 1, group: Engaged }
+  match:
+    all:
+      - { type: email, field: email, operator: LIKE, values: [ "@example.com" ], caseSensitive: true }
+      - any:
+          - type: behavioral
+            event: opened
+            operator: "="
+            operand:
+              timeRange: { operator: between, inLast: 30, inLastUnit: day, to: 0, toUnit: day }
+              countries: [ GB, US ]
+          - { type: numeric, field: product_id, operator: "><", values: [ 100, 200 ] }
+        label: Engaged
 `);
     expect(readFileSync(join(out, "vip-or-birthdays.yaml"), "utf8")).toContain("segmentIds: [ { ref: vip-openers }, { ref: born-before-1998 } ]");
     expect(readFileSync(join(out, "born-before-1998.yaml"), "utf8")).toContain('values: [ "1998-01-10" ]');
@@ -158,7 +159,7 @@ spec:
     writeFileSync(join(out, "crm-export.yaml"), "# mine\n");
     const res = await run("--api", "ongage", "--out", out);
     expect(res.code).toBe(1);
-    expect(res.stderr).toBe(`pulumi-segments export: 1 file(s) already exist; nothing written (use --force to overwrite):\n  ${join(out, "crm-export.yaml")}\n`);
+    expect(res.stderr).toBe(`pulumi-segments export: 1 file already exists; nothing written (use --force to overwrite):\n  ${join(out, "crm-export.yaml")}\n`);
     expect(readdirSync(out)).toEqual(["crm-export.yaml"]);
     expect((await run("--api", "ongage", "--out", out, "--force")).code).toBe(0);
     expect(readFileSync(join(out, "crm-export.yaml"), "utf8")).toContain("external: { insertMissing: true }");
