@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { ConfigurationError } from "../provider/http/errors";
 import { displayPath } from "../provider/definitions/diagnostics";
@@ -105,16 +105,16 @@ function writeAll(outDir: string, texts: ReadonlyArray<{ path: string; text: str
   const created = !existsSync(outDir);
   mkdirSync(outDir, { recursive: true });
   const staged: Array<{ tmp: string; path: string }> = [];
-  try {
-    for (const { path, text } of texts) {
-      const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  for (const { path, text } of texts) {
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    try {
       writeFileSync(tmp, text, { flag: "wx" });
-      staged.push({ tmp, path });
+    } catch (err) {
+      for (const s of staged) rmSync(s.tmp, { force: true });
+      if (created) rmSync(outDir, { recursive: true, force: true });
+      throw new Error(`writing ${displayPath(path)} failed (${(err as Error).message}); nothing was written to ${displayPath(outDir)}: export writes every file or none`, { cause: err });
     }
-  } catch (err) {
-    for (const { tmp } of staged) rmSync(tmp, { force: true });
-    if (created) rmSync(outDir, { recursive: true, force: true });
-    throw err;
+    staged.push({ tmp, path });
   }
   const placed: string[] = [];
   try {
@@ -160,6 +160,11 @@ export const exportCommand: Command = {
     const existing = targets.filter((t) => existsSync(t.path));
     if (existing.length > 0 && !args.force) {
       process.stderr.write(`pulumi-segments export: ${count(existing.length, "file already exists", "files already exist")}; nothing written (use --force to overwrite):\n${existing.map((t) => `  ${displayPath(t.path)}\n`).join("")}`);
+      return 1;
+    }
+    const blocked = targets.filter((t) => existsSync(t.path) && !statSync(t.path).isFile());
+    if (blocked.length > 0) {
+      process.stderr.write(`pulumi-segments export: ${count(blocked.length, "path is", "paths are")} in the way and not a file; nothing written (move ${blocked.length === 1 ? "it" : "them"} away, --force overwrites files only):\n${blocked.map((t) => `  ${displayPath(t.path)}\n`).join("")}`);
       return 1;
     }
     const schema = args.schema === undefined ? defaultSchemaPath(outDir) : { path: args.schema };
