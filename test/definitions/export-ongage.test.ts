@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -149,6 +149,34 @@ spec:
           - { type: string, field: address, operator: notempty }
         label: ${OR_GROUP}
 `);
+  });
+
+  it("the README's export example is the real output: the command's stdout and the file it shows", async () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### `export --api"));
+    const block = (fence: string) => {
+      const start = section.indexOf(fence) + fence.length;
+      return section.slice(start, section.indexOf("```", start));
+    };
+    const [command, ...stdout] = block("```text\n").trimEnd().split("\n");
+    expect(command).toBe("$ npx pulumi-segments export --api ongage --list-id 2002 --out segments");
+    // A project with pulumi-segments installed, as after `npm install pulumi-segments`.
+    const project = mkdtempSync(join(tmpdir(), "export-readme-"));
+    mkdirSync(join(project, "node_modules", "pulumi-segments", "schema"), { recursive: true });
+    writeFileSync(join(project, "node_modules", "pulumi-segments", "schema", "segments.schema.json"), "{}");
+    const cwd = process.cwd();
+    process.chdir(project);
+    try {
+      const res = await runCli(...command!.replace("$ npx pulumi-segments ", "").split(" "));
+      expect(res.stderr).toBe("");
+      expect(res.stdout.trimEnd().split("\n")).toEqual(stdout);
+    } finally {
+      process.chdir(cwd);
+    }
+    const file = block("```yaml\n");
+    // Segment ids are the account's: the README shows the emulator's for this test's seeding order.
+    expect(file).toContain(`segment ${seeded.get("2002 My Group segment")} ("My Group segment")`);
+    expect(readFileSync(join(project, "segments", "my-group-segment.yaml"), "utf8")).toBe(file);
   });
 
   it("a fresh stack adopting the exported files takes over every segment with no POST or PUT, and its next preview shows no changes", async () => {
