@@ -14,9 +14,11 @@ const USAGE = `Usage: pulumi-segments export --api ongage|ants [--out DIR] [--li
 Reads every existing segment of an account and writes one definition file per segment, marked
 \`adopt: true\`, so that \`pulumi up\` takes them over instead of creating duplicates.
   ongage  every segment of the list (ONGAGE_LIST_ID or --list-id; else the account default list),
-          reproduced exactly: the preview after adoption shows no changes.
+          reproduced exactly: the preview after adoption shows no changes. Rules are written as
+          \`match\` groups when groups compile back to exactly Ongage's rules, else as flat \`rules\`.
   ants    name, audience and static/dynamic only: ANTS cannot export member files or rules, so
           file and matchRules must be filled in (\`pulumi-segments validate\` lists what is missing).
+Every segment is read before any file is written, and the files are written all or none.
 Credentials come from the providers' environment variables (ONGAGE_* / ANTS_*).
 
 Options:
