@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { HttpClient } from "../http/client";
-import { AuthenticationError, RouteNotFoundError } from "../http/errors";
+import { AuthenticationError, RouteNotFoundError, UnexpectedResponseError } from "../http/errors";
 import { ANTS_KEYS, TokenResponse, antsCredentials, classifyAnts, type WireListingEntry } from "../ants";
 import type { Observation } from "./observation";
 import { PLEASE_REPORT, antsProbe, antsRow, answerShape, errorText, rawListing, type AntsProbe } from "./ants-probe";
@@ -66,6 +66,8 @@ async function rootRow(probe: AntsProbe): Promise<{ row: Observation; stop: bool
   try {
     await probe.client.proveRoot();
   } catch (err) {
+    // An answer the provider's schema refuses still shows the account is reachable: the Listing rows say what differs.
+    if (err instanceof UnexpectedResponseError) return { stop: false, row: antsRow("listing.root", "§2", assumption, errorText(err), "refuses", "the provider reaches the account but refuses its Listing answers (see the Listing rows below)") };
     return { stop: true, row: antsRow("listing.root", "§2", assumption, errorText(err), "unknown", `nothing about Listing could be observed: check ${ANTS_KEYS.baseUrl.env} and the credentials`) };
   }
   return { stop: false, row: antsRow("listing.root", "§2", assumption, `POST ${new URL(probe.client.baseUrl).pathname.replace(/\/+$/, "")}/segment/listing answered the success envelope`, "fine", "the provider reaches the account") };
