@@ -45,10 +45,15 @@ export interface ListingFacts {
   searched?: { id: string; keyword: string; byPrefix: Outcome<WireListingEntry[]>; byId: Outcome<WireListingEntry | undefined> };
 }
 
-/** Every raw entry the facts hold, once per id (the sample the column and type rows look at). */
+/** Every raw entry the facts hold, once per id as first seen (the sample the column and type rows look at). */
 export function sampleOf(f: ListingFacts): Entry[] {
   const byId = new Map<string, Entry>();
-  for (const r of [f.big, f.first1, f.first2, f.second1]) for (const e of rawPage(r.body)?.entries ?? []) byId.set(idOf(e) ?? `#${byId.size}`, e);
+  for (const r of [f.big, f.first1, f.first2, f.second1]) {
+    for (const e of rawPage(r.body)?.entries ?? []) {
+      const key = idOf(e) ?? `#${byId.size}`;
+      if (!byId.has(key)) byId.set(key, e);
+    }
+  }
   return [...byId.values()];
 }
 
