@@ -125,6 +125,9 @@ function totalRow(f: ListingFacts): Observation {
   if ("error" in f.all) return row(`meta.total ${total}; the full listing failed (see ants.listing.complete)`, "unknown", "the total could not be compared with a count of every segment");
   const count = f.all.ok.length;
   const form = typeof raw === "string" ? "a numeric string" : "a number";
+  if (total > count) {
+    return row(`meta.total ${total} (${form}) on a page of size 1; the provider's full listing read only ${count} segments, without stopping`, "report", `the provider's listing ended early and took that for complete: a read could take a segment it did not see for gone; do not use the provider on this account, and ${PLEASE_REPORT}`);
+  }
   if (total !== count) {
     return row(`meta.total ${total} (${form}) on a page of size 1; the full listing holds ${count} segments`, "refuses", "a total that does not count every match makes listings that span pages look incomplete: the provider stops those reads with \"could not be shown complete\" rather than conclude anything from them");
   }
@@ -135,6 +138,10 @@ function totalRow(f: ListingFacts): Observation {
 function completeRow(f: ListingFacts): Observation {
   const row = antsRow.bind(null, "listing.complete", "§4.1", "the provider's paged Listing (page size, 1-based pages, totals) reads every segment exactly once");
   if ("error" in f.all) return row(errorText(f.all.error), "refuses", "reads, refreshes, deletes, imports and exports that list segments stop with this error; nothing is concluded from a partial listing");
+  const total = countOf(rawPage(f.first1.body)?.meta.total);
+  if (total !== undefined && total > f.all.ok.length) {
+    return row(`${f.all.ok.length} segments, while meta.total counts ${total}`, "report", `the provider took a short listing for complete: a read could take a segment it did not see for gone; do not use the provider on this account, and ${PLEASE_REPORT}`);
+  }
   return row(`${f.all.ok.length} segments, each once`, "fine", "the provider's listings are complete on this account");
 }
 

@@ -73,3 +73,11 @@ describe("ants Listing rows", () => {
     expect(IMPOSSIBLE_ID).toBe("9007199254740991");
   });
 });
+
+describe("a listing the provider ended early", () => {
+  it("is reported by the total and complete rows, not taken as complete", () => {
+    const v = verdicts(facts({ all: { ok: [] } }));
+    expect(v["ants.listing.total"]).toBe("report");
+    expect(v["ants.listing.complete"]).toBe("report");
+  });
+});
