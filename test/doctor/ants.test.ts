@@ -161,3 +161,16 @@ describe("no secret or contact data in the rows", () => {
     expect(text).not.toMatch(/@[a-z-]+\.[a-z]{2,}/i);
   });
 });
+
+describe("rate-limit headers", () => {
+  it("a Listing answer with rate-limit headers is reported with their names and values", async () => {
+    const big = (r: { path: string; rawBody: Buffer }) => r.path.endsWith("/segment/listing") && /"limit":100,"columns"/.test(r.rawBody.toString("utf8"));
+    em.http.failNext({
+      match: big,
+      reply: { status: 200, body: { code: 200, message: "Success", data: { entries: [], meta: { total: 0, perPage: 100 } } }, headers: { "x-ratelimit-limit": "200", "x-ratelimit-remaining": "187" } },
+    });
+    const row = byId(await run())["ants.rate-limit.headers"]!;
+    expect(row.verdict).toBe("report");
+    expect(row.observed).toBe("x-ratelimit-limit: 200; x-ratelimit-remaining: 187");
+  });
+});
