@@ -102,6 +102,18 @@ describe("antsDoctor against the plain emulator", () => {
     }
   });
 
+  it("a ready token: its lifetime and the creator cannot be seen, and the rows say so", async () => {
+    process.env.ANTS_ACCESS_TOKEN = await token(em);
+    try {
+      const rows = await run();
+      expect(notFine(rows).map((r) => r.split(":")[0])).toEqual(["ants.auth.token", "ants.listing.creator"]);
+      expect(byId(rows)["ants.auth.token"]!.verdict).toBe("unknown");
+      expect(JSON.stringify(rows)).not.toContain(process.env.ANTS_ACCESS_TOKEN);
+    } finally {
+      delete process.env.ANTS_ACCESS_TOKEN;
+    }
+  });
+
   it("an env that differs from the process environment is refused, not ignored", async () => {
     await expect(antsDoctor({ env: { ...process.env, ANTS_BASE_URL: "https://elsewhere.example" }, write: false })).rejects.toThrow(/ANTS_BASE_URL/);
   });
