@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IncompleteListingError } from "../http/errors";
+import { ConfigurationError, IncompleteListingError } from "../http/errors";
 import { WireSegmentSummary, ongageEnvelope } from "../ongage/index";
 import { PLEASE_REPORT, fine, guarded, ongageRow, refuses, report, unknown, type Finding } from "./ongage-rows";
 import type { Observation } from "./observation";
@@ -28,6 +28,8 @@ export async function observeAccess(probe: OngageProbe): Promise<{ row: Observat
   try {
     a = await probe.get("/api/segments", page(0, 1));
   } catch (err) {
+    // Missing or invalid settings (credentials, base URL) are the caller's to report, not a row.
+    if (err instanceof ConfigurationError) throw err;
     const f = unknown(`GET ${probe.route("/api/segments")} failed: ${messageOf(err)}`, "nothing could be read; check ONGAGE_BASE_URL and the network, then run doctor again");
     return { row: ongageRow("access", f), ok: false };
   }

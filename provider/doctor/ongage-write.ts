@@ -84,7 +84,7 @@ export async function createScratch(client: OngageClient, listId: number): Promi
         return refuses(`POST /${listId}/api/segments ${how}; the list holds ${found.length} segments named "${name}"`, `the provider cannot tell which segment a create made; look for "${name}" in list ${listId} in the Ongage UI and delete it`);
       }
       return noId
-        ? report(`POST /${listId}/api/segments ${how}; found by its unique name as segment ${found[0]}`, `the provider then looks a new segment up by name and creation time, which stops when another segment has the same name; ${PLEASE_REPORT}`)
+        ? report(`POST /${listId}/api/segments ${how}; found by its unique name as segment ${found[0]}`, `the provider then looks the new segment up by its name and creation time (as after a lost answer), and stops with an error when two such segments appeared; ${PLEASE_REPORT}`)
         : unknown(`POST /${listId}/api/segments ${how}; found by its unique name as segment ${found[0]}`, "the create's answer was lost; run doctor again");
     }
   })().catch((err: unknown) => unknown(`the scratch segment could not be created: ${messageOf(err)}`, "the write rows could not be observed; run doctor again"));

@@ -45,7 +45,7 @@ export function renderText(report: DoctorReport, width = DEFAULT_WIDTH): string 
   const textWidth = total - verdictWidth - idWidth - 4;
   const out: string[] = [];
   const apis = [...new Set(rows.map((r) => r.api))].join(", ") || "no api";
-  out.push(`pulumi-segments doctor ${report.tool.version} · ${apis} · ${report.mode} · ${rows.length} rows: ${tally(rows)}`);
+  out.push(...wrap(`pulumi-segments doctor ${report.tool.version} · ${apis} · ${report.mode} · ${rows.length} rows: ${tally(rows)}`, total));
   out.push("");
   out.push(`${"VERDICT".padEnd(verdictWidth)}  ${"ROW".padEnd(idWidth)}  WHAT WAS SEEN → WHAT IT MEANS`);
   for (const r of rows) {
@@ -64,9 +64,12 @@ export function renderText(report: DoctorReport, width = DEFAULT_WIDTH): string 
   }
   out.push("");
   const notFine = rows.filter((r) => r.verdict !== "fine").length;
-  if (rows.length === 0) out.push("No row was observed: nothing is established.");
-  else if (notFine === 0) out.push("Every row is fine: the account behaves as docs/api/*.md assume.");
-  else out.push(`${notFine} row(s) not fine. To report them, attach the output of the same command with \`--format json\` (it holds no credentials and no contact data).`);
+  const closing = rows.length === 0
+    ? "No row was observed: nothing is established."
+    : notFine === 0
+      ? "Every row is fine: the account behaves as docs/api/*.md assume."
+      : `${notFine} row(s) not fine. To report them, attach the output of the same command with \`--format json\` (it holds no credentials and no contact data).`;
+  out.push(...wrap(closing, total));
   return `${out.join("\n")}\n`;
 }
 
