@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AntsEmulator, startAntsEmulator } from "../../emulators/ants/server";
 import type { OngageEmulator } from "../../emulators/ongage/server";
+import { resetProcessState } from "../../provider/http/process-state";
 import { doctorReportSchema } from "../../provider/doctor/observation";
 import { CONTACT, CREDS, LIST, restoreEnv, startSeeded, useEmulator } from "../doctor/ongage-emulator";
+import { postJson, seedCreateBody, token, uploadFile } from "../emulators/ants/client";
 import { runCli } from "./run-cli";
 
-// `pulumi-segments doctor` in-process: arguments, exit codes, both formats, against Ongage emulators.
-// `--api ants` is only tested for its usage errors here: antsDoctor (provider/doctor/ants.ts) lands on
-// branch doctor-ants, whose tests cover it; the command calls it the same way as ongageDoctor.
+// `pulumi-segments doctor` in-process: arguments, exit codes, both formats, against Ongage and ANTS
+// emulators (the rows themselves are tested in test/doctor/ongage.test.ts and test/doctor/ants.test.ts).
 
 const run = (...argv: string[]) => runCli("doctor", ...argv);
 afterAll(restoreEnv);
@@ -107,6 +109,65 @@ describe("doctor --api ongage against emulators", () => {
       expect(r.stderr).toContain("ONGAGE_PASSWORD");
     } finally {
       useEmulator(em);
+    }
+  });
+});
+
+describe("doctor --api ants against an emulator", () => {
+  const CLIENT = { clientId: "cli-doctor-client", clientSecret: "Cli-Doctor-Planted-S3cret" };
+  const KEYS = ["ANTS_CLIENT_ID", "ANTS_CLIENT_SECRET", "ANTS_BASE_URL", "ANTS_AUTH_URL", "ANTS_MAX_RETRIES", "ANTS_RETRY_BASE_MS"] as const;
+  const saved = Object.fromEntries(KEYS.map((k) => [k, process.env[k]]));
+  let ants: AntsEmulator;
+  beforeAll(async () => {
+    ants = await startAntsEmulator({ clients: [CLIENT], computeDelayMs: 0 });
+    Object.assign(process.env, {
+      ANTS_CLIENT_ID: CLIENT.clientId,
+      ANTS_CLIENT_SECRET: CLIENT.clientSecret,
+      ANTS_BASE_URL: ants.url,
+      ANTS_AUTH_URL: ants.authUrl,
+      ANTS_MAX_RETRIES: "1",
+      ANTS_RETRY_BASE_MS: "10",
+    });
+    // Paging and totals can only be judged on an account with two or more segments: seed two.
+    const tok = await token(ants);
+    for (const name of ["CLI doctor buyers", "CLI doctor lapsed"]) {
+      const up = await uploadFile(ants, tok, "contacts.csv", "id\tcreated_date\tfrom_user\tto_user\tchannel\tmessage\n1\t2024-01-02\tu1\tu2\tsms\thello\n");
+      const body = seedCreateBody(up.body.data.entries[0]);
+      body.segmentDisplay = name;
+      const created = await postJson(ants, "/segment/create", body, tok);
+      expect(created.body?.code).toBe(200);
+    }
+  });
+  afterAll(async () => {
+    for (const k of KEYS) if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+    await ants.close();
+  });
+
+  it("--write --format json: exit 0, every row fine, the scratch segment gone, no secret printed", async () => {
+    resetProcessState();
+    const r = await run("--api", "ants", "--write", "--format", "json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const report = doctorReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.mode).toBe("write");
+    expect(report.observations.every((o) => o.api === "ants" && o.verdict === "fine")).toBe(true);
+    expect(report.observations.map((o) => o.id)).toContain("ants.write.delete");
+    expect(r.stdout).not.toContain(CLIENT.clientSecret);
+    const listed = await run("--api", "ants", "--format", "json");
+    expect(JSON.stringify(JSON.parse(listed.stdout))).not.toContain("pulumi-segments doctor 20");
+  });
+
+  it("a switch the documents do not expect: exit 1 and the row that names it", async () => {
+    resetProcessState();
+    ants.setQuirks({ "segment-id": "string" });
+    try {
+      const r = await run("--api", "ants", "--write");
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/(refuses|report)\s+ants\.listing\.segment-id/);
+      expect(r.stdout).not.toContain(CLIENT.clientSecret);
+    } finally {
+      ants.setQuirks({});
     }
   });
 });
