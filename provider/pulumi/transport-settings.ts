@@ -32,7 +32,7 @@ export interface TransportSettings {
 }
 
 /**
- * What every API client takes (ongage/client.ts, ants/client.ts extend it with their own options):
+ * What every API client takes (provider/ongage/client.ts, provider/ants/client.ts extend it with their own options):
  * where the API is, a credentials reader, the transport profile, and what tests inject.
  */
 export interface ApiClientOptions<Credentials, Sources extends { baseUrl: string; credentials: string }> {
