@@ -11,12 +11,13 @@ import { fetchUnlessGone } from "../pulumi/read";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
 import { containsUnknown, isUnknown } from "../pulumi/unknowns";
 import { warn } from "../pulumi/warnings";
-import { CanonicalSegment, type SegmentOutputs } from "./canonical";
+import { CheckedSegment, type CanonicalSegment, type SegmentOutputs } from "./canonical";
 import { guardSegmentDelete } from "./campaigns-in-use";
 import { OngageClient } from "./client";
 import { findInterruptedCreate, ongageClaimScope, proveDefinition } from "./interrupted-create";
 import { ValidSegmentInputs } from "./inputs";
 import { canonicalFromInputs, canonicalFromWire, fieldNamesToResolve, managedPart, toRequestBody, type FieldResolver } from "./normalize";
+import { rulePathsOf, withUserPaths } from "./rule-paths";
 import { ONGAGE_KEYS, ongageClientOptions, ongageDefaultListId, ongageSettingsFailures, ongageTransportSettings } from "./settings";
 import { isDeletedSegment, type WireSegment, type WireSegmentSummary } from "./wire";
 
@@ -51,8 +52,25 @@ async function findByName(client: OngageClient, listId: number | undefined, name
   return out;
 }
 
+/** The definition without the rule paths check recorded for messages (rule-paths.ts). */
+function definitionOf(checked: CheckedSegment): CanonicalSegment {
+  const { rulePaths: _forMessages, ...c } = checked;
+  return c;
+}
+
+/** PUT of the segment's body; a rejection names the user's paths for the criteria it names (rule-paths.ts). */
+async function putSegment(client: OngageClient, id: string, checked: CheckedSegment) {
+  const body = toRequestBody(checked, await fieldResolver(client, checked), false);
+  try {
+    return await client.updateSegment(checked.listId, id, body);
+  } catch (err) {
+    throw withUserPaths(err, checked);
+  }
+}
+
 /** Brings an existing segment to the definition; the segment's id is kept. */
-async function converge(client: OngageClient, id: string, c: CanonicalSegment): Promise<SegmentOutputs> {
+async function converge(client: OngageClient, id: string, checked: CheckedSegment): Promise<SegmentOutputs> {
+  const c = definitionOf(checked);
   const current = await fetchCanonical(client, c.listId, id, undefined, c);
   for (const key of IMMUTABLE) {
     if (key === "listId" && c.listId === undefined) continue;
@@ -64,8 +82,7 @@ async function converge(client: OngageClient, id: string, c: CanonicalSegment): 
     }
   }
   if (sameCanonical(managedPart(current), { ...c, listId: current.listId })) return current;
-  const body = toRequestBody(c, await fieldResolver(client, c), false);
-  const updated = await client.updateSegment(c.listId, id, body);
+  const updated = await putSegment(client, id, checked);
   return fetchCanonical(client, c.listId, id, updated.segment, c);
 }
 
@@ -90,7 +107,7 @@ export const segmentProvider = {
       settings: ongageSettingsFailures,
       canonical: (inputs) => {
         const list = defaultListId();
-        return Array.isArray(list) ? list : canonicalFromInputs(inputs, list.listId);
+        return Array.isArray(list) ? list : { ...canonicalFromInputs(inputs, list.listId), ...rulePathsOf(inputs) };
       },
     });
   },
@@ -111,7 +128,8 @@ export const segmentProvider = {
   },
 
   async create(inputs) {
-    const c = canonicalInputs(CanonicalSegment, inputs);
+    const checked = canonicalInputs(CheckedSegment, inputs);
+    const c = definitionOf(checked);
     const client = new OngageClient(ongageClientOptions());
     // The POST answer may carry the stored segment; then reading back needs no GET.
     let posted: { id: string; segment?: WireSegment } | undefined;
@@ -123,10 +141,16 @@ export const segmentProvider = {
       scope: ongageClaimScope(),
       findByName: () => findByName(client, c.listId, c.name),
       idOf: (s) => String(s.id),
-      converge: (s) => converge(client, String(s.id), c),
+      converge: (s) => converge(client, String(s.id), checked),
       findInterrupted: () => findInterruptedCreate(client, c),
-      prepare: async () => toRequestBody(c, await fieldResolver(client, c), true),
-      post: async (body) => (posted = await client.createSegment(c.listId, body)).id,
+      prepare: async () => toRequestBody(checked, await fieldResolver(client, c), true),
+      post: async (body) => {
+        try {
+          return (posted = await client.createSegment(c.listId, body)).id;
+        } catch (err) {
+          throw withUserPaths(err, checked);
+        }
+      },
       createdSince: (s, startedAtMs) => Number(s.created ?? 0) * 1000 >= startedAtMs - CREATED_CLOCK_SLACK_MS,
       prove: (s) => proveDefinition(client, c, String(s.id)),
       timeoutMs: () => ongageTransportSettings().timeoutMs,
@@ -147,14 +171,14 @@ export const segmentProvider = {
 
   async update(id, olds, news) {
     noteHeld(ongageClaimScope(), id, olds.name);
-    const c = canonicalInputs(CanonicalSegment, { ...news, listId: news.listId ?? olds.listId });
+    const checked = canonicalInputs(CheckedSegment, { ...news, listId: news.listId ?? olds.listId });
+    const c = definitionOf(checked);
     const client = new OngageClient(ongageClientOptions());
-    const body = toRequestBody(c, await fieldResolver(client, c), false);
     try {
-      const updated = await client.updateSegment(c.listId, id, body);
+      const updated = await putSegment(client, id, checked);
       return { outs: await fetchCanonical(client, c.listId, id, updated.segment, c) };
     } catch (err) {
-      if (err instanceof ValidationError) throw new Error(`updating segment ${id} ("${c.name}") failed: ${err.message}`);
+      if (err instanceof ValidationError) throw new Error(`updating segment ${id} ("${c.name}") failed: ${err.message}`, { cause: err });
       throw err;
     }
   },
@@ -180,4 +204,4 @@ export const segmentProvider = {
     });
     if (warning) warn(warning);
   },
-} satisfies DynamicProvider<CanonicalSegment, SegmentOutputs>;
+} satisfies DynamicProvider<CheckedSegment, SegmentOutputs>;
