@@ -78,15 +78,6 @@ export const CanonicalSegment = z.object({
 });
 export type CanonicalSegment = z.infer<typeof CanonicalSegment>;
 
-/**
- * What check hands to create and update: the canonical segment plus, when the definition wrote `match`,
- * the property path each flat rule came from (`match.all[2].any[0]`), so messages name what the user
- * wrote (rule-paths.ts). Absent for flat `rules` (rule i is `rules[i]`). Never diffed: `managedPart`
- * (normalize.ts) leaves it out, and it is never an output.
- */
-export const CheckedSegment = CanonicalSegment.extend({ rulePaths: z.array(z.string()).optional() });
-export type CheckedSegment = z.infer<typeof CheckedSegment>;
-
 /** Outputs of `ongage.Segment`: the canonical definition plus the server's ids. */
 export const SegmentOutputs = CanonicalSegment.extend({
   /** Ongage's id of the segment. */

@@ -1,9 +1,9 @@
 import { compact } from "../pulumi/canonical";
-import type { CanonicalOperand, CanonicalRule, CanonicalSegment, CheckedSegment, SegmentOutputs } from "./canonical";
+import type { CanonicalOperand, CanonicalRule, CanonicalSegment, SegmentOutputs } from "./canonical";
 import { parseDateToEpoch, utcText } from "./dates";
 import { VALUELESS_OPERATORS, type RuleInput, type SegmentInputs } from "./inputs";
 import { locatedRules } from "./match";
-import { ruleProperty } from "./rule-paths";
+import { ruleProperty, ruleSourcesOf, type RuleSources } from "./rule-paths";
 import type { WireRule, WireSegment } from "./wire";
 
 type Json = Record<string, unknown>;
@@ -255,7 +255,7 @@ function behavioralToWire(o: CanonicalOperand | undefined): Json {
 /** Resolves a list field name to its id; throws a clear error, naming `rulePath` (the user's `match.all[1].field`), for unknown names. */
 export type FieldResolver = (name: string, rulePath: string) => number;
 
-function criterion(c: CheckedSegment, r: CanonicalRule, position: number, fieldIdFor: FieldResolver): Json {
+function criterion(sources: RuleSources, r: CanonicalRule, position: number, fieldIdFor: FieldResolver): Json {
   const base: Json = { type: r.type, position, operator: r.operator, condition: r.condition };
   if (r.openParens) base.left_parenthesis = r.openParens;
   if (r.closeParens) base.right_parenthesis = r.closeParens;
@@ -269,7 +269,7 @@ function criterion(c: CheckedSegment, r: CanonicalRule, position: number, fieldI
   if (LIST_FIELD_TYPES.has(r.type)) {
     if (r.fieldId !== undefined) base.field_id = r.fieldId;
     else if (r.field!.startsWith("ocx_")) base.field_name = r.field;
-    else base.field_id = fieldIdFor(r.field!, ruleProperty(c, position, "field"));
+    else base.field_id = fieldIdFor(r.field!, ruleProperty(sources, position, "field"));
   }
   if (TEXT_TYPES.has(r.type)) base.case_sensitive = r.caseSensitive ? "1" : "0";
   if (r.segmentIds !== undefined) base.operand = r.segmentIds.map(Number);
@@ -282,17 +282,18 @@ function criterion(c: CheckedSegment, r: CanonicalRule, position: number, fieldI
 
 /**
  * The POST/PUT body for a canonical segment. External settings are create-only (PUT ignores them).
- * `criteria[i]` is `c.rules[i]` (rule-paths.ts relies on it); `c.rulePaths`, when check set it, names the
- * user's paths in the field resolver's errors.
+ * `criteria[i]` is `c.rules[i]` (rule-paths.ts relies on it); the field resolver's errors name the path
+ * the user wrote when check recorded it (rule-paths.ts).
  */
-export function toRequestBody(c: CheckedSegment, fieldIdFor: FieldResolver, forCreate: boolean): Json {
+export function toRequestBody(c: CanonicalSegment, fieldIdFor: FieldResolver, forCreate: boolean): Json {
+  const sources = ruleSourcesOf(c);
   const body: Json = {
     name: c.name,
     type: "Active",
     description: c.description,
     favorite: c.favorite,
     is_whitelist: c.whitelist,
-    criteria: c.rules.map((r, i) => criterion(c, r, i, fieldIdFor)),
+    criteria: c.rules.map((r, i) => criterion(sources, r, i, fieldIdFor)),
   };
   if (forCreate && c.external) {
     body.is_external = true;

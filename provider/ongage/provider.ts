@@ -11,13 +11,13 @@ import { fetchUnlessGone } from "../pulumi/read";
 import { rememberConfig, type ConfigureRequest } from "../pulumi/settings";
 import { containsUnknown, isUnknown } from "../pulumi/unknowns";
 import { warn } from "../pulumi/warnings";
-import { CheckedSegment, type CanonicalSegment, type SegmentOutputs } from "./canonical";
+import { CanonicalSegment, type SegmentOutputs } from "./canonical";
 import { guardSegmentDelete } from "./campaigns-in-use";
 import { OngageClient } from "./client";
 import { findInterruptedCreate, ongageClaimScope, proveDefinition } from "./interrupted-create";
-import { ValidSegmentInputs } from "./inputs";
+import { ValidSegmentInputs, type SegmentInputs } from "./inputs";
 import { canonicalFromInputs, canonicalFromWire, fieldNamesToResolve, managedPart, toRequestBody, type FieldResolver } from "./normalize";
-import { rulePathsOf, withUserPaths } from "./rule-paths";
+import { recordRuleSources, ruleSourcesOf, withUserPaths } from "./rule-paths";
 import { ONGAGE_KEYS, ongageClientOptions, ongageDefaultListId, ongageSettingsFailures, ongageTransportSettings } from "./settings";
 import { isDeletedSegment, type WireSegment, type WireSegmentSummary } from "./wire";
 
@@ -52,25 +52,25 @@ async function findByName(client: OngageClient, listId: number | undefined, name
   return out;
 }
 
-/** The definition without the rule paths check recorded for messages (rule-paths.ts). */
-function definitionOf(checked: CheckedSegment): CanonicalSegment {
-  const { rulePaths: _forMessages, ...c } = checked;
-  return c;
-}
-
 /** PUT of the segment's body; a rejection names the user's paths for the criteria it names (rule-paths.ts). */
-async function putSegment(client: OngageClient, id: string, checked: CheckedSegment) {
-  const body = toRequestBody(checked, await fieldResolver(client, checked), false);
+async function putSegment(client: OngageClient, id: string, c: CanonicalSegment) {
+  const body = toRequestBody(c, await fieldResolver(client, c), false);
   try {
-    return await client.updateSegment(checked.listId, id, body);
+    return await client.updateSegment(c.listId, id, body);
   } catch (err) {
-    throw withUserPaths(err, checked);
+    throw withUserPaths(err, ruleSourcesOf(c));
   }
 }
 
+/** The canonical form of checked inputs; remembers the user's path of each rule for messages (rule-paths.ts). */
+function checkedCanonical(inputs: SegmentInputs, listId: number | undefined): CanonicalSegment {
+  const c = canonicalFromInputs(inputs, listId);
+  recordRuleSources(c, inputs);
+  return c;
+}
+
 /** Brings an existing segment to the definition; the segment's id is kept. */
-async function converge(client: OngageClient, id: string, checked: CheckedSegment): Promise<SegmentOutputs> {
-  const c = definitionOf(checked);
+async function converge(client: OngageClient, id: string, c: CanonicalSegment): Promise<SegmentOutputs> {
   const current = await fetchCanonical(client, c.listId, id, undefined, c);
   for (const key of IMMUTABLE) {
     if (key === "listId" && c.listId === undefined) continue;
@@ -82,7 +82,7 @@ async function converge(client: OngageClient, id: string, checked: CheckedSegmen
     }
   }
   if (sameCanonical(managedPart(current), { ...c, listId: current.listId })) return current;
-  const updated = await putSegment(client, id, checked);
+  const updated = await putSegment(client, id, c);
   return fetchCanonical(client, c.listId, id, updated.segment, c);
 }
 
@@ -107,7 +107,7 @@ export const segmentProvider = {
       settings: ongageSettingsFailures,
       canonical: (inputs) => {
         const list = defaultListId();
-        return Array.isArray(list) ? list : { ...canonicalFromInputs(inputs, list.listId), ...rulePathsOf(inputs) };
+        return Array.isArray(list) ? list : checkedCanonical(inputs, list.listId);
       },
     });
   },
@@ -128,8 +128,7 @@ export const segmentProvider = {
   },
 
   async create(inputs) {
-    const checked = canonicalInputs(CheckedSegment, inputs);
-    const c = definitionOf(checked);
+    const c = canonicalInputs(CanonicalSegment, inputs);
     const client = new OngageClient(ongageClientOptions());
     // The POST answer may carry the stored segment; then reading back needs no GET.
     let posted: { id: string; segment?: WireSegment } | undefined;
@@ -141,14 +140,14 @@ export const segmentProvider = {
       scope: ongageClaimScope(),
       findByName: () => findByName(client, c.listId, c.name),
       idOf: (s) => String(s.id),
-      converge: (s) => converge(client, String(s.id), checked),
+      converge: (s) => converge(client, String(s.id), c),
       findInterrupted: () => findInterruptedCreate(client, c),
-      prepare: async () => toRequestBody(checked, await fieldResolver(client, c), true),
+      prepare: async () => toRequestBody(c, await fieldResolver(client, c), true),
       post: async (body) => {
         try {
           return (posted = await client.createSegment(c.listId, body)).id;
         } catch (err) {
-          throw withUserPaths(err, checked);
+          throw withUserPaths(err, ruleSourcesOf(c));
         }
       },
       createdSince: (s, startedAtMs) => Number(s.created ?? 0) * 1000 >= startedAtMs - CREATED_CLOCK_SLACK_MS,
@@ -171,11 +170,10 @@ export const segmentProvider = {
 
   async update(id, olds, news) {
     noteHeld(ongageClaimScope(), id, olds.name);
-    const checked = canonicalInputs(CheckedSegment, { ...news, listId: news.listId ?? olds.listId });
-    const c = definitionOf(checked);
+    const c = canonicalInputs(CanonicalSegment, { ...news, listId: news.listId ?? olds.listId });
     const client = new OngageClient(ongageClientOptions());
     try {
-      const updated = await putSegment(client, id, checked);
+      const updated = await putSegment(client, id, c);
       return { outs: await fetchCanonical(client, c.listId, id, updated.segment, c) };
     } catch (err) {
       if (err instanceof ValidationError) throw new Error(`updating segment ${id} ("${c.name}") failed: ${err.message}`, { cause: err });
@@ -204,4 +202,4 @@ export const segmentProvider = {
     });
     if (warning) warn(warning);
   },
-} satisfies DynamicProvider<CheckedSegment, SegmentOutputs>;
+} satisfies DynamicProvider<CanonicalSegment, SegmentOutputs>;

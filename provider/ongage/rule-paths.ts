@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { ApiError, type ApiErrorInit } from "../http/errors";
+import { processState } from "../http/process-state";
 import { propertyPath } from "../pulumi/check-failures";
-import type { CanonicalRule, CheckedSegment } from "./canonical";
+import type { CanonicalRule, CanonicalSegment } from "./canonical";
 import type { SegmentInputs } from "./inputs";
 import { locatedRules } from "./match";
 
@@ -8,30 +10,68 @@ import { locatedRules } from "./match";
 // answer. The criteria Ongage receives are the canonical rules in order (normalize.ts `toRequestBody`:
 // `criteria[i]` is `rules[i]`), and the canonical rules are `locatedRules(inputs)` in order
 // (normalize.ts `canonicalFromInputs`), so criteria index N is the N-th located rule.
+//
+// Check sees the user's `match` / `rules`; create and update see only the compiled canonical form.
+// Check records the paths in this process (the engine checks a resource in the provider process that
+// then creates or updates it), keyed by a hash of the canonical name and rules; nothing goes into state,
+// so nothing can show as a diff. Where no single record fits, no path is named.
 
-/**
- * What check adds to the canonical inputs so create and update can name the user's paths: for a
- * definition written with `match`, the path of each flat rule (`match.all[2].any[0]`). Nothing for flat
- * `rules`: rule i is then `rules[i]` as written.
- */
-export function rulePathsOf(inputs: SegmentInputs): { rulePaths?: string[] } {
-  if (inputs.match === undefined) return {};
-  return { rulePaths: locatedRules(inputs).map(({ path }) => propertyPath(path)) };
+/** The user's path of each canonical rule (`match.all[1]`, `rules[3]`), or undefined when not known. */
+export interface RuleSources {
+  rules: readonly CanonicalRule[];
+  paths: readonly string[] | undefined;
 }
 
-/** The path the user wrote for flat rule `index` (`match.all[1]`, `rules[3]`); undefined when out of range. */
-export function rulePathAt(c: Pick<CheckedSegment, "rules" | "rulePaths">, index: number): string | undefined {
-  if (!Number.isInteger(index) || index < 0 || index >= c.rules.length) return undefined;
-  if (c.rulePaths === undefined) return `rules[${index}]`;
-  return c.rulePaths.length === c.rules.length ? c.rulePaths[index] : undefined;
+/** Key order never matters: the engine's round trip of the inputs may reorder members. */
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableJson(x)}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
 }
 
 /**
- * `<rule path>.<property>`, e.g. `match.all[1].field`. When the rule's origin is not known (paths that do
- * not fit the rules), the compiled rule is named as such rather than guessed.
+ * The name and rules decide the key (the list may be filled in later from state). A hash, so rule
+ * values (contacts' addresses) are not kept in memory as keys.
  */
-export function ruleProperty(c: Pick<CheckedSegment, "rules" | "rulePaths">, index: number, property: string): string {
-  const at = rulePathAt(c, index);
+const keyOf = (c: Pick<CanonicalSegment, "name" | "rules">) => createHash("sha256").update(stableJson({ name: c.name, rules: c.rules })).digest("hex");
+
+/** Canonical definition → every distinct path list check produced for it in this process. */
+const recorded = processState("ongage/rule-paths: rule sources", () => new Map<string, Set<string>>());
+
+/** At check: remembers the path the user wrote for each rule of `canonical` (its compiled form). */
+export function recordRuleSources(canonical: Pick<CanonicalSegment, "name" | "rules">, inputs: SegmentInputs): void {
+  const paths = JSON.stringify(locatedRules(inputs).map(({ path }) => propertyPath(path)));
+  const key = keyOf(canonical);
+  const seen = recorded().get(key) ?? new Set<string>();
+  seen.add(paths);
+  recorded().set(key, seen);
+}
+
+/**
+ * The recorded paths of `c`'s rules. Unknown when check did not run in this process, or when two
+ * layouts (say `rules` and `match`) compiled to this very definition: which one is meant cannot be told.
+ */
+export function ruleSourcesOf(c: Pick<CanonicalSegment, "name" | "rules">): RuleSources {
+  const seen = recorded().get(keyOf(c));
+  const only = seen?.size === 1 ? (JSON.parse([...seen][0]!) as string[]) : undefined;
+  return { rules: c.rules, paths: only?.length === c.rules.length ? only : undefined };
+}
+
+/** The path the user wrote for flat rule `index` (`match.all[1]`, `rules[3]`); undefined when out of range or unknown. */
+export function rulePathAt(src: RuleSources, index: number): string | undefined {
+  if (!Number.isInteger(index) || index < 0 || index >= src.rules.length) return undefined;
+  return src.paths?.[index];
+}
+
+/**
+ * `<rule path>.<property>`, e.g. `match.all[1].field`. When the rule's origin is not known, the compiled
+ * rule is named as such rather than guessed.
+ */
+export function ruleProperty(src: RuleSources, index: number, property: string): string {
+  const at = rulePathAt(src, index);
   return at === undefined ? `${property} of compiled rule ${index}` : `${at}.${property}`;
 }
 
@@ -103,14 +143,14 @@ function joinSteps(base: string, steps: Step[]): string {
  * The user's path for an API path such as `criteria[1].operand[0]` (`match.all[1].values[0]`), or
  * undefined when it does not start with `criteria[N]` for a rule the segment has: no path is invented.
  */
-export function userPathOfCriteria(c: Pick<CheckedSegment, "rules" | "rulePaths">, apiPath: string): string | undefined {
+export function userPathOfCriteria(src: RuleSources, apiPath: string): string | undefined {
   const m = /^criteria\[(\d+)\]((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*)$/.exec(apiPath);
   if (!m) return undefined;
   const index = Number(m[1]);
-  const base = rulePathAt(c, index);
-  const rule = c.rules[index];
+  const base = rulePathAt(src, index);
+  const rule = src.rules[index];
   if (base === undefined || rule === undefined) return undefined;
-  return joinSteps(base, userSteps(rule, c.rulePaths === undefined, parseSteps(m[2] ?? "")));
+  return joinSteps(base, userSteps(rule, base.startsWith("rules["), parseSteps(m[2] ?? "")));
 }
 
 /**
@@ -118,10 +158,10 @@ export function userPathOfCriteria(c: Pick<CheckedSegment, "rules" | "rulePaths"
  * `Ongage rejected match.all[1].values[0] (criteria[1].operand[0]): <the API's text>`. The text itself
  * is kept as the API wrote it; undefined when it names no criteria path of this segment.
  */
-export function describeRejection(c: Pick<CheckedSegment, "rules" | "rulePaths">, text: string): string | undefined {
+export function describeRejection(src: RuleSources, text: string): string | undefined {
   const named = new Map<string, string>();
   for (const m of text.matchAll(CRITERIA_PATH)) {
-    const user = userPathOfCriteria(c, m[0]);
+    const user = userPathOfCriteria(src, m[0]);
     if (user !== undefined) named.set(m[0], user);
   }
   if (named.size === 0) return undefined;
@@ -130,12 +170,12 @@ export function describeRejection(c: Pick<CheckedSegment, "rules" | "rulePaths">
 
 /**
  * `err` with the user's paths added to its message when it is an API error whose text names criteria
- * paths of `c`: the same error class, status, method, path, API code and request id, the original as
+ * paths of the segment: the same error class, status, method, path, API code and request id, the original as
  * cause. Anything else is returned as it is.
  */
-export function withUserPaths(err: unknown, c: Pick<CheckedSegment, "rules" | "rulePaths">): unknown {
+export function withUserPaths(err: unknown, src: RuleSources): unknown {
   if (!(err instanceof ApiError) || err.detail === undefined) return err;
-  const detail = describeRejection(c, err.detail);
+  const detail = describeRejection(src, err.detail);
   if (detail === undefined) return err;
   const SameClass = err.constructor as new (init: ApiErrorInit) => ApiError;
   return new SameClass({

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
 import { ValidationError } from "../../provider/http/errors";
-import type { CheckedSegment, SegmentOutputs } from "../../provider/ongage/canonical";
+import { CanonicalSegment } from "../../provider/ongage/canonical";
 import { segmentProvider } from "../../provider/ongage/provider";
 import { forgetClaims } from "../../provider/pulumi/claims";
 import { forgetConfig } from "../../provider/pulumi/settings";
@@ -33,10 +33,10 @@ beforeEach(() => {
   forgetClaims();
 });
 
-async function checked(news: Record<string, unknown>): Promise<CheckedSegment> {
+async function checked(news: Record<string, unknown>): Promise<CanonicalSegment> {
   const res = await segmentProvider.check({}, news);
   expect(res.failures ?? []).toEqual([]);
-  return res.inputs as CheckedSegment;
+  return CanonicalSegment.parse(res.inputs);
 }
 
 const segmentWrites = () => emu.http.requests.filter((r) => (r.method === "POST" || r.method === "PUT") && /\/api\/segments(\/\d+)?$/.test(r.path));
@@ -91,16 +91,19 @@ describe("ongage errors at apply name the user's path", () => {
     await expect(segmentProvider.create(adopting)).rejects.toThrow(/Ongage rejected match\.all\[1\]\.fieldId \(criteria\[1\]\.field_id\): Invalid data: criteria\[1\]\.field_id: 4242 is not a field/);
   });
 
-  it("check records the rule paths only for match, and diff never reports them as a change", async () => {
-    const viaMatch = await checked({ name: "paths", match: { all: [email, { any: [{ type: "string", field: "first_name", operator: "notempty" }] }] } });
-    expect(viaMatch.rulePaths).toEqual(["match.all[0]", "match.all[1].any[0]"]);
-    const viaRules = await checked({ name: "paths", rules: [email] });
-    expect(viaRules).not.toHaveProperty("rulePaths");
+  it("no path reaches check's inputs, outputs or state, and diff of an unchanged match definition is clean", async () => {
+    const res = await segmentProvider.check({}, { name: "paths", match: { all: [email, { any: [{ type: "string", field: "first_name", operator: "notempty" }] }] } });
+    expect(res.inputs).toEqual(CanonicalSegment.strict().parse(res.inputs));
+    const inputs = CanonicalSegment.parse(res.inputs);
+    const { id, outs } = await segmentProvider.create(inputs);
+    expect(JSON.stringify({ inputs, outs })).not.toMatch(/match\.|any\[|all\[/);
+    expect(await segmentProvider.diff(id, outs, inputs)).toEqual({ changes: false, replaces: [] });
+    const read = await segmentProvider.read(id, outs);
+    expect(read.inputs).toEqual(inputs);
+  });
 
-    const { id, outs } = await segmentProvider.create(viaMatch);
-    expect(outs).not.toHaveProperty("rulePaths");
-    expect(await segmentProvider.diff(id, outs, viaMatch)).toEqual({ changes: false, replaces: [] });
-    // The same compiled rules with other paths (state written before, or by another layout) diff clean too.
-    expect(await segmentProvider.diff(id, outs, { ...viaMatch, rulePaths: ["match.any[0]", "match.any[1]"] })).toEqual({ changes: false, replaces: [] });
+  it("without a check of this very definition in the process, the compiled rule is named, never a guessed path", async () => {
+    const inputs = await checked({ name: "checked name", match: matchWith({ type: "string", field: "country", operator: "notempty" }) });
+    await expect(segmentProvider.create({ ...inputs, name: "never checked" })).rejects.toThrow(/^field of compiled rule 1: list 10000 has no field named "country"/);
   });
 });

@@ -2,19 +2,23 @@ import { describe, expect, it } from "vitest";
 import { ApiError, ServerError, ValidationError } from "../../provider/http/errors";
 import { ValidSegmentInputs, type SegmentInputs } from "../../provider/ongage/inputs";
 import { canonicalFromInputs, toRequestBody } from "../../provider/ongage/normalize";
-import { describeRejection, rulePathAt, rulePathsOf, userPathOfCriteria, withUserPaths } from "../../provider/ongage/rule-paths";
-import type { CheckedSegment } from "../../provider/ongage/canonical";
+import { describeRejection, recordRuleSources, rulePathAt, ruleSourcesOf, userPathOfCriteria, withUserPaths, type RuleSources } from "../../provider/ongage/rule-paths";
+import type { CanonicalSegment } from "../../provider/ongage/canonical";
 
-/** What check hands to create: canonical inputs plus the rule paths (provider.ts `check`). */
-function checked(inputs: SegmentInputs): CheckedSegment {
+/** What check does (provider.ts `check`): the canonical form, with each rule's source path recorded. */
+function check(inputs: SegmentInputs): CanonicalSegment {
   const parsed = ValidSegmentInputs.parse(inputs);
-  return { ...canonicalFromInputs(parsed, 10000), ...rulePathsOf(parsed) };
+  const c = canonicalFromInputs(parsed, 10000);
+  recordRuleSources(c, parsed);
+  return c;
 }
+/** What create and update see: the canonical form only (the engine's round trip reorders members). */
+const sourcesAtApply = (c: CanonicalSegment): RuleSources => ruleSourcesOf(JSON.parse(JSON.stringify({ rules: c.rules, name: c.name, listId: 1 })) as CanonicalSegment);
 
 const text = (field: string) => ({ type: "string" as const, field, operator: "=" as const, values: ["x"] });
 
 // all[0], any[0], any[1] (nested all inside any: [1][1]), all[2]
-const nested = checked({
+const nestedSegment = check({
   name: "nested",
   match: {
     all: [
@@ -24,12 +28,13 @@ const nested = checked({
     ],
   },
 });
+const nested = sourcesAtApply(nestedSegment);
 
 describe("criteria index → the path the user wrote", () => {
   it("follows the compiled flat order through nested groups", () => {
-    expect(nested.rulePaths).toEqual(["match.all[0]", "match.all[1].any[0]", "match.all[1].any[1].all[0]", "match.all[1].any[1].all[1]", "match.all[2]"]);
+    expect(nested.paths).toEqual(["match.all[0]", "match.all[1].any[0]", "match.all[1].any[1].all[0]", "match.all[1].any[1].all[1]", "match.all[2]"]);
     // The criteria the API receives are in exactly this order.
-    const body = toRequestBody(nested, () => 1, true) as { criteria: Array<{ type: string; position: number }> };
+    const body = toRequestBody(nestedSegment, () => 1, true) as { criteria: Array<{ type: string; position: number }> };
     expect(body.criteria.map((c) => [c.position, c.type])).toEqual([[0, "string"], [1, "string"], [2, "numeric"], [3, "segment"], [4, "behavioral"]]);
     expect(userPathOfCriteria(nested, "criteria[0].operator")).toBe("match.all[0].operator");
     expect(userPathOfCriteria(nested, "criteria[1].field_id")).toBe("match.all[1].any[0].field");
@@ -53,8 +58,8 @@ describe("criteria index → the path the user wrote", () => {
   });
 
   it("flat rules keep their own index and name the joining properties", () => {
-    const flat = checked({ name: "flat", rules: [text("a"), { ...text("b"), condition: "or", openParens: 1, closeParens: 1 }] });
-    expect(flat.rulePaths).toBeUndefined();
+    const flat = sourcesAtApply(check({ name: "flat", rules: [text("a"), { ...text("b"), condition: "or", openParens: 1, closeParens: 1 }] }));
+    expect(flat.paths).toEqual(["rules[0]", "rules[1]"]);
     expect(userPathOfCriteria(flat, "criteria[1].operand[0]")).toBe("rules[1].values[0]");
     expect(userPathOfCriteria(flat, "criteria[1].left_parenthesis")).toBe("rules[1].openParens");
     expect(userPathOfCriteria(flat, "criteria[1].condition")).toBe("rules[1].condition");
@@ -65,10 +70,22 @@ describe("criteria index → the path the user wrote", () => {
     expect(userPathOfCriteria(nested, "criteria[5].operator")).toBeUndefined();
     expect(userPathOfCriteria(nested, "name")).toBeUndefined();
     expect(rulePathAt(nested, -1)).toBeUndefined();
-    expect(rulePathAt({ rules: nested.rules, rulePaths: ["match.all[0]"] }, 0)).toBeUndefined();
+    expect(rulePathAt(nested, 5)).toBeUndefined();
     const untouched = "Invalid data: criteria[9].operand: is required";
     expect(describeRejection(nested, untouched)).toBeUndefined();
     expect(describeRejection(nested, "Invalid data: criteria: must be a list")).toBeUndefined();
+  });
+
+  it("names no path where check did not record one, or where two layouts compiled to the same definition", () => {
+    const unseen = ruleSourcesOf({ name: "never checked", rules: nestedSegment.rules } as CanonicalSegment);
+    expect(unseen.paths).toBeUndefined();
+    expect(userPathOfCriteria(unseen, "criteria[0].operator")).toBeUndefined();
+    // The same compiled rules written once as a `match` tree and once as flat `rules`: which one is meant is unknown.
+    const viaMatch = check({ name: "twin", match: { all: [text("a"), text("b")] } });
+    const viaRules = check({ name: "twin", rules: [text("a"), { ...text("b"), condition: "and" }] });
+    expect(viaRules.rules).toEqual(viaMatch.rules);
+    expect(sourcesAtApply(viaMatch).paths).toBeUndefined();
+    expect(describeRejection(sourcesAtApply(viaMatch), "Invalid data: criteria[1].operator: bad")).toBeUndefined();
   });
 
   it("keeps the API's text and puts the user's path in front", () => {
