@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
 import { ValidationError } from "../../provider/http/errors";
@@ -105,5 +107,19 @@ describe("ongage errors at apply name the user's path", () => {
   it("without a check of this very definition in the process, the compiled rule is named, never a guessed path", async () => {
     const inputs = await checked({ name: "checked name", match: matchWith({ type: "string", field: "country", operator: "notempty" }) });
     await expect(segmentProvider.create({ ...inputs, name: "never checked" })).rejects.toThrow(/^field of compiled rule 1: list 10000 has no field named "country"/);
+  });
+
+  it("the README's example messages are the real ones (request id aside)", async () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const at = readme.indexOf("What only `up` can find out");
+    const start = readme.indexOf("```text\n", at) + "```text\n".length;
+    const expected = readme.slice(start, readme.indexOf("```", start)).trimEnd().split("\n");
+    const failures = [
+      { name: "readme field", match: matchWith({ type: "string", field: "country", operator: "=", values: ["NL"] }) },
+      { name: "readme blank", match: { all: [email, { any: [{ type: "string", field: "first_name", operator: "=", values: [" "] }] }] } },
+    ];
+    const actual: string[] = [];
+    for (const f of failures) actual.push(((await segmentProvider.create(await checked(f)).catch((e: Error) => e)) as Error).message.replace(/\[request id [^\]]+\]/, "[request id …]"));
+    expect(actual).toEqual(expected);
   });
 });

@@ -4,6 +4,7 @@ import { ValidSegmentInputs, type SegmentInputs } from "../../provider/ongage/in
 import { canonicalFromInputs, toRequestBody } from "../../provider/ongage/normalize";
 import { describeRejection, recordRuleSources, rulePathAt, ruleSourcesOf, userPathOfCriteria, withUserPaths, type RuleSources } from "../../provider/ongage/rule-paths";
 import type { CanonicalSegment } from "../../provider/ongage/canonical";
+import { segmentProvider } from "../../provider/ongage/provider";
 
 /** What check does (provider.ts `check`): the canonical form, with each rule's source path recorded. */
 function check(inputs: SegmentInputs): CanonicalSegment {
@@ -116,5 +117,16 @@ describe("withUserPaths on API errors", () => {
     expect(withUserPaths(server, nested)).toBe(server);
     const plain = new Error("criteria[1].operator");
     expect(withUserPaths(plain, nested)).toBe(plain);
+  });
+});
+
+describe("check names match, not rules, for a definition written with match", () => {
+  it("too many white-list addresses across a match tree fail at `match`", async () => {
+    const addresses = (from: number) => Array.from({ length: 60 }, (_, i) => `a${from + i}@example.com`);
+    const res = await segmentProvider.check({}, { name: "wl", whitelist: true, match: { any: [
+      { type: "email", field: "email", operator: "=", values: addresses(0) },
+      { type: "email", field: "email", operator: "=", values: addresses(100) },
+    ] } });
+    expect(res.failures).toEqual([{ property: "match", reason: "a white-list segment holds at most 100 addresses (got 120)" }]);
   });
 });
