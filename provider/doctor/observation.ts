@@ -24,8 +24,8 @@ export const observationSchema = z.object({
   id: z.string().regex(/^(ongage|ants)\.[a-z0-9.-]+$/),
   /** The assumption, as a sentence. */
   assumption: z.string().min(1),
-  /** The section of docs/api/*.md that states it. */
-  cites: z.string().regex(/^(ongage|ongage-mailings|ants)\.md §[0-9.]+$/),
+  /** The section(s) of docs/api/*.md that state it: "ants.md §4.1", or "ants.md §3, §4.1" as a switch may cite. */
+  cites: z.string().regex(/^(ongage|ongage-mailings|ants)\.md §[0-9.]+(, §[0-9.]+)*$/),
   /** What the account showed, free of secrets and contacts' data. */
   observed: z.string().min(1),
   verdict: verdictSchema,

@@ -86,6 +86,8 @@ export interface ApiResponse<T> {
   status: number;
   body: T;
   requestId: string | undefined;
+  /** Response headers, names lower-cased (e.g. rate-limit headers an account sends). */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -314,7 +316,7 @@ export class HttpClient {
           requestId,
         });
       }
-      return { status: res.statusCode, body: result.data, requestId };
+      return { status: res.statusCode, body: result.data, requestId, headers: res.headers };
     } finally {
       release?.();
     }
