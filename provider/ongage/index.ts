@@ -8,7 +8,7 @@ export { CanonicalSegment, type CanonicalRule } from "./canonical";
 export { OngageClient } from "./client";
 export { parseDateToEpoch } from "./dates";
 export { RecipientsInputs, SegmentIdInput, ValidSegmentInputs, refineSegment, ruleSchemas, segmentInputShape, type MatchGroup, type MatchGroupOf, type SegmentInputs } from "./inputs";
-export { compileMatch } from "./match";
+export { compileMatch, locatedRules } from "./match";
 export { canonicalFromInputs, canonicalFromWire, managedPart, toRequestBody } from "./normalize";
 export { fieldResolver, segmentProvider } from "./provider";
 export { recipientsProvider } from "./recipients-provider";

@@ -1,0 +1,210 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
+import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
+import { capList } from "../../provider/definitions/live-checks";
+import { validateLive } from "../../provider/definitions/live-validate";
+import { validateFolder } from "../../provider/definitions/validate";
+import { resetProcessState } from "../../provider/http/process-state";
+
+// validate --live's checks against both emulators: each kind of definition that cannot work is
+// reported at its file:line:col with what the account has; a read that fails leaves the check
+// unmade (never a pass); reads are one per list and per audience.
+
+export const CREDENTIALS = { username: "live-user", password: "live-password", accountCode: "LIVE" };
+const ENV_KEYS = ["ONGAGE_BASE_URL", "ONGAGE_USERNAME", "ONGAGE_PASSWORD", "ONGAGE_ACCOUNT_CODE", "ONGAGE_LIST_ID", "ONGAGE_REQUESTS_PER_MINUTE", "ONGAGE_MAX_RETRIES", "ANTS_BASE_URL", "ANTS_AUTH_URL", "ANTS_CLIENT_ID", "ANTS_CLIENT_SECRET", "ANTS_ACCESS_TOKEN"];
+const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
+
+/** The definitions with one mistake each (line numbers matter: the assertions name them). */
+export const BAD = `- kind: ongage.Segment
+  name: wrong-field
+  spec:
+    name: Wrong field
+    match:
+      all:
+        - { type: email, field: email, operator: LIKE, values: [gmail] }
+        - { type: string, field: country, operator: "=", values: [US] }
+- kind: ongage.Segment
+  name: wrong-type
+  spec:
+    name: Wrong type
+    rules:
+      - { type: numeric, field: first_name, operator: ">", values: [3] }
+- kind: ongage.Segment
+  name: missing-segment
+  spec:
+    name: Missing segment
+    rules:
+      - { type: segment, operator: "=", segmentIds: [SEEDED, 99999] }
+- kind: ongage.Segment
+  name: missing-list
+  spec:
+    listId: 99999
+    name: Missing list
+    rules:
+      - { type: string, field: first_name, operator: notempty }
+`;
+export const ANTS_BAD = `kind: ants.Segment
+name: missing-attribute
+spec:
+  name: Missing attribute
+  audience: customer
+  file: { path: members.csv }
+  matchRules:
+    - { column: customer_id, attribute: customer_id }
+    - { column: country, attribute: country }
+    - { column: tags, attribute: tags }
+  schedule: { type: static }
+`;
+export const GOOD = `- kind: ongage.Segment
+  name: fine
+  spec:
+    name: Fine
+    match:
+      all:
+        - { type: email, field: email, operator: LIKE, values: [gmail] }
+        - any:
+            - { type: string, field: email, operator: notempty }
+            - { type: date_relative, field: birthdate, operator: "<", values: [30] }
+            - { type: segment, operator: "=", segmentIds: [SEEDED, { ref: other }] }
+- kind: ongage.Segment
+  name: other
+  spec:
+    name: Other
+    rules:
+      - { type: numeric, field: product_id, operator: ">", values: [3] }
+- kind: ants.Segment
+  name: members
+  spec:
+    name: Members
+    audience: customer
+    file: { path: members.csv }
+    matchRules:
+      - { column: customer_id, attribute: customer_id }
+    schedule: { type: static }
+`;
+
+export async function seedSegment(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/segments`, {
+    method: "POST",
+    headers: { "content-type": "application/json", X_USERNAME: CREDENTIALS.username, X_PASSWORD: CREDENTIALS.password, X_ACCOUNT_CODE: CREDENTIALS.accountCode },
+    body: JSON.stringify({ type: "Active", name: "Seeded", criteria: [] }),
+  });
+  const json = (await res.json()) as { payload: { id: string | number } };
+  return String(json.payload.id);
+}
+
+/** A folder holding `files` (SEEDED replaced by the seeded segment's id) and the member file. */
+export function folder(files: Record<string, string>, seeded: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "live-checks-"));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "members.csv"), "customer_id,country,tags\nc1,US,a\n");
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text.replaceAll("SEEDED", seeded));
+  return dir;
+}
+
+export function liveEnv(ongage: OngageEmulator, ants: AntsEmulator): void {
+  Object.assign(process.env, {
+    ONGAGE_BASE_URL: ongage.url,
+    ONGAGE_USERNAME: CREDENTIALS.username,
+    ONGAGE_PASSWORD: CREDENTIALS.password,
+    ONGAGE_ACCOUNT_CODE: CREDENTIALS.accountCode,
+    ONGAGE_REQUESTS_PER_MINUTE: "1000000",
+    ONGAGE_MAX_RETRIES: "0",
+    ANTS_BASE_URL: ants.url,
+    ANTS_AUTH_URL: ants.authUrl,
+    ANTS_CLIENT_ID: "emulator-client",
+    ANTS_CLIENT_SECRET: "emulator-secret",
+  });
+  delete process.env.ONGAGE_LIST_ID;
+  delete process.env.ANTS_ACCESS_TOKEN;
+}
+
+let ongage: OngageEmulator;
+let ants: AntsEmulator;
+let seeded: string;
+
+beforeAll(async () => {
+  ongage = await startOngageEmulator({ credentials: CREDENTIALS, defaultListId: 10000 });
+  ants = await startAntsEmulator();
+  liveEnv(ongage, ants);
+  seeded = await seedSegment(ongage.url);
+});
+afterAll(async () => {
+  await ongage.close();
+  await ants.close();
+  for (const [k, v] of Object.entries(savedEnv)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+beforeEach(() => {
+  resetProcessState();
+  ongage.http.setFaultPolicy(undefined);
+  ongage.http.clearLog();
+  ants.http.clearLog();
+});
+
+async function live(files: Record<string, string>) {
+  const dir = folder(files, seeded);
+  const report = await validateFolder(dir);
+  expect(report.diagnostics).toEqual([]);
+  return { dir, ...(await validateLive(report.definitions)) };
+}
+const lines = (dir: string, r: Awaited<ReturnType<typeof validateLive>>) => r.diagnostics.map((d) => `${d.file.slice(dir.length + 1)}:${d.line}:${d.column}: ${d.definition} ${d.path}: ${d.message}`);
+
+describe("validate --live checks", () => {
+  it("passes definitions that fit the account, with one field listing, one segment listing and one attribute listing", async () => {
+    const r = await live({ "good.yaml": GOOD });
+    expect(r).toMatchObject({ diagnostics: [], unchecked: [] });
+    const reads = ongage.http.requests.map((q) => `${q.method} ${q.path}`);
+    expect(reads.filter((q) => q.endsWith("/api/list_fields"))).toHaveLength(1);
+    // One complete listing (listing.ts may confirm its end with one more page): one request from offset 0.
+    expect(ongage.http.requests.filter((q) => q.path === "/api/segments" && /(^|&)offset=0(&|$)/.test(q.query))).toHaveLength(1);
+    expect(ongage.http.requests.every((q) => q.method === "GET")).toBe(true);
+    expect(ants.http.requests.filter((q) => q.path.includes("/attribute"))).toHaveLength(1);
+  });
+
+  it("reports a wrong field, a wrong field type, a missing segment id and a missing list at file:line:col with what exists", async () => {
+    const r = await live({ "bad.yaml": BAD });
+    expect(r.unchecked).toEqual([]);
+    expect(lines(r.dir, r)).toEqual([
+      'bad.yaml:8:27: wrong-field spec.match.all[1].field: the account\'s default list has no field "country"; fields: address, birthdate, email, first_name, last_name, product_id',
+      "bad.yaml:14:26: wrong-type spec.rules[0].field: field \"first_name\" of the account's default list is a string field; a numeric rule needs a numeric field; fitting fields: product_id",
+      `bad.yaml:20:61: missing-segment spec.rules[0].segmentIds[1]: the account's default list has no segment 99999; segments: "Seeded" (${seeded})`,
+      'bad.yaml:24:5: missing-list spec.listId: list 99999 (spec.listId) does not exist in this account: Ongage answered 404 (Not found: List 99999 not found) while the account\'s default list answers; lists these definitions name that exist: none besides the default list',
+    ]);
+  });
+
+  it("reports an ANTS attribute that does not exist and a column mapped to an attribute ANTS cannot match", async () => {
+    const r = await live({ "ants.yaml": ANTS_BAD });
+    expect(r.unchecked).toEqual([]);
+    expect(lines(r.dir, r)).toEqual([
+      'ants.yaml:9:26: missing-attribute spec.matchRules[1].attribute: column "country" maps to "country", which the customer business object does not have; attributes: birthday, customer_id, date_created, email, gender, id, is_vip, name, notes, phone, tags, total_spent',
+      'ants.yaml:10:23: missing-attribute spec.matchRules[2].attribute: column "tags" maps to "tags" of datatype ARRAY, which ANTS cannot match against a file; attributes it can match: birthday, customer_id, date_created, email, gender, id, is_vip, name, phone, total_spent',
+    ]);
+    // The unknown name made the one re-read create would make: two attribute reads, no more.
+    expect(ants.http.requests.filter((q) => q.path.includes("/attribute"))).toHaveLength(2);
+  });
+
+  it("a read that fails leaves the check unmade and names it: never a pass", async () => {
+    ongage.http.setFaultPolicy((req) => (req.path.endsWith("/api/list_fields") ? { reset: true } : undefined));
+    const r = await live({ "good.yaml": GOOD });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.unchecked.map((u) => [u.check, u.what, u.definitions])).toEqual([["list-field", "the fields of the account's default list", ["other", "fine"]]]);
+    expect(r.unchecked[0]!.reason).toMatch(/list_fields/);
+  });
+
+  it("a failed segment listing leaves the segment ids unchecked", async () => {
+    ongage.http.setFaultPolicy((req) => (req.method === "GET" && req.path.endsWith("/api/segments") ? { reset: true } : undefined));
+    const r = await live({ "good.yaml": GOOD });
+    expect(r.unchecked.map((u) => [u.check, u.what, u.definitions])).toEqual([["segment-id", "the segments of the account's default list", ["fine"]]]);
+  });
+
+  it("long listings are capped", () => {
+    expect(capList(Array.from({ length: 15 }, (_, i) => `f${i}`), 3)).toBe("f0, f1, f2, … (12 more)");
+    expect(capList([])).toBe("none");
+  });
+});
