@@ -162,7 +162,7 @@ async function ongageListChecks(reads: Reads, listId: number | undefined, subjec
         key: s.key,
         check: "list-id",
         at: { key: "listId" },
-        message: `list ${listId} (${s.listFrom}) does not exist in this account: Ongage answered 404 (${state.message}) while the account's default list answers; ` +
+        message: `list ${listId} (from ${s.listFrom}) does not exist in this account: Ongage answered 404 (${state.message}) while the account's default list answers; ` +
           `lists these definitions name that exist: ${others.length ? capList(others.map(String)) : "none besides the default list"}`,
       });
     }

@@ -125,7 +125,7 @@ describe("pulumi-segments validate --live (against the emulators)", () => {
       `bad.yaml:8:27: wrong-field spec.match.all[1].field: the account's default list has no field "country"; fields: …`,
       `bad.yaml:14:26: wrong-type spec.rules[0].field: field "first_name" of the account's default list is a string field; a numeric rule needs a numeric field; fitting fields: …`,
       `bad.yaml:20:61: missing-segment spec.rules[0].segmentIds[1]: the account's default list has no segment 99999; segments: …`,
-      "bad.yaml:24:5: missing-list spec.listId: list 99999 (spec.listId) does not exist in this account: Ongage answered 404 (Not found: List 99999 not found) while the account's default list answers; lists these definitions name that exist: none besides the default list",
+      "bad.yaml:24:5: missing-list spec.listId: list 99999 (from spec.listId) does not exist in this account: Ongage answered 404 (Not found: List 99999 not found) while the account's default list answers; lists these definitions name that exist: none besides the default list",
       "6 problems in 2 files (2 files checked)",
       "",
     ]);

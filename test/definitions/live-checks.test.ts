@@ -65,7 +65,7 @@ describe("validate --live checks", () => {
       'bad.yaml:8:27: wrong-field spec.match.all[1].field: the account\'s default list has no field "country"; fields: address, birthdate, email, first_name, last_name, product_id',
       "bad.yaml:14:26: wrong-type spec.rules[0].field: field \"first_name\" of the account's default list is a string field; a numeric rule needs a numeric field; fitting fields: product_id",
       `bad.yaml:20:61: missing-segment spec.rules[0].segmentIds[1]: the account's default list has no segment 99999; segments: "Seeded" (${seeded})`,
-      'bad.yaml:24:5: missing-list spec.listId: list 99999 (spec.listId) does not exist in this account: Ongage answered 404 (Not found: List 99999 not found) while the account\'s default list answers; lists these definitions name that exist: none besides the default list',
+      'bad.yaml:24:5: missing-list spec.listId: list 99999 (from spec.listId) does not exist in this account: Ongage answered 404 (Not found: List 99999 not found) while the account\'s default list answers; lists these definitions name that exist: none besides the default list',
     ]);
   });
 
