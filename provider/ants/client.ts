@@ -59,9 +59,11 @@ export const LISTING_COLUMNS = [
   "segment_size", "source_names", "status", "storage_type", "u_user_id", "update_method", "utime",
 ] as const;
 
-const ListingPage = antsEnvelope(WireListingEntry);
+/** Listing's answer as the provider parses it (docs/api/ants.md §4.2). */
+export const ListingPage = antsEnvelope(WireListingEntry);
 const UploadResponse = antsEnvelope(WireUploadEntry);
-const CreateResponse = antsEnvelope(z.union([z.number(), z.string()]));
+/** Create's answer as the provider parses it: `data.entries[0]` the new id (docs/api/ants.md §6.7). */
+export const CreateResponse = antsEnvelope(z.union([z.number(), z.string()]));
 const AttributesResponse = antsEnvelope(WireBoAttribute);
 const AnyEnvelope = z.unknown();
 

@@ -194,6 +194,15 @@ export class OngageClient {
     });
   }
 
+  /**
+   * One GET of `route` under the list's prefix, answered as it came: status, headers and parsed body
+   * (JSON, else the text), never classified as an error. For `pulumi-segments doctor`, which judges
+   * the answer itself with classifyOngage and the wire schemas (provider/doctor/ongage.ts).
+   */
+  async observe(listId: number | undefined, route: string, query?: Record<string, string | number>): Promise<ApiResponse<unknown>> {
+    return this.http.send({ method: "GET", path: this.prefix(listId) + route, query, idempotent: true, schema: AnyEnvelope, raw: true });
+  }
+
   /** One campaign (mailing) of the list. */
   async getMailing(listId: number | undefined, id: string) {
     const res = await this.http.send({ method: "GET", path: this.prefix(listId) + path`/api/mailings/${id}`, idempotent: true, schema: MailingEnvelope });

@@ -279,7 +279,7 @@ export function refineSegment(inputs: SegmentInputs, ctx: z.RefinementCtx): void
   });
   if (depth > 0) issue([inputs.match ? "match" : "rules"], `${depth} parenthesis(es) opened but never closed`);
   if (whitelistAddresses > WHITELIST_MAX_ADDRESSES) {
-    issue(["rules"], `a white-list segment holds at most ${WHITELIST_MAX_ADDRESSES} addresses (got ${whitelistAddresses})`);
+    issue([inputs.match ? "match" : "rules"], `a white-list segment holds at most ${WHITELIST_MAX_ADDRESSES} addresses (got ${whitelistAddresses})`);
   }
 }
 
