@@ -3,6 +3,7 @@
  * through this file: ARCHITECTURE.md). What users see is public.ts (the resource classes and argument
  * types), re-exported by provider/index.ts; provider/definitions/loader.ts builds resources from it.
  */
+export { CanonicalSegment as AntsCanonicalSegment } from "./canonical";
 export { antsAuth } from "./auth";
 export { AntsClient, CreateResponse, LISTING_COLUMNS, LISTING_PAGE_SIZE, ListingPage, classifyAnts } from "./client";
 export type { CanonicalSegment, UploadInfo } from "./canonical";

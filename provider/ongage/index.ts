@@ -9,7 +9,7 @@ export { CanonicalSegment, type CanonicalRule } from "./canonical";
 export { OngageClient, classifyOngage } from "./client";
 export { parseDateToEpoch } from "./dates";
 export { RecipientsInputs, SegmentIdInput, ValidSegmentInputs, refineSegment, ruleSchemas, segmentInputShape, type MatchGroup, type MatchGroupOf, type SegmentInputs } from "./inputs";
-export { compileMatch } from "./match";
+export { compileMatch, locatedRules } from "./match";
 export { decompileMatch } from "./match-decompile";
 export { canonicalFromInputs, canonicalFromWire, managedPart, toRequestBody } from "./normalize";
 export { fieldResolver, segmentProvider } from "./provider";
