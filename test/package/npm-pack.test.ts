@@ -54,7 +54,9 @@ describe("npm pack", () => {
       "emulators/ongage/README.md", "emulators/ants/README.md",
     ];
     expect(must.filter((f) => !files.includes(f))).toEqual([]);
-    expect(size).toBeLessThan(400_000); // 300,000 before the review report and policy schemas and modules (about 310,000 with them)
+    // About 310,000 with the review report and policy; 440,000 with doctor, validate --live and rule paths
+    // (half of the unpacked size is .d.ts). The budget catches a leak (tests, maps, state), not growth.
+    expect(size).toBeLessThan(500_000);
   });
 
   it("LICENSE is the full Apache License 2.0 text, as package.json declares", () => {
