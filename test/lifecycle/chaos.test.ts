@@ -22,6 +22,8 @@ const ONGAGE_CREDS = { username: "chaos-user", password: "chaos-Ongage-S3cret", 
 const ANTS_CLIENT = { clientId: "chaos-client", clientSecret: "chaos-Ants-S3cret" };
 const SECRETS = [ONGAGE_CREDS.password, ANTS_CLIENT.clientSecret];
 const LIST = 10000;
+/** Delayed faults answer after 600 ms, when the client (timeout 300 ms) has given up: such a request of an `up` lands in the log later. */
+const SETTLE_MS = 1500;
 const TRANSPORT = { timeoutMs: "300", maxRetries: "4", retryBaseMs: "20", requestsPerMinute: "100000" };
 
 /** What the case keeps across its steps: the faults injected, every error message, the members file. */
@@ -119,6 +121,7 @@ const chaos: LifecycleCase = {
       op: "up",
       program: desired(1),
       parallel: PARALLEL,
+      settleMs: SETTLE_MS,
       rerun: { max: MAX_RUNS, afterEach: consistent("up v1") },
       expect: {
         remote: (ctx) => {
@@ -133,6 +136,7 @@ const chaos: LifecycleCase = {
       op: "up",
       program: desired(2),
       parallel: PARALLEL,
+      settleMs: SETTLE_MS,
       rerun: { max: MAX_RUNS, afterEach: consistent("up v2") },
       expect: {
         remote: (ctx) => {

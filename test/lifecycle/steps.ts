@@ -90,6 +90,12 @@ export interface Step {
   expect?: StepExpectations;
   /** Anything special, after the expectations. */
   check?: (ctx: CaseContext, result: StepResult) => void | Promise<void>;
+  /**
+   * Milliseconds that requests the `up` abandoned (a client timeout while the emulator delays its answer)
+   * may still take to reach the emulators' log, which records a request when it is answered: the
+   * automatic preview counts write requests only from then on.
+   */
+  settleMs?: number;
   /** After a successful `up` the same program previews no change; a step that cannot promise that says why. */
   noChangePreview?: { skip: string };
 }
@@ -326,6 +332,7 @@ async function verify(ctx: CaseContext, step: Step, result: StepResult): Promise
 
 /** The same program previews no change, makes only Check and Diff calls, and writes nothing remotely. */
 async function noChangePreview(ctx: CaseContext, step: Step): Promise<void> {
+  if (step.settleMs) await new Promise((r) => setTimeout(r, step.settleMs));
   const preview = await once(ctx, { ...step, op: "preview", rerun: undefined });
   expect(preview.errors, errorText(preview.errors)).toEqual([]);
   const changed = Object.entries(preview.ops).filter(([, op]) => op !== "same");
