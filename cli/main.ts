@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { settingsFromEnvironmentOnly } from "../provider/pulumi/settings";
 import type { Command } from "./command";
+import { doctorCommand } from "./doctor-command";
 import { emulatorCommand } from "./emulator-command";
 import { exportCommand } from "./export-command";
+import { packageVersion } from "./package-version";
 import { reviewCommand } from "./review-command";
 import { UsageError } from "./usage-error";
 import { validateCommand } from "./validate-command";
@@ -16,20 +16,10 @@ export const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   export: exportCommand,
   review: reviewCommand,
+  doctor: doctorCommand,
 };
 
-/** The installed package's version (package.json two folders up from cli/ in the source tree and in dist/). */
-export function packageVersion(): string {
-  for (const up of [join(__dirname, ".."), join(__dirname, "..", "..")]) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(up, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
-      if (pkg.name === "pulumi-segments" && typeof pkg.version === "string") return pkg.version;
-    } catch {
-      // not this folder
-    }
-  }
-  throw new Error("cannot find the pulumi-segments package.json next to the CLI");
-}
+export { packageVersion };
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

@@ -30,7 +30,9 @@ Options:
   --format markdown  a pull-request comment (default), at most 65,536 characters whatever the change
   --format text      for a terminal
   --format json      { schemaVersion, mode, summary, segments, notes, policy } (schema/review-report.schema.json)
-  --live             also ask the APIs: contact counts, ANTS sizes, campaigns using a segment
+  --live             also ask the APIs: contact counts, ANTS sizes, campaigns using a segment, and
+                     validate --live's checks of each new definition (list fields and their types,
+                     segment and list ids, ANTS attributes: an error on the segment when one fails)
                      (credentials from ONGAGE_* / ANTS_* environment variables); without it no
                      HTTP call is made
   --project DIR      where the Pulumi program ran (member file paths are relative to it; default .)
@@ -39,7 +41,8 @@ Options:
   --full-report FILE also write the whole review as Markdown, without the size limit (job summary, artifact)
   -h, --help         show this help
 
-Exit codes: 0 report written, 1 unreadable digest or policy, unknown git ref or failed API call,
+Exit codes: 0 report written, 1 unreadable digest or policy, unknown git ref, failed API call, or
+report written with a --live error (a definition that cannot work, or a check that could not be made),
 2 usage error, 3 report written and the policy's verdict is fail.`;
 
 function parse(argv: string[]) {
@@ -99,7 +102,7 @@ async function readStdin(): Promise<string> {
 
 /**
  * `pulumi-segments review`: the report on stdout, progress on stderr; resolves 0 when written,
- * 1 for an unreadable input or policy or a failed live lookup, 2 on usage errors, 3 when written and
+ * 1 for an unreadable input or policy, a failed live lookup or a `--live` error on a segment, 2 on usage errors, 3 when written and
  * the policy's verdict is fail.
  */
 export const reviewCommand: Command = {
@@ -145,6 +148,8 @@ export const reviewCommand: Command = {
     }
     const text = args.format === "json" ? `${JSON.stringify(reportJson(report), null, 2)}\n` : args.format === "text" ? formatText(report) : formatMarkdown(report, { fullReport: fullReportNote(args.fullReport) });
     process.stdout.write(text);
+    // A definition that cannot work in the account (or could not be checked) fails the review, whatever the policy says.
+    if (report.segments.some((s) => s.errors?.length)) return 1;
     return report.policy.verdict === "fail" ? 3 : 0;
   },
 };

@@ -20,3 +20,5 @@ export { previewDigest } from "./preview-digest";
 export type { PreviewDigestOptions } from "./preview-digest";
 export { BLINDED, SecretsCrypter, annotateSecrets, blindSecrets, containsSecrets, isSecret, secret, stripSecrets } from "./secrets";
 export { TYPES, consumerDir, serializedProvider, specs, startEngine } from "./consumer-project";
+export { apiOf, changedPaths, explainRefreshChange, narrateOutputs, narratePreview, narrateRefresh, narrateReview, narrateUp } from "./narrate";
+export type { ReviewVerdict } from "./narrate";

@@ -18,6 +18,8 @@ export interface EmulatorsOptions {
   /** Variance switches of each emulator (emulators/ongage/quirks.ts, emulators/ants/quirks.ts). */
   ongageQuirks?: Record<string, string>;
   antsQuirks?: Record<string, string>;
+  /** The Ongage emulator's milliseconds clock (timestamps, relative dates, the population's anchor). Default Date.now. */
+  ongageNow?: () => number;
 }
 
 export interface RunningEmulators {
@@ -37,6 +39,7 @@ export async function startEmulators(opts: EmulatorsOptions = {}): Promise<Runni
     population: opts.population,
     seedDemo: opts.seedDemo,
     quirks: opts.ongageQuirks,
+    now: opts.ongageNow,
   });
   let ants: AntsEmulator;
   try {

@@ -13,16 +13,24 @@ import { readFileSync } from "node:fs";
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const demoDir = join(root, ".pulumi-demo");
+// PULUMI_SEGMENTS_DEMO_DIR: where state, the planned edit and review.md go (default .pulumi-demo/);
+// PULUMI_SEGMENTS_DEMO_PORTS: "ongage,ants" ("0,0" picks free ports; test/review/readme.test.ts does).
+const demoDir = resolve(process.env.PULUMI_SEGMENTS_DEMO_DIR ?? join(root, ".pulumi-demo"));
 mkdirSync(demoDir, { recursive: true });
+/** demoDir as the messages name it. */
+const shownDir = demoDir === join(root, ".pulumi-demo") ? ".pulumi-demo" : demoDir;
 
 const { startEmulators } = require(join(root, "dist/emulators/index.js"));
-const { Engine, ProviderHost, loadState, previewDigest, saveState, runProgramModule } = require(join(root, "build/driver/index.js"));
+const { Engine, ProviderHost, loadState, previewDigest, saveState, runProgramModule, narrateOutputs, narratePreview, narrateRefresh, narrateReview, narrateUp } = require(join(root, "build/driver/index.js"));
 
 const projectFile = require("yaml").parse(readFileSync(join(root, "Pulumi.yaml"), "utf8"));
 const PROJECT = projectFile.name;
 const MAIN = join(root, projectFile.main ?? ".", "index.ts");
-const PORTS = { ongage: 18480, ants: 18481 };
+const [ongagePort, antsPort] = (process.env.PULUMI_SEGMENTS_DEMO_PORTS ?? "18480,18481").split(",").map(Number);
+const PORTS = { ongage: ongagePort, ants: antsPort };
+// The Ongage emulator's clock stands still at this instant, so its contacts, relative dates and counts
+// (the audiences in review.md, and the README's example of it) are the same on every run and every day.
+const ONGAGE_CLOCK = Date.parse("2026-12-01T09:00:00Z");
 const CREDS = {
   ONGAGE_USERNAME: "emulator",
   ONGAGE_PASSWORD: "emulator-password",
@@ -36,7 +44,7 @@ for (const [k, v] of Object.entries(CREDS)) process.env[k] ??= v;
 const log = (s = "") => process.stdout.write(`${s}\n`);
 
 async function main() {
-  const emulators = await startEmulators({ statePath: join(demoDir, "emulators.json"), ongagePort: PORTS.ongage, antsPort: PORTS.ants });
+  const emulators = await startEmulators({ statePath: join(demoDir, "emulators.json"), ongagePort: PORTS.ongage, antsPort: PORTS.ants, ongageNow: () => ONGAGE_CLOCK });
   log(`emulators: ${JSON.stringify(emulators.urls)}`);
   let ok = false;
   try {
@@ -68,7 +76,7 @@ function applyWithCli() {
 
 async function applyWithProviderHost(urls) {
   log(`The Pulumi CLI is not on PATH: applying the same program (${projectFile.main}) through the SDK's`);
-  log("provider host (@pulumi/pulumi/cmd/dynamic-provider) over gRPC, as the engine would. State: .pulumi-demo/state.json");
+  log(`provider host (@pulumi/pulumi/cmd/dynamic-provider) over gRPC, as the engine would. State: ${shownDir}/state.json`);
   const statePath = join(demoDir, "state.json");
   const config = demoConfig(urls);
   // The host runs in the project directory (where Pulumi.yaml is), like `pulumi up` would.
@@ -98,31 +106,35 @@ function demoConfig(urls) {
 }
 
 async function applyAndCheck(engine, program, statePath) {
-  {
-    const up = await runProgramModule(engine, program, { mode: "up" });
-    saveState(statePath, engine.state);
-    printSteps("up", up.steps);
-    if (up.programError) log(`program error: ${up.programError.message}`);
-    for (const e of up.errors) log(`error: ${e.urn.split("::").pop()} (${e.phase}): ${e.message}`);
-    if (up.errors.length > 0 || up.programError) return false;
+  const started = Date.now();
+  const up = await runProgramModule(engine, program, { mode: "up" });
+  saveState(statePath, engine.state);
+  const typeOf = (urn) => urn.split("::").at(-2);
+  log(`\n${narrateUp(up.steps, up.errors, Date.now() - started, typeOf)}`);
+  printSteps(up.steps);
+  if (up.programError) log(`program error: ${up.programError.message}`);
+  for (const e of up.errors) log(`error: ${e.urn.split("::").pop()} (${e.phase}): ${e.message}`);
+  if (up.errors.length > 0 || up.programError) return false;
 
-    const refresh = await engine.refresh();
-    saveState(statePath, engine.state);
-    log(`\nrefresh: ${refresh.changed.length} changed, ${refresh.dropped.length} gone`);
-    for (const urn of [...refresh.changed, ...refresh.dropped]) log(`  ${refresh.dropped.includes(urn) ? "gone" : "changed"}  ${urn.split("::").slice(-2).join("::")}`);
-    const preview = await runProgramModule(engine, program, { mode: "preview" });
-    const pending = preview.steps.filter((s) => s.op !== "same");
-    log(`preview after up: ${pending.length === 0 ? "no changes" : `${pending.length} pending changes`}`);
-    for (const s of pending) log(`  ${s.op.padEnd(8)} ${s.urn.split("::").slice(-2).join("::")} ${s.replaces.length ? `(replaces ${s.replaces.join(", ")})` : ""}`);
-    if (up.outputs) log(`\noutputs: ${JSON.stringify(up.outputs, (_k, v) => (v && v.__pulumiResource ? `<${v.__pulumiType} ${v.__name}>` : v), 2)}`);
-    return pending.length === 0 && preview.errors.length === 0;
-  }
+  // The state before the refresh, to tell which properties the refresh changed.
+  const beforeRefresh = structuredClone(engine.state);
+  const refresh = await engine.refresh();
+  saveState(statePath, engine.state);
+  const created = new Set(up.steps.filter((s) => s.op === "create" || s.op === "replace").map((s) => s.urn));
+  log("");
+  for (const line of narrateRefresh(beforeRefresh, refresh, created)) log(line);
+
+  const preview = await runProgramModule(engine, program, { mode: "preview" });
+  log(`\n${narratePreview(preview.steps, preview.errors)}`);
+  const pending = preview.steps.filter((s) => s.op !== "same");
+  for (const s of pending) log(`  ${s.op.padEnd(8)} ${s.urn.split("::").slice(-2).join("::")} ${s.replaces.length ? `(replaces ${s.replaces.join(", ")})` : ""}`);
+  for (const e of preview.errors) log(`error: ${e.urn.split("::").pop()} (${e.phase}): ${e.message}`);
+  const outputs = narrateOutputs(up.outputs);
+  if (outputs !== undefined) log(`\n${outputs}`);
+  return pending.length === 0 && preview.errors.length === 0 && refresh.errors.length === 0;
 }
 
-function printSteps(title, steps) {
-  const counts = {};
-  for (const s of steps) counts[s.op] = (counts[s.op] ?? 0) + 1;
-  log(`\n${title}: ${Object.entries(counts).map(([op, n]) => `${n} ${op}`).join(", ") || "nothing to do"}`);
+function printSteps(steps) {
   for (const s of steps) log(`  ${s.op.padEnd(8)} ${s.urn.split("::").slice(-2).join("::")}${s.error ? `  ERROR ${s.error}` : ""}`);
 }
 
@@ -193,7 +205,7 @@ async function scheduleCampaign(urls) {
   await fetch(`${base}/mailings`, {
     method: "POST",
     headers,
-    body: JSON.stringify({ name: "Weekly CRM newsletter", email_message: [27], segments: [Number(crm.id)], distribution: [{ esp_connection_id: 60133, percent: 100 }], schedule_date: Math.floor(Date.now() / 1000) + 7 * 86_400 }),
+    body: JSON.stringify({ name: "Weekly CRM newsletter", email_message: [27], segments: [Number(crm.id)], distribution: [{ esp_connection_id: 60133, percent: 100 }], schedule_date: Math.floor(ONGAGE_CLOCK / 1000) + 7 * 86_400 }),
   });
 }
 
@@ -207,7 +219,7 @@ async function reviewPlannedEdit(urls, cli) {
     writeFileSync(join(planned, "Pulumi.yaml"), readFileSync(join(root, "Pulumi.yaml"), "utf8").replace(/^main: .*$/m, "main: ."));
     const r = spawnSync("pulumi", ["preview", "--json", "--non-interactive", "--stack", "demo"], { cwd: planned, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     writeFileSync(digestPath, r.stdout);
-    log(`pulumi preview --json of .pulumi-demo/planned → .pulumi-demo/preview.json`);
+    log(`pulumi preview --json of ${shownDir}/planned → ${shownDir}/preview.json`);
   } else {
     const host = await ProviderHost.start({ cwd: root, project: PROJECT });
     try {
@@ -215,7 +227,7 @@ async function reviewPlannedEdit(urls, cli) {
       const engine = new Engine({ host, project: PROJECT, stack: "demo", state: loadState(join(demoDir, "state.json")) });
       const preview = await runProgramModule(engine, join(planned, "index.ts"), { mode: "preview" });
       writeFileSync(digestPath, `${JSON.stringify(previewDigest(engine.state, preview, { config: demoConfig(urls), secretConfig: ["ongage:password", "ants:clientSecret"] }), null, 4)}\n`);
-      log("preview of .pulumi-demo/planned through the provider host → .pulumi-demo/preview.json (the document `pulumi preview --json` prints)");
+      log(`preview of ${shownDir}/planned through the provider host → ${shownDir}/preview.json (the document \`pulumi preview --json\` prints)`);
     } finally {
       await host.close();
     }
@@ -226,13 +238,14 @@ async function reviewPlannedEdit(urls, cli) {
   // The emulators run in this process: the review runs asynchronously so they can answer it.
   const review = (...args) => promisify(execFile)(process.execPath, [cliMain, "review", digestPath, "--live", "--project", project, ...args], { env, encoding: "utf8" })
     .then((r) => ({ ok: true, ...r }), (err) => ({ ok: false, stdout: err.stdout ?? "", stderr: err.stderr ?? String(err) }));
-  const md = await review();
+  const [md, text, json] = await Promise.all([review(), review("--format", "text"), review("--format", "json")]);
   writeFileSync(join(demoDir, "review.md"), md.stdout);
-  log("$ npx pulumi-segments review .pulumi-demo/preview.json --live --format text   (Markdown for the PR comment: .pulumi-demo/review.md)\n");
-  const text = await review("--format", "text");
+  log(`$ npx pulumi-segments review ${shownDir}/preview.json --live --format text   (Markdown for the PR comment: ${shownDir}/review.md)\n`);
   process.stdout.write(text.stdout);
-  if (!text.ok || !md.ok) process.stdout.write(text.stderr || md.stderr);
-  return text.ok && md.ok;
+  const ok = text.ok && md.ok && json.ok;
+  if (!ok) process.stdout.write(text.stderr || md.stderr || json.stderr);
+  else log(`\n${narrateReview(JSON.parse(json.stdout))}`);
+  return ok;
 }
 
 main().catch((err) => {

@@ -12,7 +12,7 @@ import { antsAuth, credentialsKey } from "./auth";
 import { assumedPath, endpointMissingMessage, type AssumedOperation } from "./endpoints";
 import { WireBoAttribute, WireEnvelopeCode, WireListingEntry, WireUploadEntry, antsEnvelope } from "./wire";
 import type { AntsCredentials } from "./settings";
-import type { TransportSettings } from "../pulumi/transport-settings";
+import type { ApiClientOptions } from "../pulumi/transport-settings";
 
 const RATE_LIMIT_MARKER = /429 Too Many Requests/i;
 
@@ -59,31 +59,23 @@ export const LISTING_COLUMNS = [
   "segment_size", "source_names", "status", "storage_type", "u_user_id", "update_method", "utime",
 ] as const;
 
-const ListingPage = antsEnvelope(WireListingEntry);
+/** Listing's answer as the provider parses it (docs/api/ants.md §4.2). */
+export const ListingPage = antsEnvelope(WireListingEntry);
 const UploadResponse = antsEnvelope(WireUploadEntry);
-const CreateResponse = antsEnvelope(z.union([z.number(), z.string()]));
+/** Create's answer as the provider parses it: `data.entries[0]` the new id (docs/api/ants.md §6.7). */
+export const CreateResponse = antsEnvelope(z.union([z.number(), z.string()]));
 const AttributesResponse = antsEnvelope(WireBoAttribute);
 const AnyEnvelope = z.unknown();
 
 export const LISTING_PAGE_SIZE = 100;
 
-/** Everything an AntsClient needs; the providers build it from settings with `antsClientOptions()` (settings.ts). */
-export interface AntsClientOptions {
-  baseUrl: string;
-  /** Read at every request (never stored on the client). */
-  credentials: () => AntsCredentials;
-  /** Rate limit, per-attempt timeout, deadline and retries (token requests included). */
-  transport: TransportSettings;
+/**
+ * Everything an AntsClient needs; the providers build it from settings with `antsClientOptions()`
+ * (settings.ts). Token requests use the same transport settings and injected dispatcher.
+ */
+export interface AntsClientOptions extends ApiClientOptions<AntsCredentials, { baseUrl: string; authUrl: string; credentials: string }> {
   /** How long one Listing snapshot serves reads; 0 = one search per read. */
   listingCacheMs: number;
-  /** Where each option comes from (setting / variable), for messages that must say what to check. */
-  sources: { baseUrl: string; authUrl: string; credentials: string };
-  /** The documented form of the base URL, shown when the root answers 404. */
-  documentedBaseUrl: string;
-  /** Injected transport for tests (an undici MockAgent), used for token requests too. */
-  dispatcher?: Dispatcher;
-  retry?: Partial<RetrySettings>;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   now?: () => number;
 }
 

@@ -13,6 +13,7 @@ import { AntsClient } from "./client";
 import { antsClaimScope, antsCreatorIdentity, createdMs, findInterruptedCreate, proveCreator } from "./interrupted-create";
 import { guardAntsDelete } from "./modules-in-use";
 import { MemberFileError, missingColumnMessage, readMemberFile, type MemberFile } from "../member-files/member-file";
+import { withUserPaths } from "./rule-paths";
 import { canonicalFromInputs, canonicalFromWire, changedKeys, managedPart, resolveRules, statusFromWire, toRequestBody } from "./normalize";
 import { CanonicalSegment, type SegmentOutputs, type SegmentStatus, type UploadInfo } from "./canonical";
 import { AUDIENCE_ITEM_TYPE, SegmentInputs, type ParsedSegmentInputs } from "./inputs";
@@ -93,7 +94,7 @@ async function converge(client: AntsClient, id: string, c: Inputs, existingMetho
     throw new Error(`adopting segment ${id} ("${c.name}") needs the update endpoint to apply the definition; it is off (${ANTS_KEYS.updateStrategy.config} = replace). Remove \`adopt\` or set it to "api".`);
   }
   const { upload, resolvedRules, body } = await prepare(client, c);
-  await client.update(id, body);
+  await client.update(id, body).catch((err: unknown) => { throw withUserPaths(err, c.matchRules.length); });
   return outputs(c, id, upload, resolvedRules, await statusOf(client, id).catch(() => ({})));
 }
 
@@ -171,7 +172,7 @@ export const segmentProvider = {
       converge: (e) => converge(client, String(e.segment_id), c, e.update_method),
       findInterrupted: () => findInterruptedCreate(client, c),
       prepare: () => prepare(client, c),
-      post: (prepared) => client.create(prepared.body),
+      post: (prepared) => client.create(prepared.body).catch((err: unknown) => { throw withUserPaths(err, c.matchRules.length); }),
       // A segment whose Listing shows no creation time is never taken as this create's.
       createdSince: (e, startedAtMs) => (createdMs(e.ctime) ?? -Infinity) >= startedAtMs - CREATED_CLOCK_SLACK_MS,
       prove: async (e) => proveCreator(e, antsCreatorIdentity(), false),
@@ -211,7 +212,7 @@ export const segmentProvider = {
     const client = new AntsClient(antsClientOptions());
     const reuse = olds.file?.sha256 === c.file.sha256 && olds.upload ? olds.upload : undefined;
     const { upload, resolvedRules, body } = await prepare(client, c, reuse);
-    await client.update(id, body);
+    await client.update(id, body).catch((err: unknown) => { throw withUserPaths(err, c.matchRules.length); });
     // No Listing read after the update (see create): serverStatus stays what the last refresh saw.
     return { outs: outputs(c, id, upload, resolvedRules, olds.serverStatus ?? {}) };
   },

@@ -12,12 +12,15 @@ const audienceOf = (itemTypeId: unknown) =>
  * `adopt: true` for each customer/visitor segment. Listing shows only the name, the audience and
  * static/dynamic, and the member file cannot be downloaded: the definitions leave out `file`,
  * `matchRules` (and a dynamic schedule's `repeat`) so that `validate` lists exactly what to fill in.
- * Credentials come from the provider's settings (ANTS_* environment variables).
+ * Credentials come from the provider's settings (ANTS_* environment variables). Everything is read
+ * before anything is returned: a failed listing throws, and `onRead` has been told how many rows were read by then.
  */
-export async function exportAnts(): Promise<ExportResult> {
+export async function exportAnts(opts: { onRead?: (read: number) => void } = {}): Promise<ExportResult> {
   const entries = [];
   const notes: string[] = [];
+  let read = 0;
   for await (const e of new AntsClient(antsClientOptions()).listing()) {
+    opts.onRead?.(++read);
     if (audienceOf(e.item_type_id) === undefined) {
       notes.push(`ANTS segment ${e.segment_id} ("${e.segment_display ?? ""}") has item type ${String(e.item_type_id)}, neither customer nor visitor: skipped.`);
       continue;
@@ -50,5 +53,6 @@ export async function exportAnts(): Promise<ExportResult> {
   if (files.length > 0) {
     notes.push(`${files.length === 1 ? "1 ANTS definition needs" : `${files.length} ANTS definitions need`} file and matchRules${files.some((f) => (f.definition.spec.schedule as { type: string }).type === "dynamic") ? " (and schedule.repeat for dynamic ones)" : ""} filled in: ANTS does not export them. \`pulumi-segments validate\` lists what is missing.`);
   }
-  return { files, notes };
+  const other = read - entries.length;
+  return { files, notes, read, skipped: other > 0 ? [`${other} neither customer nor visitor`] : [], flat: 0 };
 }

@@ -241,6 +241,12 @@ async function providerCheck(c: CheckedDefinition, cwd: string): Promise<Diagnos
   }
 }
 
+/** The inputs `check` makes of one schema-valid definition (canonical form), or undefined when it fails. */
+export async function checkedInputs(c: CheckedDefinition, cwd: string = process.cwd()): Promise<Record<string, unknown> | undefined> {
+  const { inputs, failures = [] } = await PROVIDERS[c.definition.kind].check({}, offlineInputs(c, cwd));
+  return failures.length === 0 ? inputs : undefined;
+}
+
 /**
  * Full offline validation of parsed files: syntax, structure and cross-file checks, then each
  * resource provider's `check` (member files read, their columns verified) for every schema-valid

@@ -18,20 +18,27 @@ export const verdictSchema = z.enum([
 ]);
 export type Verdict = z.infer<typeof verdictSchema>;
 
+/** Text that stands in for a value a user should read: `undefined`, `NaN`, `[object Object]`. */
+const PLACEHOLDER = /\bundefined\b|\bNaN\b|\[object Object\]/;
+
 export const observationSchema = z.object({
   api: z.enum(["ongage", "ants"]),
   /** Stable identifier, e.g. "ongage.listing.page-size"; tests and bug reports refer to rows by it. */
   id: z.string().regex(/^(ongage|ants)\.[a-z0-9.-]+$/),
   /** The assumption, as a sentence. */
   assumption: z.string().min(1),
-  /** The section of docs/api/*.md that states it. */
-  cites: z.string().regex(/^(ongage|ongage-mailings|ants)\.md §[0-9.]+$/),
+  /** The sections of docs/api/*.md that state it: "ongage.md §5", or "ongage.md §2, §5" for several of one file. */
+  cites: z.string().regex(/^(ongage|ongage-mailings|ants)\.md §[0-9]+(\.[0-9]+)*(, §[0-9]+(\.[0-9]+)*)*$/),
   /** What the account showed, free of secrets and contacts' data. */
   observed: z.string().min(1),
   verdict: verdictSchema,
   /** For "fine": what holds; otherwise what the provider will do about it, or what to report. */
   consequence: z.string().min(1),
-});
+})
+  .refine((o) => o.id.startsWith(`${o.api}.`), { path: ["id"], message: "a row's id starts with its api" })
+  .refine((o) => o.cites.startsWith(o.api === "ants" ? "ants.md" : "ongage"), { path: ["cites"], message: "a row cites the documents of its own api" })
+  .refine((o) => !PLACEHOLDER.test(o.observed), { path: ["observed"], message: "no placeholder stands in for a value" })
+  .refine((o) => !PLACEHOLDER.test(o.consequence), { path: ["consequence"], message: "no placeholder stands in for a value" });
 export type Observation = z.infer<typeof observationSchema>;
 
 export const doctorReportSchema = z.object({

@@ -80,12 +80,19 @@ export interface RequestSpec<T> {
   /** Whether the call may be re-sent after a server error or lost response. */
   idempotent: boolean;
   schema: z.ZodType<T>;
+  /**
+   * Observe the answer as it came: any status is returned (never classified as an error) with the
+   * parsed body and the headers. For `pulumi-segments doctor`, which reports what the API answers.
+   */
+  raw?: boolean;
 }
 
 export interface ApiResponse<T> {
   status: number;
   body: T;
   requestId: string | undefined;
+  /** Response headers, names lower-cased (e.g. rate-limit headers an account sends). */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -292,8 +299,8 @@ export class HttpClient {
       }
       const requestId = headerValue(res.headers[this.opts.requestIdHeader ?? "x-request-id"]);
       const parsed = parseJson(text);
-      const classified = this.opts.classify(res.statusCode, parsed);
-      const failed = classified ?? (res.statusCode >= 300 ? { kind: kindForStatus(res.statusCode) } : undefined);
+      const classified = spec.raw ? undefined : this.opts.classify(res.statusCode, parsed);
+      const failed = classified ?? (res.statusCode >= 300 && !spec.raw ? { kind: kindForStatus(res.statusCode) } : undefined);
       if (failed) {
         throw ApiError.from(failed.kind, {
           ...where,
@@ -314,7 +321,7 @@ export class HttpClient {
           requestId,
         });
       }
-      return { status: res.statusCode, body: result.data, requestId };
+      return { status: res.statusCode, body: result.data, requestId, headers: res.headers };
     } finally {
       release?.();
     }

@@ -40,7 +40,7 @@ function countOf(total: unknown): number | undefined {
  * - a total that is missing or below the rows already received on first sight is ignored (paging
  *   goes on until an empty page);
  * - a page that repeats a row already received, a total that drops below the rows received after it
- *   was consistent, rows that end before a consistent total, or a page that fails after others were
+ *   was consistent, an empty page (the first one too) while the total says more rows exist, or a page that fails after others were
  *   received, throw IncompleteListingError. A failure of the first page is thrown as it is
  *   (nothing was received).
  * Rows are yielded page by page; a caller that needs the whole listing consumes it to the end
@@ -61,8 +61,10 @@ export async function* completeListing<R>(source: ListingSource<R>): AsyncGenera
     }
     const total = countOf(page.total);
     if (page.rows.length === 0) {
+      // An empty page under a total above the rows received is a contradiction, even on page 1: a
+      // server paging from 0 answers page 1 past the end with the whole account's total.
       const expected = total ?? consistentTotal;
-      if (expected !== undefined && consistentTotal !== undefined && seen.size < expected) {
+      if (expected !== undefined && seen.size < expected) {
         throw incomplete(`the rows ended at page ${pageNumber} before the total of ${expected} the server reported`);
       }
       return;

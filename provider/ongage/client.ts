@@ -1,13 +1,12 @@
 import { processState } from "../http/process-state";
 import { z } from "zod";
-import type { Dispatcher } from "undici";
-import type { PollSettings, RetrySettings } from "../http/retry-policy";
+import type { PollSettings } from "../http/retry-policy";
 import { HttpClient, path, type ApiResponse, type Classifier } from "../http/client";
 import { NotFoundError, RouteNotFoundError, UnexpectedResponseError, WrongBaseUrlError, kindForStatus, type ErrorKind } from "../http/errors";
 import { completeListing } from "../http/listing";
 import { fingerprint, PromiseCache } from "../http/promise-cache";
 import { sharedLimiter } from "../http/rate-limiter";
-import type { TransportSettings } from "../pulumi/transport-settings";
+import type { ApiClientOptions } from "../pulumi/transport-settings";
 import { WireContactCounts, WireMailing } from "./campaigns";
 import { WireError, WireListField, WireSegment, WireSegmentSummary, ongageEnvelope, type WireListField as ListField } from "./wire";
 
@@ -43,21 +42,8 @@ const PAGE_SIZE = 200;
 const fieldCache = processState("ongage/client: list fields", () => new PromiseCache<ListField[]>());
 
 /** Everything an OngageClient needs; the providers build it from settings with `ongageClientOptions()` (settings.ts). */
-export interface OngageClientOptions {
-  baseUrl: string;
-  /** Read at every request (never stored on the client). */
-  credentials: () => { username: string; password: string; accountCode: string };
-  /** Rate limit, per-attempt timeout, deadline and retries. */
-  transport: TransportSettings;
-  /** Where each option comes from (setting / variable), for messages that must say what to check. */
-  sources: { baseUrl: string; listId: string; credentials: string };
-  /** The documented form of the base URL, shown when the root answers 404. */
-  documentedBaseUrl: string;
-  /** Injected transport for tests (an undici MockAgent) and a fake clock for waits. */
-  dispatcher?: Dispatcher;
-  retry?: Partial<RetrySettings>;
+export interface OngageClientOptions extends ApiClientOptions<{ username: string; password: string; accountCode: string }, { baseUrl: string; listId: string; credentials: string }> {
   poll?: Partial<PollSettings>;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** Root checks that succeeded, per server, account and list; a failed one is not kept. */
@@ -192,6 +178,15 @@ export class OngageClient {
       idempotent: true,
       schema: AnyEnvelope,
     });
+  }
+
+  /**
+   * One GET of `route` under the list's prefix, answered as it came: status, headers and parsed body
+   * (JSON, else the text), never classified as an error. For `pulumi-segments doctor`, which judges
+   * the answer itself with classifyOngage and the wire schemas (provider/doctor/ongage.ts).
+   */
+  async observe(listId: number | undefined, route: string, query?: Record<string, string | number>): Promise<ApiResponse<unknown>> {
+    return this.http.send({ method: "GET", path: this.prefix(listId) + route, query, idempotent: true, schema: AnyEnvelope, raw: true });
   }
 
   /** One campaign (mailing) of the list. */

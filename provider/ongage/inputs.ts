@@ -52,7 +52,7 @@ const TextRule = <T extends "email" | "string">(type: T) =>
   z.strictObject({
     type: z.literal(type),
     ...FieldAddress,
-    operator: ruleOperator(TEXT_OPERATORS),
+    operator: ruleOperator(type, TEXT_OPERATORS),
     values: z.array(z.string()).optional(),
     caseSensitive: z.boolean().optional(),
     ...Joining,
@@ -61,7 +61,7 @@ const TextRule = <T extends "email" | "string">(type: T) =>
 const NumericRule = z.strictObject({
   type: z.literal("numeric"),
   ...FieldAddress,
-  operator: ruleOperator(ORDERED_OPERATORS),
+  operator: ruleOperator("numeric", ORDERED_OPERATORS),
   values: z.array(NumericValue).optional(),
   ...Joining,
 });
@@ -69,7 +69,7 @@ const NumericRule = z.strictObject({
 const DateAbsoluteRule = z.strictObject({
   type: z.literal("date_absolute"),
   ...FieldAddress,
-  operator: ruleOperator(ORDERED_OPERATORS),
+  operator: ruleOperator("date_absolute", ORDERED_OPERATORS),
   values: z.array(DateValue).optional(),
   ...Joining,
 });
@@ -77,7 +77,7 @@ const DateAbsoluteRule = z.strictObject({
 const DateRelativeRule = z.strictObject({
   type: z.literal("date_relative"),
   ...FieldAddress,
-  operator: ruleOperator(ORDERED_OPERATORS),
+  operator: ruleOperator("date_relative", ORDERED_OPERATORS),
   /** Days ago. */
   values: z.array(z.number().int().min(0).max(36_500)).optional(),
   ...Joining,
@@ -86,8 +86,7 @@ const DateRelativeRule = z.strictObject({
 export const TIME_UNITS = ["minute", "hour", "day", "week", "month", "year"] as const;
 
 /** A custom range, `fromDate` / `toDate` as the API's from_date / to_date (formerly `from` / `to`). */
-const CustomTimeRange = z.strictObject({ operator: z.literal("custom"), fromDate: DateValue, toDate: DateValue });
-renamedKeys.add(CustomTimeRange, { renamed: { from: "fromDate", to: "toDate" } });
+const CustomTimeRange = z.strictObject({ operator: z.literal("custom"), fromDate: DateValue, toDate: DateValue }, { error: renamedKeys({ from: "fromDate", to: "toDate" }) });
 
 export const BehavioralOperand = z.strictObject({
   mailingIds: z.array(z.number().int().positive()).optional(),
@@ -117,7 +116,7 @@ const BehavioralRule = z.strictObject({
   event: z.enum(["opened", "clicked", "sent"]).optional(),
   conversionPointId: z.number().int().positive().optional(),
   /** "=" did, "!=" did not. */
-  operator: ruleOperator(EQUALITY_OPERATORS),
+  operator: ruleOperator("behavioral", EQUALITY_OPERATORS),
   operand: BehavioralOperand.optional(),
   ...Joining,
 });
@@ -142,7 +141,7 @@ export function ruleSchemas<Id extends z.ZodType>(segmentId: Id) {
   const SegmentRule = z.strictObject({
     type: z.literal("segment"),
     /** "=" member of any of the segments, "!=" member of none. */
-    operator: ruleOperator(EQUALITY_OPERATORS),
+    operator: ruleOperator("segment", EQUALITY_OPERATORS),
     /** Ids of other segments in the same list (e.g. `other.segmentId`). */
     segmentIds: z.array(segmentId).min(1),
     ...Joining,
@@ -279,7 +278,7 @@ export function refineSegment(inputs: SegmentInputs, ctx: z.RefinementCtx): void
   });
   if (depth > 0) issue([inputs.match ? "match" : "rules"], `${depth} parenthesis(es) opened but never closed`);
   if (whitelistAddresses > WHITELIST_MAX_ADDRESSES) {
-    issue(["rules"], `a white-list segment holds at most ${WHITELIST_MAX_ADDRESSES} addresses (got ${whitelistAddresses})`);
+    issue([inputs.match ? "match" : "rules"], `a white-list segment holds at most ${WHITELIST_MAX_ADDRESSES} addresses (got ${whitelistAddresses})`);
   }
 }
 

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { optionMessages } from "../pulumi/issue-paths";
 
 /** An operator safe to echo (operators are tokens, never contacts' data), shortened. */
 const echo = (v: unknown) => (typeof v === "string" ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : String(v));
@@ -7,15 +6,15 @@ const echo = (v: unknown) => (typeof v === "string" ? JSON.stringify(v.length > 
 /**
  * A rule's `operator` schema, explained by rule type when it is wrong:
  * `"LIKES" is not an operator of numeric rules; numeric rules take one of "=", …`.
+ * The wording is the schema's own error (zod's `error` option, kept in its definition): nothing shared
+ * is registered or changed when the schema is built.
  */
-export function ruleOperator<const T extends readonly [string, ...string[]]>(operators: T) {
-  const schema = z.enum(operators);
-  optionMessages.add(schema, {
-    explain(value, allowed, owner) {
-      const type = typeof owner.type === "string" ? owner.type : "these";
-      const got = value === undefined ? "`operator` is required" : `${echo(value)} is not an operator of ${type} rules`;
-      return `${got}; ${type} rules take one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`;
+export function ruleOperator<const T extends readonly [string, ...string[]]>(type: string, operators: T) {
+  return z.enum(operators, {
+    error(issue) {
+      if (issue.code !== "invalid_value") return undefined;
+      const got = issue.input === undefined ? "`operator` is required" : `${echo(issue.input)} is not an operator of ${type} rules`;
+      return `${got}; ${type} rules take one of ${operators.map((v) => JSON.stringify(v)).join(", ")}`;
     },
   });
-  return schema;
 }

@@ -3,6 +3,7 @@ import type { CanonicalOperand, CanonicalRule, CanonicalSegment, SegmentOutputs 
 import { parseDateToEpoch, utcText } from "./dates";
 import { VALUELESS_OPERATORS, type RuleInput, type SegmentInputs } from "./inputs";
 import { locatedRules } from "./match";
+import { ruleProperty, ruleSourcesOf, type RuleSources } from "./rule-paths";
 import type { WireRule, WireSegment } from "./wire";
 
 type Json = Record<string, unknown>;
@@ -251,10 +252,10 @@ function behavioralToWire(o: CanonicalOperand | undefined): Json {
   });
 }
 
-/** Resolves a list field name to its id; throws a clear error for unknown names. */
+/** Resolves a list field name to its id; throws a clear error, naming `rulePath` (the user's `match.all[1].field`), for unknown names. */
 export type FieldResolver = (name: string, rulePath: string) => number;
 
-function criterion(r: CanonicalRule, position: number, fieldIdFor: FieldResolver): Json {
+function criterion(sources: RuleSources, r: CanonicalRule, position: number, fieldIdFor: FieldResolver): Json {
   const base: Json = { type: r.type, position, operator: r.operator, condition: r.condition };
   if (r.openParens) base.left_parenthesis = r.openParens;
   if (r.closeParens) base.right_parenthesis = r.closeParens;
@@ -268,7 +269,7 @@ function criterion(r: CanonicalRule, position: number, fieldIdFor: FieldResolver
   if (LIST_FIELD_TYPES.has(r.type)) {
     if (r.fieldId !== undefined) base.field_id = r.fieldId;
     else if (r.field!.startsWith("ocx_")) base.field_name = r.field;
-    else base.field_id = fieldIdFor(r.field!, `rules[${position}].field`);
+    else base.field_id = fieldIdFor(r.field!, ruleProperty(sources, position, "field"));
   }
   if (TEXT_TYPES.has(r.type)) base.case_sensitive = r.caseSensitive ? "1" : "0";
   if (r.segmentIds !== undefined) base.operand = r.segmentIds.map(Number);
@@ -279,15 +280,20 @@ function criterion(r: CanonicalRule, position: number, fieldIdFor: FieldResolver
   return base;
 }
 
-/** The POST/PUT body for a canonical segment. External settings are create-only (PUT ignores them). */
+/**
+ * The POST/PUT body for a canonical segment. External settings are create-only (PUT ignores them).
+ * `criteria[i]` is `c.rules[i]` (rule-paths.ts relies on it); the field resolver's errors name the path
+ * the user wrote when check recorded it (rule-paths.ts).
+ */
 export function toRequestBody(c: CanonicalSegment, fieldIdFor: FieldResolver, forCreate: boolean): Json {
+  const sources = ruleSourcesOf(c);
   const body: Json = {
     name: c.name,
     type: "Active",
     description: c.description,
     favorite: c.favorite,
     is_whitelist: c.whitelist,
-    criteria: c.rules.map((r, i) => criterion(r, i, fieldIdFor)),
+    criteria: c.rules.map((r, i) => criterion(sources, r, i, fieldIdFor)),
   };
   if (forCreate && c.external) {
     body.is_external = true;

@@ -15,8 +15,9 @@ import { CanonicalSegment, type SegmentOutputs } from "./canonical";
 import { guardSegmentDelete } from "./campaigns-in-use";
 import { OngageClient } from "./client";
 import { findInterruptedCreate, ongageClaimScope, proveDefinition } from "./interrupted-create";
-import { ValidSegmentInputs } from "./inputs";
+import { ValidSegmentInputs, type SegmentInputs } from "./inputs";
 import { canonicalFromInputs, canonicalFromWire, fieldNamesToResolve, managedPart, toRequestBody, type FieldResolver } from "./normalize";
+import { recordRuleSources, ruleSourcesOf, withUserPaths } from "./rule-paths";
 import { ONGAGE_KEYS, ongageClientOptions, ongageDefaultListId, ongageSettingsFailures, ongageTransportSettings } from "./settings";
 import { isDeletedSegment, type WireSegment, type WireSegmentSummary } from "./wire";
 
@@ -51,6 +52,23 @@ async function findByName(client: OngageClient, listId: number | undefined, name
   return out;
 }
 
+/** PUT of the segment's body; a rejection names the user's paths for the criteria it names (rule-paths.ts). */
+async function putSegment(client: OngageClient, id: string, c: CanonicalSegment) {
+  const body = toRequestBody(c, await fieldResolver(client, c), false);
+  try {
+    return await client.updateSegment(c.listId, id, body);
+  } catch (err) {
+    throw withUserPaths(err, ruleSourcesOf(c));
+  }
+}
+
+/** The canonical form of checked inputs; remembers the user's path of each rule for messages (rule-paths.ts). */
+function checkedCanonical(inputs: SegmentInputs, listId: number | undefined): CanonicalSegment {
+  const c = canonicalFromInputs(inputs, listId);
+  recordRuleSources(c, inputs);
+  return c;
+}
+
 /** Brings an existing segment to the definition; the segment's id is kept. */
 async function converge(client: OngageClient, id: string, c: CanonicalSegment): Promise<SegmentOutputs> {
   const current = await fetchCanonical(client, c.listId, id, undefined, c);
@@ -64,8 +82,7 @@ async function converge(client: OngageClient, id: string, c: CanonicalSegment): 
     }
   }
   if (sameCanonical(managedPart(current), { ...c, listId: current.listId })) return current;
-  const body = toRequestBody(c, await fieldResolver(client, c), false);
-  const updated = await client.updateSegment(c.listId, id, body);
+  const updated = await putSegment(client, id, c);
   return fetchCanonical(client, c.listId, id, updated.segment, c);
 }
 
@@ -90,7 +107,7 @@ export const segmentProvider = {
       settings: ongageSettingsFailures,
       canonical: (inputs) => {
         const list = defaultListId();
-        return Array.isArray(list) ? list : canonicalFromInputs(inputs, list.listId);
+        return Array.isArray(list) ? list : checkedCanonical(inputs, list.listId);
       },
     });
   },
@@ -126,7 +143,13 @@ export const segmentProvider = {
       converge: (s) => converge(client, String(s.id), c),
       findInterrupted: () => findInterruptedCreate(client, c),
       prepare: async () => toRequestBody(c, await fieldResolver(client, c), true),
-      post: async (body) => (posted = await client.createSegment(c.listId, body)).id,
+      post: async (body) => {
+        try {
+          return (posted = await client.createSegment(c.listId, body)).id;
+        } catch (err) {
+          throw withUserPaths(err, ruleSourcesOf(c));
+        }
+      },
       createdSince: (s, startedAtMs) => Number(s.created ?? 0) * 1000 >= startedAtMs - CREATED_CLOCK_SLACK_MS,
       prove: (s) => proveDefinition(client, c, String(s.id)),
       timeoutMs: () => ongageTransportSettings().timeoutMs,
@@ -149,12 +172,11 @@ export const segmentProvider = {
     noteHeld(ongageClaimScope(), id, olds.name);
     const c = canonicalInputs(CanonicalSegment, { ...news, listId: news.listId ?? olds.listId });
     const client = new OngageClient(ongageClientOptions());
-    const body = toRequestBody(c, await fieldResolver(client, c), false);
     try {
-      const updated = await client.updateSegment(c.listId, id, body);
+      const updated = await putSegment(client, id, c);
       return { outs: await fetchCanonical(client, c.listId, id, updated.segment, c) };
     } catch (err) {
-      if (err instanceof ValidationError) throw new Error(`updating segment ${id} ("${c.name}") failed: ${err.message}`);
+      if (err instanceof ValidationError) throw new Error(`updating segment ${id} ("${c.name}") failed: ${err.message}`, { cause: err });
       throw err;
     }
   },

@@ -10,8 +10,8 @@ import { didYouMean } from "./did-you-mean";
  * discriminated union, the one its discriminator names) and its issues are reported instead,
  * recursively. An unknown key is reported once, at that key, with the nearest allowed key (or its new
  * name, when it was renamed) and the keys allowed there; the missing key it stood for is not reported
- * again. A value outside a field's options says what is allowed (the API folders register their own
- * wording in `optionMessages`).
+ * again. A value outside a field's options says what is allowed (a field's own `error` option, as the
+ * API folders give their operators, says it in the API's words).
  * Messages never echo values except discriminators and registered options (values can be contacts' data).
  */
 
@@ -20,14 +20,23 @@ export interface PathIssue {
   message: string;
 }
 
-/** Keys that were renamed, per object schema: old name → new name (shown instead of "unknown key"). */
-export const renamedKeys = z.registry<{ renamed: Record<string, string> }>();
+/** An object schema's `error` option that also says which keys were renamed (see `renamedKeys`). */
+export type RenamingErrorMap = z.core.$ZodErrorMap & { readonly renamed: Readonly<Record<string, string>> };
 
 /**
- * Wording for a value outside a field's options, per field schema: `value` is what was written (undefined
- * when missing), `allowed` the options, `owner` the object holding the field.
+ * The `error` option of a strict object whose keys were renamed (old name → new name): an old key is
+ * reported as renamed rather than unknown. The table travels with the schema (it is part of its
+ * definition), so nothing shared is registered when the schema is built.
  */
-export const optionMessages = z.registry<{ explain(value: unknown, allowed: readonly unknown[], owner: Record<string, unknown>): string }>();
+export function renamedKeys(renamed: Record<string, string>): RenamingErrorMap {
+  const table = Object.freeze({ ...renamed });
+  const map = (issue: z.core.$ZodRawIssue) => {
+    if (issue.code !== "unrecognized_keys") return undefined;
+    const keys = (issue.keys as string[]).filter((k) => table[k] !== undefined);
+    return keys.length === 0 ? undefined : keys.map((k) => `\`${k}\` was renamed \`${table[k]}\``).join("; ");
+  };
+  return Object.freeze(Object.assign(map, { renamed: table }));
+}
 
 type Schema = z.core.$ZodType;
 type Def = z.core.$ZodTypeDef & Record<string, unknown>;
@@ -209,7 +218,8 @@ function describeUnion(union: Schema, message: string): string {
 function renamesAt(schema: Schema, path: readonly PropertyKey[], input: unknown): Record<string, string> {
   const where = schemaAt(schema, path, input);
   const obj = where && objectFor(where, valueAt(input, path));
-  return (obj && renamedKeys.get(obj as never)?.renamed) ?? {};
+  const error = obj && (def(obj).error as Partial<RenamingErrorMap> | undefined);
+  return error?.renamed ?? {};
 }
 
 /**
@@ -309,14 +319,7 @@ export function explainIssues(schema: Schema, input: unknown, issues: readonly R
           out.push({ path: at(path), message: issue.message });
           break;
         }
-        const owner = valueAt(input, path.slice(0, -1));
-        const field = schemaAt(schema, path, input);
-        const wording = field && (optionMessages.get(field as never) ?? optionMessages.get(unwrap(field) as never));
-        if (wording && isObject(owner)) {
-          out.push({ path: at(path), message: wording.explain(value, issue.values, owner) });
-        } else {
-          out.push({ path: at(path), message: `${value === undefined ? "required; " : ""}expected one of ${quoteList(issue.values)}` });
-        }
+        out.push({ path: at(path), message: `${value === undefined ? "required; " : ""}expected one of ${quoteList(issue.values)}` });
         break;
       }
       case "invalid_type": {

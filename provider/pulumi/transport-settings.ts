@@ -1,5 +1,6 @@
+import type { Dispatcher } from "undici";
 import { DEFAULT_DEADLINE_MS, DEFAULT_TIMEOUT_MS } from "../http/client";
-import { DEFAULT_RETRY } from "../http/retry-policy";
+import { DEFAULT_RETRY, type RetrySettings } from "../http/retry-policy";
 import { integerRule, settingValue, type SettingSpec } from "./setting-rules";
 import type { SettingKey } from "./settings";
 
@@ -28,6 +29,27 @@ export interface TransportSettings {
   retryBaseMs: number;
   /** Longest Retry-After honoured; a longer hint fails the call. */
   maxRetryAfterMs: number;
+}
+
+/**
+ * What every API client takes (provider/ongage/client.ts, provider/ants/client.ts extend it with their own options):
+ * where the API is, a credentials reader, the transport profile, and what tests inject.
+ */
+export interface ApiClientOptions<Credentials, Sources extends { baseUrl: string; credentials: string }> {
+  baseUrl: string;
+  /** Read at every request (never stored on the client). */
+  credentials: () => Credentials;
+  /** Rate limit, per-attempt timeout, deadline and retries. */
+  transport: TransportSettings;
+  /** Where each option comes from (setting / variable), for messages that must say what to check. */
+  sources: Sources;
+  /** The documented form of the base URL, shown when the root answers 404. */
+  documentedBaseUrl: string;
+  /** Injected transport for tests (an undici MockAgent). */
+  dispatcher?: Dispatcher;
+  retry?: Partial<RetrySettings>;
+  /** Injected wait for tests (a fake clock). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export interface TransportDefaults {

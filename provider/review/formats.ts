@@ -120,9 +120,12 @@ export function formatText(r: RenderedReport): string {
   const v = verdictText(r.policy);
   const out: string[] = r.mode === "drift" ? [titleOf(r)] : [titleOf(r), `policy: ${v.text}`];
   if (r.mode === "drift") out.push("live: what the segment is now; files: what the definitions say. `pulumi up` restores the files.");
+  const broken = r.segments.filter((s) => s.errors?.length).length;
+  if (broken > 0) out.push(`error: ${plural(broken, "segment")} cannot be applied as defined (--live errors below)`);
   for (const n of r.notes) out.push(`warning: ${t(n)}`);
   for (const s of r.segments) {
     out.push("", `${SYMBOL[s.op]} ${opText(r, s.op)} ${t(s.name)}${s.displayName !== undefined ? ` "${t(s.displayName)}"` : ""} (${t(headline(s))})${s.renamedFrom ? `, renamed from ${t(s.renamedFrom)}` : ""}`);
+    for (const e of s.errors ?? []) out.push(`    error ${e.check}${e.path ? ` ${t(e.path)}` : ""}: ${t(e.message)}`);
     for (const f of r.policy.findings.filter((x) => x.segment === s.name)) out.push(`    ${f.allowed ? "allowed" : f.level} ${f.rule}: ${t(f.message)}${f.reason ? ` (exception: ${t(f.reason)})` : ""}`);
     for (const w of s.warnings) {
       out.push(`    ! ${w.code}: ${t(w.message)}`);

@@ -1,4 +1,4 @@
-import { AntsClient } from "../ants";
+import { AntsCanonicalSegment, AntsClient } from "../ants";
 import { antsClientOptions } from "../ants";
 import { AUDIENCE_ITEM_TYPE } from "../ants";
 import { modulesInUse } from "../ants";
@@ -9,10 +9,12 @@ import { segmentCampaigns } from "../ongage";
 import { toRequestBody } from "../ongage";
 import { fieldResolver } from "../ongage";
 import { CanonicalSegment } from "../ongage";
+import { checkAccount, type LiveSubject } from "../definitions/live-checks";
 import { sameCanonical } from "../pulumi/canonical";
 import { containsUnknown } from "../pulumi/unknowns";
 import { segmentIdOf, type Change, type ChangeSet, type ResourceSide } from "./change-set";
 import type { CampaignRef, LiveFacts } from "./report";
+import type { LiveError } from "./report-schema";
 import { asObject, type Json } from "./values";
 
 /**
@@ -51,12 +53,13 @@ export async function liveFacts(set: ChangeSet, opts: LiveOptions = {}): Promise
   const ongage = todo.some((c) => c.kind === "ongage.Segment") ? new OngageClient(ongageClientOptions()) : undefined;
   const ants = todo.some((c) => c.kind === "ants.Segment") ? new AntsClient(antsClientOptions()) : undefined;
   const byName = new NameLookup(ongage, ants);
+  const errors = await accountErrors(todo, set, { ongage, ants });
   let done = 0;
   const queue = [...todo];
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) {
       opts.progress?.(`[${++done}/${todo.length}] ${c.kind} ${c.name}`);
-      const facts: LiveFacts = { problems: [] };
+      const facts: LiveFacts = { problems: [], ...(errors.has(c) ? { errors: errors.get(c)! } : {}) };
       out.set(c, facts);
       try {
         if (c.kind === "ongage.Segment") await ongageFacts(ongage!, c, set, facts, byName);
@@ -68,6 +71,47 @@ export async function liveFacts(set: ChangeSet, opts: LiveOptions = {}): Promise
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.parallel ?? 4, Math.max(todo.length, 1)) }, worker));
+  return out;
+}
+
+/**
+ * The new side of every changed segment against the account, with validate --live's own checks
+ * (provider/definitions/live-checks.ts): a definition that cannot work, or a check that could not be
+ * made, is an error on its segment. Values known only after apply, and `--base` stand-in ids, are
+ * left to apply time.
+ */
+async function accountErrors(todo: readonly Change[], set: ChangeSet, clients: { ongage?: OngageClient; ants?: AntsClient }): Promise<Map<Change, LiveError[]>> {
+  const byKey = new Map<string, Change>();
+  const subjects: LiveSubject[] = [];
+  todo.forEach((c, i) => {
+    const key = String(i);
+    if (!c.after) return;
+    if (c.kind === "ongage.Segment") {
+      const parsed = CanonicalSegment.safeParse(c.after.inputs);
+      // Ids known only after apply (new segments) and `--base` stand-ins are not checked; anything else unknown leaves the segment to apply time.
+      const rules = Array.isArray(c.after.inputs.rules) ? (c.after.inputs.rules as Json[]).map((r) => ({ ...r, segmentIds: undefined })) : [];
+      if (!parsed.success || containsUnknown({ ...c.after.inputs, rules })) return;
+      const segmentIds = parsed.data.rules.flatMap((r, rule) => (r.segmentIds ?? []).flatMap((id, index) => (set.refIds?.has(id) || containsUnknown(id) ? [] : [{ rule, index, id }])));
+      subjects.push({ api: "ongage", key, segment: parsed.data, segmentIds, listFrom: "listId" });
+    } else if (c.kind === "ants.Segment") {
+      const parsed = AntsCanonicalSegment.pick({ audience: true, matchRules: true }).safeParse(c.after.inputs);
+      if (!parsed.success) return;
+      subjects.push({ api: "ants", key, segment: parsed.data });
+    } else return;
+    byKey.set(key, c);
+  });
+  const out = new Map<Change, LiveError[]>();
+  if (subjects.length === 0) return out;
+  const add = (key: string, e: LiveError) => {
+    const c = byKey.get(key)!;
+    out.set(c, [...(out.get(c) ?? []), e]);
+  };
+  const result = await checkAccount(subjects, clients);
+  for (const p of result.problems) {
+    const prefix = p.at.rule === undefined ? "" : `${byKey.get(p.key)!.kind === "ants.Segment" ? "matchRules" : "rules"}[${p.at.rule}].`;
+    add(p.key, { check: p.check, path: `${prefix}${p.at.key}`, message: p.message });
+  }
+  for (const u of result.unchecked) for (const key of u.keys) add(key, { check: u.check, message: `could not check ${u.what}: ${u.reason}` });
   return out;
 }
 
@@ -176,6 +220,9 @@ async function ongageFacts(client: OngageClient, c: Change, set: ChangeSet, fact
     } else if (containsUnknown(after) || !Array.isArray(after.rules)) {
       facts.after = null;
       facts.problems.push("the new criteria hold values known only after apply: not counted");
+    } else if (facts.errors?.length) {
+      facts.after = null;
+      facts.problems.push("the new definition does not fit the account (see its errors): not counted");
     } else if (asObject(after.external)) {
       facts.after = null;
       facts.problems.push("an external segment has no criteria to count");

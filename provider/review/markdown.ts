@@ -46,6 +46,7 @@ function findingsBySegment(r: Report): Map<string, PolicyFinding[]> {
 
 /** Severity for choosing which details to keep: open fail findings, open warn findings, warnings, none. */
 function severity(s: SegmentReport, findings: PolicyFinding[]): number {
+  if (s.errors?.length) return 4;
   if (findings.some((f) => !f.allowed && f.level === "fail")) return 3;
   if (findings.some((f) => !f.allowed)) return 2;
   return findings.length > 0 || s.warnings.length > 0 ? 1 : 0;
@@ -62,6 +63,7 @@ function usedByCell(s: SegmentReport): string {
 
 function findingsCell(s: SegmentReport, findings: PolicyFinding[]): string {
   const parts = [
+    ...(s.errors ?? []).map((e) => `⛔ ${e.check}`),
     ...findings.map((f) => `${findingIcon(f)} ${f.rule}${f.allowed ? " (allowed)" : ""}`),
     ...s.warnings.map((w) => w.code),
   ];
@@ -95,7 +97,7 @@ function table(r: RenderedReport, plan: Plan, findings: Map<string, PolicyFindin
   }
   const groups = new Map<string, SegmentReport[]>();
   for (const s of r.segments) {
-    const codes = [...(findings.get(s.name) ?? []).map((f) => `${findingIcon(f)} ${f.rule}${f.allowed ? " (allowed)" : ""}`), ...s.warnings.map((w) => w.code)];
+    const codes = [...(s.errors ?? []).map((e) => `⛔ ${e.check}`), ...(findings.get(s.name) ?? []).map((f) => `${findingIcon(f)} ${f.rule}${f.allowed ? " (allowed)" : ""}`), ...s.warnings.map((w) => w.code)];
     const key = JSON.stringify([s.op, s.kind, changeKind(s), [...new Set(codes)]]);
     groups.set(key, [...(groups.get(key) ?? []), s]);
   }
@@ -107,9 +109,10 @@ function table(r: RenderedReport, plan: Plan, findings: Map<string, PolicyFindin
 }
 
 function details(r: RenderedReport, s: SegmentReport, i: number, findings: PolicyFinding[]): string[] {
-  const open = s.warnings.length > 0 || findings.length > 0;
+  const open = s.warnings.length > 0 || findings.length > 0 || (s.errors?.length ?? 0) > 0;
   const out = [`<details${open ? " open" : ""}><summary><a id="${anchor(i)}"></a>${ICON[s.op]} ${htmlText(opText(r, s.op))} ${htmlCode(s.name)}${s.displayName !== undefined ? ` · ${htmlText(s.displayName)}` : ""}</summary>`, ""];
   out.push(`${mdMessage(headline(s))}${s.renamedFrom ? ` · renamed from ${codeSpan(s.renamedFrom)}` : ""}`);
+  for (const e of s.errors ?? []) out.push("", `> ⛔ **${e.check}** (error${e.path ? ` at ${codeSpan(e.path)}` : ""}): ${mdText(e.message)}`);
   for (const f of findings) out.push("", `> ${findingIcon(f)} **${f.rule}** (policy, ${f.allowed ? `allowed: ${mdText(f.reason ?? "exception")}` : f.level}): ${mdText(f.message)}`);
   for (const w of s.warnings) {
     out.push("", `> ⚠️ **${w.code}**: ${mdMessage(w.message)}`);
@@ -142,6 +145,8 @@ function render(r: RenderedReport, plan: Plan, opts: MarkdownOptions, leftOut: s
   const findings = findingsBySegment(r);
   const v = verdictText(r.policy);
   const out: string[] = r.mode === "drift" ? [DRIFT_MARKER, `## ${mdText(titleOf(r))}`] : [MARKDOWN_MARKER, `${v.icon} **Policy: ${mdText(v.text)}**`, "", `## ${mdText(titleOf(r))}`];
+  const broken = r.segments.filter((s) => s.errors?.length).length;
+  if (broken > 0) out.push("", `⛔ **${plural(broken, "segment")} cannot be applied as defined** (\`--live\` errors: a list field, segment, list or ANTS attribute that does not exist or does not fit, or a check that could not be made)`);
   if (r.mode === "drift") out.push("", "Each segment below differs from its definition file: someone changed it in the Ongage or ANTS UI (or deleted it). `pulumi up` would restore what the files say.");
   const notes = plan.rows === "totals" ? r.notes.slice(0, 10) : r.notes;
   for (const n of notes) out.push("", noteLine(n));

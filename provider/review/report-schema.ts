@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LIVE_CHECKS } from "../definitions/live-checks";
 
 /**
  * The review report (`review --format json`): one zod schema, the only source of its TypeScript types
@@ -65,6 +66,19 @@ export const PropertyChange = z.object({
 });
 export type PropertyChange = z.infer<typeof PropertyChange>;
 
+/**
+ * A `--live` error: the definition cannot work in the account (a list field, segment, list or ANTS
+ * attribute that does not exist or does not fit), or a check could not be made (`message` says so).
+ * Any error makes `review` exit 1.
+ */
+export const LiveError = z.object({
+  check: z.enum(LIVE_CHECKS),
+  /** Property path in the resource's inputs (`rules[2].field`); absent when the check concerns the whole segment. */
+  path: z.string().optional(),
+  message: z.string(),
+});
+export type LiveError = z.infer<typeof LiveError>;
+
 export const SegmentReport = z.object({
   name: z.string(),
   kind: ReviewKindSchema,
@@ -94,6 +108,8 @@ export const SegmentReport = z.object({
   usedBy: z.object({ campaigns: z.array(CampaignRef).optional(), modules: z.array(z.string()).optional(), unknown: z.string().optional() }).optional(),
   /** `--base` mode: the definition's previous name. */
   renamedFrom: z.string().optional(),
+  /** `--live` errors: the segment cannot be applied as defined, or could not be checked. */
+  errors: z.array(LiveError).optional(),
   /** Why a figure is missing, and other facts about this segment. */
   notes: z.array(z.string()).optional(),
 });
@@ -148,6 +164,8 @@ export const LiveFacts = z.object({
   inUseUnknown: z.string().optional(),
   /** Why a figure is missing (shown as a note on the segment). */
   problems: z.array(z.string()),
+  /** What the account checks (provider/definitions/live-checks.ts) found wrong, or could not check. */
+  errors: z.array(LiveError).optional(),
 });
 export type LiveFacts = z.infer<typeof LiveFacts>;
 

@@ -189,6 +189,7 @@ export function buildReport(set: ChangeSet, live: ReadonlyMap<Change, LiveFacts>
         : {}),
       ...(c.renamedFrom ? { renamedFrom: c.renamedFrom } : {}),
     };
+    if (facts?.errors?.length) report.errors = facts.errors;
     if (segmentNotes.length) report.notes = segmentNotes;
     logicLines.set(report, { before: beforeLogic?.lines, after: afterLogic?.lines });
     return report;

@@ -1,11 +1,14 @@
 import { forgetClaims } from "../../provider/pulumi/claims";
 import { runCli } from "./run-cli";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { exportSummary } from "../../cli/export-command";
+import type { ExportResult } from "../../provider/definitions/export-ongage";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
+import { ONGAGE_FAULT_REPLIES } from "../../emulators/ongage/routes";
 import { segmentProvider as antsProvider } from "../../provider/ants/provider";
 import type { CanonicalSegment as AntsCanonical } from "../../provider/ants/canonical";
 import { segmentProvider } from "../../provider/ongage/provider";
@@ -17,7 +20,7 @@ import { createSeedSegment, token } from "../emulators/ants/client";
 /** Runs the command in-process; returns exit code and captured output. */
 const run = (...argv: string[]) => runCli("export", ...argv);
 
-const ENV_KEYS = ["ONGAGE_BASE_URL", "ONGAGE_USERNAME", "ONGAGE_PASSWORD", "ONGAGE_ACCOUNT_CODE", "ONGAGE_LIST_ID", "ONGAGE_REQUESTS_PER_MINUTE", "ANTS_BASE_URL", "ANTS_AUTH_URL", "ANTS_CLIENT_ID", "ANTS_CLIENT_SECRET", "ANTS_ACCESS_TOKEN"];
+const ENV_KEYS = ["ONGAGE_BASE_URL", "ONGAGE_USERNAME", "ONGAGE_PASSWORD", "ONGAGE_ACCOUNT_CODE", "ONGAGE_LIST_ID", "ONGAGE_REQUESTS_PER_MINUTE", "ONGAGE_MAX_RETRIES", "ONGAGE_RETRY_BASE_MS", "ANTS_BASE_URL", "ANTS_AUTH_URL", "ANTS_CLIENT_ID", "ANTS_CLIENT_SECRET", "ANTS_ACCESS_TOKEN"];
 const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 afterAll(() => {
   for (const [k, v] of Object.entries(savedEnv)) {
@@ -79,6 +82,15 @@ describe("export --api ongage, then adopt", () => {
       name: "VIP or birthdays",
       criteria: [{ type: "segment", operator: "=", operand: [Number(ids.vip), Number(ids.birthdays)], condition: "and", position: 0 }],
     });
+    // `and` then `or` at one level without parentheses: no match groups compile to it.
+    ids.mixed = await post({
+      name: "Gmail readers with a first name, or anyone with a last name",
+      criteria: [
+        { type: "email", field_id: field("email"), operator: "LIKE", operand: ["gmail"], condition: "and", position: 0 },
+        { type: "string", field_id: field("first_name"), operator: "notempty", condition: "and", position: 1 },
+        { type: "string", field_id: field("last_name"), operator: "notempty", condition: "or", position: 2 },
+      ],
+    });
     ids.crm = await post({ name: "CRM export", is_external: true, external_insert_missing: true });
     ids.gone = await post({ name: "Deleted one", criteria: [] });
     const del = await fetch(`${em.url}/api/segments/${ids.gone}`, { method: "DELETE", headers: { X_USERNAME: CREDENTIALS.username, X_PASSWORD: CREDENTIALS.password, X_ACCOUNT_CODE: CREDENTIALS.accountCode } });
@@ -92,12 +104,12 @@ describe("export --api ongage, then adopt", () => {
   it("writes one adoptable file per live segment, reproducing it exactly, and adopting them changes nothing", async () => {
     const out = mkdtempSync(join(tmpdir(), "export-ongage-"));
     const res = await run("--api", "ongage", "--out", out, "--schema", "../schema/segments.schema.json");
-    expect(res.stderr).toBe("");
+    expect(res.stderr).toBe(`note: segment ${ids.mixed} ("Gmail readers with a first name, or anyone with a last name") keeps Ongage's flat \`rules\` in gmail-readers-with-a-first-name-or-anyone-with-a-last-name.yaml: no \`match\` groups compile to exactly its rules (rules[2] joins with "or" where the rules before it at the same level join with "and", without parentheses between them).\n`);
     expect(res.code).toBe(0);
-    expect(res.stdout.trimEnd().split("\n").at(-1)).toBe(`exported 204 ongage segments to ${out}`);
+    expect(res.stdout.trimEnd().split("\n").at(-1)).toBe(`read 205 ongage segments; wrote 205 files to ${out}; 1 keeps Ongage's flat \`rules\` (its note says why)`);
     const listing = em.http.requests.filter((r) => r.method === "GET" && /\/api\/segments$/.test(r.path));
-    expect(listing.length).toBe(3); // 200 + 4 rows, then the empty page that confirms the short one was the last
-    expect(readdirSync(out)).toHaveLength(204);
+    expect(listing.length).toBe(3); // 200 + 5 rows, then the empty page that confirms the short one was the last
+    expect(readdirSync(out)).toHaveLength(205);
     expect(readdirSync(out)).not.toContain("deleted-one.yaml");
 
     expect(readFileSync(join(out, "vip-openers.yaml"), "utf8")).toBe(`# yaml-language-server: $schema=../schema/segments.schema.json
@@ -111,20 +123,28 @@ spec:
   adopt: true
   description: Example.com readers who opened lately or bought
   favorite: true
-  rules:
-    - { type: email, field: email, operator: LIKE, values: [ "@example.com" ], caseSensitive: true }
-    - type: behavioral
-      event: opened
-      operator: "="
-      operand:
-        timeRange: { operator: between, inLast: 30, inLastUnit: day, to: 0, toUnit: day }
-        countries: [ GB, US ]
-      openParens: 1
-      group: Engaged
-    - { type: numeric, field: product_id, operator: "><", values: [ 100, 200 ], condition: or, closeParens: 1, group: Engaged }
+  match:
+    all:
+      - { type: email, field: email, operator: LIKE, values: [ "@example.com" ], caseSensitive: true }
+      - any:
+          - type: behavioral
+            event: opened
+            operator: "="
+            operand:
+              timeRange: { operator: between, inLast: 30, inLastUnit: day, to: 0, toUnit: day }
+              countries: [ GB, US ]
+          - { type: numeric, field: product_id, operator: "><", values: [ 100, 200 ] }
+        label: Engaged
 `);
     expect(readFileSync(join(out, "vip-or-birthdays.yaml"), "utf8")).toContain("segmentIds: [ { ref: vip-openers }, { ref: born-before-1998 } ]");
     expect(readFileSync(join(out, "born-before-1998.yaml"), "utf8")).toContain('values: [ "1998-01-10" ]');
+    // Only `and`: one `all` group.
+    expect(readFileSync(join(out, "born-before-1998.yaml"), "utf8")).toMatch(/\n  match:\n    all:\n      - \{ type: date_absolute,/);
+    // Kept flat, and the file says why; the rules are Ongage's, joining properties included.
+    const mixed = readFileSync(join(out, "gmail-readers-with-a-first-name-or-anyone-with-a-last-name.yaml"), "utf8");
+    expect(mixed).toContain('# `rules` stays in Ongage\'s flat form: no `match` groups compile to exactly these rules (rules[2] joins with "or" where');
+    expect(mixed).not.toContain("match:");
+    expect(mixed).toContain("    - { type: string, field: last_name, operator: notempty, condition: or }\n");
 
     // The exported folder is valid as it stands.
     const report = await validateFolder(out);
@@ -149,7 +169,8 @@ spec:
     expect(idsByName.get("vip-openers")).toBe(ids.vip);
     expect(idsByName.get("vip-or-birthdays")).toBe(ids.combined);
     expect(idsByName.get("crm-export")).toBe(ids.crm);
-    expect(idsByName.size).toBe(204);
+    expect(idsByName.get("gmail-readers-with-a-first-name-or-anyone-with-a-last-name")).toBe(ids.mixed);
+    expect(idsByName.size).toBe(205);
     expect(em.http.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 
@@ -158,10 +179,72 @@ spec:
     writeFileSync(join(out, "crm-export.yaml"), "# mine\n");
     const res = await run("--api", "ongage", "--out", out);
     expect(res.code).toBe(1);
-    expect(res.stderr).toBe(`pulumi-segments export: 1 file(s) already exist; nothing written (use --force to overwrite):\n  ${join(out, "crm-export.yaml")}\n`);
+    expect(res.stderr).toBe(`pulumi-segments export: 1 file already exists; nothing written (use --force to overwrite):\n  ${join(out, "crm-export.yaml")}\n`);
     expect(readdirSync(out)).toEqual(["crm-export.yaml"]);
     expect((await run("--api", "ongage", "--out", out, "--force")).code).toBe(0);
     expect(readFileSync(join(out, "crm-export.yaml"), "utf8")).toContain("external: { insertMissing: true }");
+  });
+
+  /** Runs export with `ONGAGE_MAX_RETRIES=0` (a failed request fails at once) and the emulator's quirks or fault policy set for the run only. */
+  async function runFailing(setup: () => void, ...argv: string[]) {
+    process.env.ONGAGE_MAX_RETRIES = "0";
+    setup();
+    try {
+      return await run(...argv);
+    } finally {
+      em.setQuirks({});
+      em.http.setFaultPolicy(undefined);
+      delete process.env.ONGAGE_MAX_RETRIES;
+    }
+  }
+
+  it("all or none: a listing that cannot be shown complete part-way (offset-base=1, page-cap=100) writes no file and says why", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "export-ongage-")), "segments");
+    const res = await runFailing(() => em.setQuirks({ "offset-base": "1", "page-cap": "100" }), "--api", "ongage", "--out", out);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe("");
+    expect(existsSync(out)).toBe(false);
+    const lines = res.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^pulumi-segments export: ongage listing of segments of the default list could not be shown complete: page 2 repeated row \d+, already received .*\(100 rows received\); nothing was concluded from the partial listing$/);
+    expect(lines[1]).toBe(`pulumi-segments export: nothing was written to ${out} (100 segments had been read when the export stopped): export writes every file or none. Run it again once the cause above is fixed.`);
+  });
+
+  it("all or none: a segment that cannot be read after others were read leaves an existing folder as it was, even with --force", async () => {
+    const out = mkdtempSync(join(tmpdir(), "export-ongage-"));
+    writeFileSync(join(out, "crm-export.yaml"), "# mine\n");
+    const failing = `/api/segments/${ids.filler150}`;
+    const res = await runFailing(() => em.http.setFaultPolicy((req) => (req.method === "GET" && req.path.endsWith(failing) ? { reply: ONGAGE_FAULT_REPLIES.serverError(500) } : undefined)), "--api", "ongage", "--out", out, "--force");
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe("");
+    expect(readdirSync(out)).toEqual(["crm-export.yaml"]);
+    expect(readFileSync(join(out, "crm-export.yaml"), "utf8")).toBe("# mine\n");
+    // Segments are read in id order: the ones seeded before filler 150, and 150 fillers.
+    const readBefore = Object.keys(ids).filter((k) => k !== "gone" && Number(ids[k]) < Number(ids.filler150)).length;
+    expect(res.stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(new RegExp(`^pulumi-segments export: ongage GET .*${failing} → 500`)),
+      `pulumi-segments export: nothing was written to ${out} (${readBefore} segments had been read when the export stopped): export writes every file or none. Run it again once the cause above is fixed.`,
+    ]);
+    expect(readBefore).toBe(155);
+  });
+
+  it("all or none: a file that cannot be written puts none in place; a folder in the way is refused before writing", async () => {
+    const out = mkdtempSync(join(tmpdir(), "export-ongage-"));
+    // Where the file is staged before it is moved into place, something already sits: the write fails.
+    const staging = join(out, `.vip-openers.yaml.${process.pid}.tmp`);
+    mkdirSync(staging);
+    const res = await run("--api", "ongage", "--out", out);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe("");
+    expect(res.stderr).toMatch(new RegExp(`^pulumi-segments export: writing ${out}/vip-openers\\.yaml failed \\(EEXIST[^\\n]*\\); nothing was written to ${out}: export writes every file or none\n$`));
+    expect(readdirSync(out)).toEqual([`.vip-openers.yaml.${process.pid}.tmp`]);
+
+    rmSync(staging, { recursive: true });
+    mkdirSync(join(out, "crm-export.yaml"));
+    const blocked = await run("--api", "ongage", "--out", out, "--force");
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toBe(`pulumi-segments export: 1 path is in the way and not a file; nothing written (move it away, --force overwrites files only):\n  ${join(out, "crm-export.yaml")}\n`);
+    expect(readdirSync(out)).toEqual(["crm-export.yaml"]);
   });
 
   it("names the missing credential and exits 1; usage errors exit 2", async () => {
@@ -198,6 +281,7 @@ describe("export --api ants", () => {
     const res = await run("--api", "ants", "--out", out, "--schema", "../schema/segments.schema.json");
     expect(res.code).toBe(0);
     expect(res.stderr).toBe("note: 1 ANTS definition needs file and matchRules filled in: ANTS does not export them. `pulumi-segments validate` lists what is missing.\n");
+    expect(res.stdout).toBe(`wrote ${join(out, "loyal-customers.yaml")}\nread 1 ants segment; wrote 1 file to ${out}\n`);
     const text = readFileSync(join(out, "loyal-customers.yaml"), "utf8");
     expect(text).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/segments\.schema\.json\n# Exported from ANTS CDP, segment \d+ \("Loyal customers"\)\./);
     expect(text).toContain("# TO DO before `pulumi up`: ANTS cannot export the member file or its rules.");
@@ -231,6 +315,23 @@ spec:
     expect(em.http.requests.map((r) => r.path).filter((p) => p.endsWith("/segment/create"))).toEqual([]);
     expect(em.http.requests.map((r) => r.path).some((p) => p.endsWith("/segment/update"))).toBe(true);
     expect(em.store.allSegments()).toHaveLength(1);
+  });
+});
+
+describe("export summary", () => {
+  const result = (files: number, read: number, flat: number, skipped: string[] = []): ExportResult => ({
+    files: Array.from({ length: files }, (_, i) => ({ fileName: `s${i}.yaml`, definition: { kind: "ongage.Segment", name: `s${i}`, spec: {} }, comments: [] })),
+    notes: [],
+    read,
+    skipped,
+    flat,
+  });
+
+  it("counts what was read and written, and the files that keep flat rules, in singular and plural", () => {
+    expect(exportSummary("ongage", result(1, 1, 0), "/x/segments")).toBe("read 1 ongage segment; wrote 1 file to /x/segments; none keeps Ongage's flat `rules`");
+    expect(exportSummary("ongage", result(2, 3, 1, ["1 deleted"]), "/x/segments")).toBe("read 3 ongage segments (1 deleted, not exported); wrote 2 files to /x/segments; 1 keeps Ongage's flat `rules` (its note says why)");
+    expect(exportSummary("ongage", result(2, 2, 2), "/x/segments")).toBe("read 2 ongage segments; wrote 2 files to /x/segments; 2 keep Ongage's flat `rules` (their notes say why)");
+    expect(exportSummary("ants", result(0, 1, 0, ["1 neither customer nor visitor"]), "/x/segments")).toBe("read 1 ants segment (1 neither customer nor visitor, not exported); wrote 0 files to /x/segments");
   });
 });
 

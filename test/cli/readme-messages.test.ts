@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
+import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
+import { resetProcessState } from "../../provider/http/process-state";
+import { BAD, CREDENTIALS, ENV_KEYS, folder, liveEnv, seedSegment } from "../definitions/live-fixtures";
 import { segmentProvider } from "../../provider/ongage/provider";
 import { runCli } from "./run-cli";
 
@@ -50,5 +54,35 @@ describe("README messages", () => {
     } finally {
       if (saved !== undefined) process.env.ONGAGE_PASSWORD = saved;
     }
+  });
+});
+
+describe("README messages of validate --live", () => {
+  const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
+  let ongage: OngageEmulator;
+  let ants: AntsEmulator;
+  beforeAll(async () => {
+    resetProcessState();
+    ongage = await startOngageEmulator({ credentials: CREDENTIALS, defaultListId: 10000 });
+    ants = await startAntsEmulator();
+    liveEnv(ongage, ants);
+  });
+  afterAll(async () => {
+    await ongage.close();
+    await ants.close();
+    for (const [k, v] of Object.entries(savedEnv)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  it("the validate --live example is its output on the planted mistakes (test/definitions/live-fixtures.ts)", async () => {
+    const seeded = await seedSegment(ongage.url);
+    const dir = folder({ "bad.yaml": BAD }, seeded);
+    const [command, ...expected] = textBlockAfter("#### `validate --live`");
+    expect(command).toBe("$ npx pulumi-segments validate segments --live");
+    const { code, stdout } = await runCli("validate", dir, "--live");
+    expect(code).toBe(1);
+    expect(stdout.replaceAll(`${dir}/`, "segments/").trimEnd().split("\n")).toEqual(expected);
   });
 });

@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
@@ -79,6 +81,18 @@ describe("examples/github-actions/segments.yml", () => {
     expect(drift).toContain('pulumi preview --stack "$STACK" --refresh --json --non-interactive > refresh.json');
     expect(drift).toContain("npx pulumi-segments review --drift refresh.json");
     expect(workflow.jobs.drift.if).toBe("github.event_name == 'schedule'");
+  });
+
+  it("runs validate --live on pull requests when secrets are there, and says it skipped it on forks without them", () => {
+    const live = (workflow.jobs.validate.steps as Array<{ name?: string; if?: string; run?: string }>).find((s) => s.run?.includes("validate segments --live"))!;
+    expect(live.if).toBe("github.event_name == 'pull_request'");
+    const bin = mkdtempSync(join(tmpdir(), "fake-npx-"));
+    writeFileSync(join(bin, "npx"), '#!/bin/sh\necho "npx $*"\n', { mode: 0o755 });
+    const sh = (env: Record<string, string>) => spawnSync("bash", ["-e", "-c", live.run!], { env: { PATH: `${bin}:${process.env.PATH}`, ...env }, encoding: "utf8" });
+    const fork = sh({});
+    expect([fork.status, fork.stdout]).toEqual([0, "::notice title=validate --live skipped::no Ongage or ANTS secrets in this run (a pull request from a fork?): definitions were checked offline only\n"]);
+    const own = sh({ ONGAGE_PASSWORD: "x" });
+    expect([own.status, own.stdout]).toEqual([0, "npx pulumi-segments validate segments --live --format github\n"]);
   });
 
   it("its validate step passes on a project laid out like examples/yaml-folder, and fails with annotations on broken definitions", async () => {

@@ -356,3 +356,19 @@ describe("paths and base URLs", () => {
     expect(() => assertSafeBaseUrl("not a url", "ongage:baseUrl")).toThrow(/ongage:baseUrl is not a valid URL/);
   });
 });
+
+describe("raw: an answer observed as it came (pulumi-segments doctor)", () => {
+  it("any status comes back with its body and headers, unclassified and not retried", async () => {
+    const seen = sequence("GET", [{ status: 404, data: "<html>404 Not Found</html>", headers: { "x-ratelimit-remaining": "299" } }]);
+    const res = await client().send({ method: "GET", path: "/x", idempotent: true, schema: z.unknown(), raw: true });
+    expect(res.status).toBe(404);
+    expect(res.body).toBe("<html>404 Not Found</html>");
+    expect(res.headers["x-ratelimit-remaining"]).toBe("299");
+    expect(seen.attempts).toBe(1);
+  });
+
+  it("without raw the same answer is an error (the default is unchanged)", async () => {
+    sequence("GET", [{ status: 404, data: "<html>404 Not Found</html>" }]);
+    await expect(get(client())).rejects.toBeInstanceOf(RouteNotFoundError);
+  });
+});

@@ -75,6 +75,7 @@ describe("process-state registry", () => {
       "http/rate-limiter: limiters",
       "http/redact: secrets to redact",
       "ongage/client: list fields",
+      "ongage/rule-paths: rule sources",
       "pulumi/claims: creates in flight",
       "pulumi/claims: holds",
       "pulumi/recent-create-finder: listings",
@@ -104,6 +105,6 @@ describe("process-state registry", () => {
     expect(count(ongage, /\/list_fields$/)).toBe(before.fields + 1);
     // (the interrupted-create listing of the list: its page and the empty page that confirms it)
     expect(ongage.http.requests.filter((r) => (r as { method?: string }).method === "GET" && /\/api\/segments$/.test(r.path)).length).toBe(before.ongageList + 2);
-    expect(processStateOwners()).toHaveLength(12);
+    expect(processStateOwners()).toHaveLength(13);
   }, 60_000);
 });

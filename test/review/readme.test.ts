@@ -1,5 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { DRIFT_MARKER, MARKDOWN_MARKER, REVIEW_FORMATS } from "../../provider/review/formats";
 import { POLICY_RULES, WARNING_CODES } from "../../provider/review/report-schema";
@@ -31,11 +34,27 @@ describe("README: the review section", () => {
     expect(example).not.toMatch(/@example\.com/);
   });
 
-  // `npm run demo` writes .pulumi-demo/review.md (not committed): once it has run, the README's block must be that file.
-  it.skipIf(!existsSync(join(__dirname, "..", "..", ".pulumi-demo", "review.md")))("its Markdown example is exactly what `npm run demo` wrote last", () => {
-    const example = section.slice(section.indexOf("````markdown\n") + "````markdown\n".length, section.indexOf("\n````\n"));
-    expect(`${example}\n`).toBe(readFileSync(join(__dirname, "..", "..", ".pulumi-demo", "review.md"), "utf8"));
-  });
+  // `npm run demo` writes review.md; here it runs in a temporary folder on free ports (its Ongage
+  // emulator's clock is pinned, so the audiences are the same every day): the README's block must be that file.
+  it("its Markdown example is exactly what `npm run demo` writes, and the demo narrates its steps", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "demo-"));
+    try {
+      const run = await promisify(execFile)(process.execPath, [join(__dirname, "..", "..", "scripts", "demo.mjs")], {
+        env: { ...process.env, PULUMI_SEGMENTS_DEMO_DIR: dir, PULUMI_SEGMENTS_DEMO_PORTS: "0,0" },
+        encoding: "utf8",
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      const example = section.slice(section.indexOf("````markdown\n") + "````markdown\n".length, section.indexOf("\n````\n"));
+      expect(`${example}\n`).toBe(readFileSync(join(dir, "review.md"), "utf8"));
+      expect(run.stdout).toMatch(/^up: created 6 resources in [\d.]+ s \(4 Ongage segments, 1 ANTS segment, 1 Ongage ExternalRecipients\)$/m);
+      expect(run.stdout).toMatch(/^ {2}launch-customers: serverStatus \(.*\) changed, computed by ANTS after the create; .*not drift$/m);
+      expect(run.stdout).toContain("preview: no changes — the definitions match the accounts");
+      expect(run.stdout).toMatch(/^review: policy pass \(no policy file\) — the planned edit has 3 to update, 2 to replace; /m);
+      expect(run.stdout).not.toContain("outputs: {}");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 
   it("the CI example finds its comment by the marker the Markdown starts with, posts it as is, and keeps one drift issue", () => {
     expect(workflow).toContain(`marker="${MARKDOWN_MARKER}"`);
