@@ -1,174 +1,149 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ResourceSpec } from "../../driver";
-import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
-import { serializedProvider, startEngine, TYPES } from "./harness";
+import { antsConfig, TYPES, writeMembers } from "./harness";
+import { runCase, type ApiRequest, type CaseContext, type LifecycleCase } from "./steps";
 
+// The ANTS segment's lifecycle as step tables through the SDK's provider host, under both update and
+// delete strategies; each case starts from a fresh emulator and an empty stack (steps.ts).
 const CLIENT = { clientId: "life-client", clientSecret: "life-Client-S3cret" };
-let emu: AntsEmulator;
-let provider: string;
-let dir: string;
-
-beforeAll(async () => {
-  emu = await startAntsEmulator({ clients: [CLIENT], computeDelayMs: 0 });
-  provider = await serializedProvider("antsSegment");
-  dir = mkdtempSync(join(tmpdir(), "ants-lifecycle-"));
-});
-afterAll(async () => {
-  await emu?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function writeMembers(name: string, rows: string[]): string {
-  const path = join(dir, name);
-  writeFileSync(path, ["customer_id\temail\tphone", ...rows].join("\n") + "\n");
-  return path;
-}
+const HEADER = ["customer_id", "email", "phone"];
+const V1_ROWS = ["1001\ta@example.com\t+1", "1002\tb@example.com\t+2"];
 
 interface Def {
   file: string;
   audience?: "customer" | "visitor";
   schedule?: Record<string, unknown>;
 }
-function spec(d: Def): ResourceSpec[] {
-  const visitor = d.audience === "visitor";
+const program = (d: (ctx: CaseContext) => Def) => (ctx: CaseContext): ResourceSpec[] => {
+  const def = d(ctx);
+  const visitor = def.audience === "visitor";
   return [{
     type: TYPES.antsSegment,
     name: "members",
     inputs: {
       name: "Lifecycle members",
-      audience: d.audience ?? "customer",
-      file: { path: d.file },
+      audience: def.audience ?? "customer",
+      file: { path: def.file },
       matchRules: visitor ? [{ column: "email", attribute: "email" }] : [{ column: "customer_id", attribute: "customer_id" }, { column: "email", attribute: "email" }],
-      schedule: d.schedule ?? { type: "static" },
+      schedule: def.schedule ?? { type: "static" },
       alerts: { onFailure: ["email"] },
-      __provider: provider,
+      __provider: ctx.providers.antsSegment,
     },
   }];
+};
+
+const live = (ctx: CaseContext) => ctx.ants.store.allSegments().map((s) => s.segmentId);
+const uploads = (requests: ApiRequest[]) => requests.filter((r) => r.path.includes("/segment/upload/")).length;
+const memberId = (ctx: CaseContext) => Number(ctx.ids().members);
+const DYNAMIC = { type: "dynamic", repeat: { every: 6, unit: "hours" }, start: { day: "2026-12-01", hour: "03:00" }, end: { afterRuns: 10 } };
+const DAILY = { ...DYNAMIC, repeat: { every: 1, unit: "days" } };
+
+function strategyCase(updateStrategy: "api" | "replace", deleteStrategy: "api" | "forget"): LifecycleCase {
+  const inPlace = updateStrategy === "api" ? "update" : "replace";
+  const v1 = program((ctx) => ({ file: ctx.kept.v1 }));
+  const visitors = program((ctx) => ({ file: ctx.kept.visitors, audience: "visitor", schedule: DAILY }));
+  return {
+    name: `update=${updateStrategy}, delete=${deleteStrategy}: create → no diff → new file version → schedule change → audience replace → out-of-band delete → destroy`,
+    emulators: { ants: { clients: [CLIENT] } },
+    config: (e) => antsConfig(e.ants!, CLIENT, { "ants:updateStrategy": updateStrategy, "ants:deleteStrategy": deleteStrategy }),
+    setup: (ctx) => {
+      ctx.kept.v1 = writeMembers(ctx.dir, "v1.csv", HEADER, V1_ROWS);
+      ctx.kept.visitors = writeMembers(ctx.dir, "visitors.csv", HEADER, ["v1\tv@example.com\t+9"]);
+    },
+    steps: [
+      {
+        name: "up creates the segment and uploads the file once",
+        op: "up",
+        program: v1,
+        expect: { ops: { members: "create" }, requests: (r) => expect(uploads(r)).toBe(1), remote: (ctx) => expect(live(ctx)).toEqual([memberId(ctx)]) },
+        check: (ctx) => void (ctx.kept.firstId = ctx.ids().members),
+      },
+      { name: "an unchanged file is not uploaded again", op: "up", program: v1, expect: { ops: { members: "same" }, requests: (r) => expect(uploads(r)).toBe(0) } },
+      {
+        name: "the first refresh fills in serverStatus (not read after the create) and nothing else",
+        op: "refresh",
+        before: (ctx) => void (ctx.kept.outputs = ctx.engine.state.resources[0]!.outputs),
+        expect: {
+          changed: ["members"],
+          state: (s, ctx) => {
+            const { serverStatus, ...managed } = s.resources[0]!.outputs;
+            const { serverStatus: _before, ...managedBefore } = ctx.kept.outputs;
+            expect(managed).toEqual(managedBefore);
+            expect(serverStatus).toMatchObject({ processStatus: expect.any(Number) });
+          },
+        },
+      },
+      { name: "the next refresh changes nothing and uploads nothing", op: "refresh", expect: { requests: (r) => expect(uploads(r)).toBe(0) } },
+      {
+        name: `a new version of the file (same path) is a diff: ${inPlace}`,
+        op: "up",
+        program: v1,
+        before: (ctx) => void writeMembers(ctx.dir, "v1.csv", HEADER, [...V1_ROWS, "1003\tc@example.com\t+3"]),
+        expect: { ops: { members: inPlace }, requests: (r) => expect(uploads(r)).toBe(1) },
+      },
+      { name: "static → dynamic schedule is a replacement", op: "up", program: program((ctx) => ({ file: ctx.kept.v1, schedule: DYNAMIC })), expect: { ops: { members: "replace" } } },
+      {
+        name: `a change of the dynamic schedule's settings: ${inPlace}`,
+        op: "up",
+        program: program((ctx) => ({ file: ctx.kept.v1, schedule: DAILY })),
+        expect: {
+          ops: { members: inPlace },
+          remote: (ctx) => expect(ctx.ants.store.getSegment(memberId(ctx))!.computeSchedule).toMatchObject({ type: "dynamic", repeatType: "days", repeatValue: 1 }),
+        },
+      },
+      {
+        name: `an audience change is always a replacement; ${deleteStrategy === "api" ? "replacements deleted their predecessors" : "every replacement left the old segment in ANTS, and said so"}`,
+        op: "up",
+        program: visitors,
+        expect: {
+          ops: { members: "replace" },
+          state: (s) => expect(s.resources[0]!.outputs.itemTypeId).toBe(-1007),
+          remote: (ctx) => {
+            if (deleteStrategy === "api") expect(live(ctx)).toEqual([memberId(ctx)]);
+            else expect(live(ctx)).toContain(Number(ctx.kept.firstId));
+          },
+        },
+        check: (ctx) => {
+          if (deleteStrategy === "forget") expect(ctx.host.output().stderr).toMatch(new RegExp(`segment ${ctx.kept.firstId}\\b.*(stays|remains|still exists)`, "i"));
+        },
+      },
+      {
+        name: "a segment deleted out of band is dropped by refresh",
+        op: "refresh",
+        before: (ctx) => void ctx.ants.store.deleteSegment(memberId(ctx)),
+        expect: { dropped: ["members"], state: (s) => expect(s.resources).toEqual([]) },
+      },
+      { name: "up creates it again", op: "up", program: visitors, expect: { ops: { members: "create" } }, check: (ctx) => void (ctx.kept.lastId = ctx.ids().members) },
+    ],
+    // Under `forget` every segment stays in ANTS by design, the last one too.
+    checkDestroy: { leaves: (ctx) => ({ ants: deleteStrategy === "forget" ? live(ctx).map(String) : [] }) },
+    after: (ctx) => expect(live(ctx).includes(Number(ctx.kept.lastId))).toBe(deleteStrategy === "forget"),
+  };
 }
 
-const opOf = (steps: Array<{ op: string }>) => (steps.some((s) => s.op === "replace") ? "replace" : steps[0]?.op);
-const live = () => emu.store.allSegments().map((s) => s.segmentId);
+const missingEndpoints: LifecycleCase = {
+  name: "an update against a 404 endpoint fails with the setting to change, and state keeps the old segment",
+  emulators: { ants: { clients: [CLIENT] } },
+  config: (e) => antsConfig(e.ants!, CLIENT),
+  setup: (ctx) => void (ctx.kept.file = writeMembers(ctx.dir, "missing-endpoints.csv", HEADER, ["1\tx@example.com\t+1"])),
+  steps: [
+    { name: "up creates the segment", op: "up", program: program((ctx) => ({ file: ctx.kept.file })), check: (ctx) => void (ctx.kept.id = ctx.ids().members) },
+    {
+      name: "the update endpoint answers 404: the error names ants:updateStrategy",
+      op: "up",
+      program: program((ctx) => ({ file: ctx.kept.file })),
+      before: (ctx) => {
+        ctx.ants.setAssumedEndpoints(false);
+        writeMembers(ctx.dir, "missing-endpoints.csv", HEADER, ["1\tx@example.com\t+1", "2\ty@example.com\t+2"]);
+      },
+      expect: { errors: [/ants:updateStrategy/], state: (s, ctx) => expect(s.resources.map((r) => r.id)).toEqual([ctx.kept.id]) },
+    },
+    { name: "the delete endpoint answers 404: the error names ants:deleteStrategy", op: "destroy", expect: { errors: [/ants:deleteStrategy/] } },
+    // CheckDestroy then runs against a tenant that has the endpoints.
+    { name: "the endpoints exist again: a refresh keeps the segment", op: "refresh", before: (ctx) => ctx.ants.setAssumedEndpoints(true), expect: { changed: ["members"] } },
+  ],
+};
 
-describe.each([
-  { updateStrategy: "api", deleteStrategy: "api" },
-  { updateStrategy: "replace", deleteStrategy: "forget" },
-])("ants lifecycle through the provider host (update=$updateStrategy, delete=$deleteStrategy)", ({ updateStrategy, deleteStrategy }) => {
-  const config = () => ({
-    "ants:baseUrl": emu.url,
-    "ants:authUrl": emu.authUrl,
-    "ants:clientId": CLIENT.clientId,
-    "ants:clientSecret": CLIENT.clientSecret,
-    "ants:updateStrategy": updateStrategy,
-    "ants:deleteStrategy": deleteStrategy,
-  });
-
-  it("create → no diff → new file version → schedule change → audience replace → out-of-band delete → destroy", async () => {
-    emu.reset();
-    const { host, engine } = await startEngine(config());
-    try {
-      const v1 = writeMembers(`${updateStrategy}-v1.csv`, ["1001\ta@example.com\t+1", "1002\tb@example.com\t+2"]);
-      const up = await engine.up(spec({ file: v1 }));
-      expect(up.errors).toEqual([]);
-      const firstId = engine.state.resources[0]!.id;
-      expect(live()).toEqual([Number(firstId)]);
-      const uploadsAfterCreate = emu.http.requests.filter((r) => r.path.includes("/segment/upload/")).length;
-      expect(uploadsAfterCreate).toBe(1);
-
-      // No perpetual diff, and an unchanged file is not uploaded again.
-      expect((await engine.preview(spec({ file: v1 }))).steps.map((s) => s.op)).toEqual(["same"]);
-      expect((await engine.up(spec({ file: v1 }))).steps.map((s) => s.op)).toEqual(["same"]);
-      // The first refresh fills in serverStatus (not read after the create) and nothing else; the next changes nothing.
-      const { serverStatus: _before, ...managedBefore } = engine.state.resources[0]!.outputs;
-      await engine.refresh();
-      const { serverStatus, ...managedAfter } = engine.state.resources[0]!.outputs;
-      expect(managedAfter).toEqual(managedBefore);
-      expect(serverStatus).toMatchObject({ processStatus: expect.any(Number) });
-      expect((await engine.refresh()).changed).toEqual([]);
-      expect(emu.http.requests.filter((r) => r.path.includes("/segment/upload/")).length).toBe(uploadsAfterCreate);
-
-      // A new version of the file (same path) is a diff: updated in place, or recreated under `replace`.
-      writeMembers(`${updateStrategy}-v1.csv`, ["1001\ta@example.com\t+1", "1002\tb@example.com\t+2", "1003\tc@example.com\t+3"]);
-      const fileUp = await engine.up(spec({ file: v1 }));
-      expect(fileUp.errors).toEqual([]);
-      expect(opOf(fileUp.steps)).toBe(updateStrategy === "api" ? "update" : "replace");
-      expect(emu.http.requests.filter((r) => r.path.includes("/segment/upload/")).length).toBe(uploadsAfterCreate + 1);
-      expect((await engine.preview(spec({ file: v1 }))).steps.map((s) => s.op)).toEqual(["same"]);
-
-      // Schedule change (static stays static → dynamic is a replacement; dynamic settings update).
-      const dynamic = { type: "dynamic", repeat: { every: 6, unit: "hours" }, start: { day: "2026-12-01", hour: "03:00" }, end: { afterRuns: 10 } };
-      const toDynamic = await engine.up(spec({ file: v1, schedule: dynamic }));
-      expect(toDynamic.errors).toEqual([]);
-      expect(opOf(toDynamic.steps)).toBe("replace");
-      const daily = { ...dynamic, repeat: { every: 1, unit: "days" } };
-      const scheduleUp = await engine.up(spec({ file: v1, schedule: daily }));
-      expect(scheduleUp.errors).toEqual([]);
-      expect(opOf(scheduleUp.steps)).toBe(updateStrategy === "api" ? "update" : "replace");
-      const stored = emu.store.getSegment(Number(engine.state.resources[0]!.id))!;
-      expect(stored.computeSchedule).toMatchObject({ type: "dynamic", repeatType: "days", repeatValue: 1 });
-      expect((await engine.preview(spec({ file: v1, schedule: daily }))).steps.map((s) => s.op)).toEqual(["same"]);
-
-      // Audience change: always a replacement.
-      const visitorFile = writeMembers(`${updateStrategy}-visitors.csv`, ["v1\tv@example.com\t+9"]);
-      const audienceUp = await engine.up(spec({ file: visitorFile, audience: "visitor", schedule: daily }));
-      expect(audienceUp.errors).toEqual([]);
-      expect(opOf(audienceUp.steps)).toBe("replace");
-      const current = engine.state.resources[0]!;
-      expect(current.outputs.itemTypeId).toBe(-1007);
-
-      if (deleteStrategy === "api") {
-        // Replacements deleted their predecessors: exactly one segment is left.
-        expect(live()).toEqual([Number(current.id)]);
-      } else {
-        // Every replacement left the old segment in ANTS, and said so.
-        expect(live()).toContain(Number(firstId));
-        expect(host.output().stderr).toMatch(new RegExp(`segment ${firstId}\\b.*(stays|remains|still exists)`, "i"));
-      }
-
-      // Deleted out of band: refresh drops it from state.
-      emu.store.deleteSegment(Number(current.id));
-      const refresh = await engine.refresh();
-      expect(refresh.dropped).toHaveLength(1);
-      expect(engine.state.resources).toEqual([]);
-
-      // Recreate, then destroy.
-      await engine.up(spec({ file: visitorFile, audience: "visitor", schedule: daily }));
-      const lastId = Number(engine.state.resources[0]!.id);
-      const destroy = await engine.destroy();
-      expect(destroy.errors).toEqual([]);
-      expect(live().includes(lastId)).toBe(deleteStrategy === "forget");
-
-      const out = host.output();
-      expect(JSON.stringify(engine.state) + out.stdout + out.stderr).not.toContain(CLIENT.clientSecret);
-    } finally {
-      await host.close();
-    }
-  });
-});
-
-describe("ants assumed endpoints missing on the tenant", () => {
-  it("an update against a 404 endpoint fails with the setting to change, and state keeps the old segment", async () => {
-    emu.reset();
-    const { host, engine } = await startEngine({
-      "ants:baseUrl": emu.url, "ants:authUrl": emu.authUrl, "ants:clientId": CLIENT.clientId, "ants:clientSecret": CLIENT.clientSecret,
-    });
-    try {
-      const file = writeMembers("missing-endpoints.csv", ["1\tx@example.com\t+1"]);
-      await engine.up(spec({ file }));
-      const before = structuredClone(engine.state);
-      emu.setAssumedEndpoints(false);
-      writeMembers("missing-endpoints.csv", ["1\tx@example.com\t+1", "2\ty@example.com\t+2"]);
-      const up = await engine.up(spec({ file }));
-      expect(up.errors).toHaveLength(1);
-      expect(up.errors[0]!.message).toContain("ants:updateStrategy");
-      expect(engine.state.resources[0]!.id).toBe(before.resources[0]!.id);
-      const destroy = await engine.destroy();
-      expect(destroy.errors[0]?.message ?? "").toContain("ants:deleteStrategy");
-    } finally {
-      emu.setAssumedEndpoints(true);
-      await host.close();
-    }
-  });
+describe("ants lifecycle through the provider host", () => {
+  for (const c of [strategyCase("api", "api"), strategyCase("replace", "forget"), missingEndpoints]) it(c.name, () => runCase(c), 90_000);
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine, ProviderHost, ResourceSpec } from "../../driver";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
-import { serializedProvider, startEngine, TYPES } from "./harness";
+import { ongageApi, ongageConfig, serializedProvider, startEngine, TYPES } from "./harness";
 
 // Deleting an Ongage segment unschedules the campaigns that use it. Through the SDK's provider host:
 // a delete (destroy, removal, the delete half of a replacement) of a segment that New, Scheduled,
@@ -15,11 +15,7 @@ const HOUR = 3600;
 let emu: OngageEmulator;
 let provider: string;
 
-const headers = { "content-type": "application/json", X_USERNAME: CREDS.username, X_PASSWORD: CREDS.password, X_ACCOUNT_CODE: CREDS.accountCode };
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${emu.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as { payload: any } };
-}
+const api = (method: string, path: string, body?: unknown) => ongageApi(emu)(method, path, body);
 
 /** A campaign through the documented route; `scheduled` gives it a schedule_date in the future. */
 async function campaign(name: string, segments: Array<number | { segment_id: number; exclude: 1 }>, opts: { scheduled?: boolean; list?: number } = {}) {
@@ -35,9 +31,7 @@ const segmentExists = async (list: number, id: string) => {
   return res.status === 200 && res.body.payload.deleted === "0";
 };
 
-function config(extra: Record<string, string> = {}) {
-  return { "ongage:baseUrl": emu.url, "ongage:username": CREDS.username, "ongage:password": CREDS.password, "ongage:accountCode": CREDS.accountCode, "ongage:listId": String(LIST), ...extra };
-}
+const config = (extra: Record<string, string> = {}) => ongageConfig(emu, { "ongage:listId": String(LIST), ...extra });
 const segment = (name: string, inputs: Record<string, unknown>, opts: Partial<ResourceSpec> = {}): ResourceSpec => ({
   type: TYPES.ongageSegment,
   name,

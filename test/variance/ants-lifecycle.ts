@@ -5,7 +5,7 @@ import { Engine, type ProviderHost, type ResourceSpec, type StateResource } from
 import { type AntsEmulator, defaultAntsClients } from "../../emulators/ants/server";
 import type { StoredSegment } from "../../emulators/ants/store";
 import { exportAnts } from "../../provider/definitions/export-ants";
-import { TYPES } from "../lifecycle/harness";
+import { TYPES, withEnv } from "../lifecycle/harness";
 import { createSeedSegment, token } from "../emulators/ants/client";
 import { stopOnErrors, Stopped } from "./outcome";
 
@@ -142,17 +142,10 @@ export async function antsLifecycle(ctx: Context, run: AntsRun): Promise<void> {
 /** Runs the export as the CLI does: settings from ANTS_* variables, here pointing at the emulator. */
 async function exportWith<T>(emu: AntsEmulator, fn: () => Promise<T>): Promise<T> {
   const env = { ANTS_BASE_URL: emu.url, ANTS_AUTH_URL: emu.authUrl, ANTS_CLIENT_ID: CLIENT.clientId, ANTS_CLIENT_SECRET: CLIENT.clientSecret, ANTS_MAX_RETRIES: "1", ANTS_RETRY_BASE_MS: "10" };
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
   try {
-    return await fn();
+    return await withEnv(env, fn);
   } catch (err) {
     throw new Stopped("export", (err as Error).message);
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
   }
 }
 

@@ -3,7 +3,7 @@ import { Engine, type ProviderHost, type StateResource } from "../../driver";
 import type { OngageEmulator, StoredSegment } from "../../emulators/ongage/server";
 import { createSegmentBody } from "../../emulators/ongage/request-schemas";
 import { exportOngage } from "../../provider/definitions/export-ongage";
-import { specs, TYPES } from "../lifecycle/harness";
+import { specs, TYPES, withEnv } from "../lifecycle/harness";
 import { stopOnErrors, Stopped } from "./outcome";
 
 /**
@@ -144,17 +144,10 @@ export async function ongageLifecycle(ctx: Context, run: OngageRun): Promise<voi
 /** Runs the export as the CLI does: settings from ONGAGE_* variables, here pointing at the emulator. */
 async function exportWith<T>(emu: OngageEmulator, fn: () => Promise<T>): Promise<T> {
   const env = { ONGAGE_BASE_URL: emu.url, ONGAGE_USERNAME: CREDS.username, ONGAGE_PASSWORD: CREDS.password, ONGAGE_ACCOUNT_CODE: CREDS.accountCode, ONGAGE_LIST_ID: String(LIST), ONGAGE_MAX_RETRIES: "1", ONGAGE_RETRY_BASE_MS: "10" };
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
   try {
-    return await fn();
+    return await withEnv(env, fn);
   } catch (err) {
     throw new Stopped("export", (err as Error).message);
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
   }
 }
 
