@@ -2,7 +2,7 @@
  * The HTTP calls of an ANTS lifecycle sent directly with undici, 10 in flight: the baseline of P1 (ANTS).
  * Each phase sends what the provider sent in that phase (recorded by the emulator): the token request,
  * the attribute read, an upload then a create per segment, the Listing pages, an update and a delete per
- * segment, and a keyword Listing after each create and update if the provider sent one (it no longer
+ * segment, a keyword Listing before each delete and after each create and update if the provider sent one (it no longer
  * reads status after a write), and the interrupted-create Listing of the create phase. Only what the server assigns differs: ids and uploaded file paths come
  * from this run's answers.
  */
@@ -43,6 +43,7 @@ export async function directAntsLifecycle(origin: string, phases: AntsPhases, pr
   };
   const readAfterCreate = statusRead(phases.create, "/segment/create");
   const readAfterUpdate = statusRead(phases.update, "/segment/update");
+  const readBeforeDelete = statusRead(phases.destroy, "/segment/delete");
   const t0 = performance.now();
 
   // create: token, attributes, then upload + create per segment
@@ -81,6 +82,11 @@ export async function directAntsLifecycle(origin: string, phases: AntsPhases, pr
     await readAfterUpdate(String((JSON.parse(body) as { segmentId: number }).segmentId));
   });
   for (const r of only(phases.refresh, "/segment/listing")) await send(r);
-  await pool(only(phases.destroy, "/segment/delete"), IN_FLIGHT, async (r) => void (await send(r, withId(r))));
+  // destroy: the in-use guard's keyword Listing (used_by_modules, provider/ants/modules-in-use.ts), then the delete
+  await pool(only(phases.destroy, "/segment/delete"), IN_FLIGHT, async (r) => {
+    const body = withId(r);
+    await readBeforeDelete(String((JSON.parse(body) as { segmentId: number }).segmentId));
+    await send(r, body);
+  });
   return { ms: performance.now() - t0, calls };
 }
