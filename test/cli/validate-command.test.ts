@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
 import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
 import { resetProcessState } from "../../provider/http/process-state";
-import { ANTS_BAD, BAD, CREDENTIALS, ENV_KEYS, GOOD, folder, liveEnv, seedSegment } from "../definitions/live-fixtures";
+import { ANTS_BAD, BAD, CREDENTIALS, ENV_KEYS, GOOD, useLiveAccount, folder, liveEnv, seedSegment } from "../definitions/live-fixtures";
 
 const root = resolve(__dirname, "..", "..");
 const good = "test/fixtures/definitions/good";
@@ -83,29 +83,7 @@ describe("pulumi-segments validate", () => {
 });
 
 describe("pulumi-segments validate --live (against the emulators)", () => {
-  const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
-  let ongage: OngageEmulator;
-  let ants: AntsEmulator;
-  let seeded: string;
-  beforeAll(async () => {
-    ongage = await startOngageEmulator({ credentials: CREDENTIALS, defaultListId: 10000 });
-    ants = await startAntsEmulator();
-    liveEnv(ongage, ants);
-    seeded = await seedSegment(ongage.url);
-  });
-  afterAll(async () => {
-    await ongage.close();
-    await ants.close();
-    for (const [k, v] of Object.entries(savedEnv)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
-  beforeEach(() => {
-    resetProcessState();
-    ongage.http.setFaultPolicy(undefined);
-    liveEnv(ongage, ants);
-  });
+  const account = useLiveAccount();
   /** The output with the temporary folder's path left out. */
   const runIn = async (dir: string, ...argv: string[]) => {
     const r = await run(dir, "--live", ...argv);
@@ -113,11 +91,11 @@ describe("pulumi-segments validate --live (against the emulators)", () => {
   };
 
   it("a folder that fits the account is valid, checked against it: exit 0", async () => {
-    expect(await runIn(folder({ "good.yaml": GOOD }, seeded))).toEqual({ code: 0, stdout: "3 definitions in 1 file: valid (also against the account)\n", stderr: "" });
+    expect(await runIn(folder({ "good.yaml": GOOD }, account.seeded))).toEqual({ code: 0, stdout: "3 definitions in 1 file: valid (also against the account)\n", stderr: "" });
   });
 
   it("each definition that cannot work is reported at file:line:col with what exists: exit 1", async () => {
-    const { code, stdout } = await runIn(folder({ "bad.yaml": BAD, "ants.yaml": ANTS_BAD }, seeded));
+    const { code, stdout } = await runIn(folder({ "bad.yaml": BAD, "ants.yaml": ANTS_BAD }, account.seeded));
     expect(code).toBe(1);
     expect(stdout.split("\n").map((l) => l.replace(/; (fields|segments|attributes|attributes it can match|fitting fields): .*/, "; $1: …"))).toEqual([
       'ants.yaml:9:26: missing-attribute spec.matchRules[1].attribute: column "country" maps to "country", which the customer business object does not have; attributes: …',
@@ -129,31 +107,31 @@ describe("pulumi-segments validate --live (against the emulators)", () => {
       "6 problems in 2 files (2 files checked)",
       "",
     ]);
-    const github = await runIn(folder({ "bad.yaml": BAD }, seeded), "--format", "github");
+    const github = await runIn(folder({ "bad.yaml": BAD }, account.seeded), "--format", "github");
     expect(github.stdout).toContain("::error file=bad.yaml,line=8,col=27,title=wrong-field spec.match.all[1].field::the account's default list has no field \"country\"; fields: address, birthdate, email, first_name, last_name, product_id");
   });
 
   it("a read that fails makes it exit 1 naming the check that could not be made, never 'valid'", async () => {
-    ongage.http.setFaultPolicy((req) => (req.method === "GET" && req.path.endsWith("/api/segments") ? { reset: true } : undefined));
-    const { code, stdout } = await runIn(folder({ "good.yaml": GOOD }, seeded));
+    account.ongage.http.setFaultPolicy((req) => (req.method === "GET" && req.path.endsWith("/api/segments") ? { reset: true } : undefined));
+    const { code, stdout } = await runIn(folder({ "good.yaml": GOOD }, account.seeded));
     expect(code).toBe(1);
     const [line, summary] = stdout.trimEnd().split("\n");
     expect(line).toMatch(/^could not check the segments of the account's default list \(1 definition: fine\): ongage GET \/api\/segments/);
     expect(summary).toBe("3 definitions in 1 file: no problem found; 1 live check could not be made: not valid");
-    const json = JSON.parse((await runIn(folder({ "good.yaml": GOOD }, seeded), "--format", "json")).stdout) as { valid: boolean; unchecked: Array<{ check: string; definitions: string[] }> };
+    const json = JSON.parse((await runIn(folder({ "good.yaml": GOOD }, account.seeded), "--format", "json")).stdout) as { valid: boolean; unchecked: Array<{ check: string; definitions: string[] }> };
     expect(json.valid).toBe(false);
     expect(json.unchecked.map((u) => [u.check, u.definitions])).toEqual([["segment-id", ["fine"]]]);
   });
 
   it("without credentials it exits 1 naming the variable; the password never appears in any output", async () => {
     delete process.env.ONGAGE_PASSWORD;
-    const r = await runIn(folder({ "good.yaml": GOOD }, seeded));
+    const r = await runIn(folder({ "good.yaml": GOOD }, account.seeded));
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toContain("Missing Ongage password: set environment variable ONGAGE_PASSWORD.");
     expect(r.stdout).not.toContain(": valid");
-    liveEnv(ongage, ants);
-    ongage.http.setFaultPolicy((req) => (req.path.endsWith("/api/list_fields") ? { reset: true } : undefined));
-    const failed = await runIn(folder({ "bad.yaml": BAD }, seeded), "--format", "json");
+    liveEnv(account.ongage, account.ants);
+    account.ongage.http.setFaultPolicy((req) => (req.path.endsWith("/api/list_fields") ? { reset: true } : undefined));
+    const failed = await runIn(folder({ "bad.yaml": BAD }, account.seeded), "--format", "json");
     expect(failed.stdout + failed.stderr).not.toContain(CREDENTIALS.password);
   });
 });

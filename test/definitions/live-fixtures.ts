@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AntsEmulator } from "../../emulators/ants/server";
-import type { OngageEmulator } from "../../emulators/ongage/server";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { startAntsEmulator, type AntsEmulator } from "../../emulators/ants/server";
+import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage/server";
+import { resetProcessState } from "../../provider/http/process-state";
 
 // Definitions that cannot work in the emulators' account, one mistake each, shared by the tests of
 // validate --live (test/definitions/live-checks.test.ts, test/cli/validate-command.test.ts).
@@ -115,3 +117,42 @@ export function liveEnv(ongage: OngageEmulator, ants: AntsEmulator): void {
   delete process.env.ANTS_ACCESS_TOKEN;
 }
 
+
+/** Both emulators and the seeded segment's id, for the tests of one file (or describe block). */
+export interface LiveAccount {
+  ongage: OngageEmulator;
+  ants: AntsEmulator;
+  seeded: string;
+}
+
+/**
+ * Starts both emulators once (Ongage with a seeded segment), points the environment at them, and
+ * restores the environment at the end. Before each test: process state forgotten, no fault, the
+ * environment set again (a test may remove a credential) and the request logs cleared.
+ */
+export function useLiveAccount(): LiveAccount {
+  const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
+  const account = {} as LiveAccount;
+  beforeAll(async () => {
+    account.ongage = await startOngageEmulator({ credentials: CREDENTIALS, defaultListId: 10000 });
+    account.ants = await startAntsEmulator();
+    liveEnv(account.ongage, account.ants);
+    account.seeded = await seedSegment(account.ongage.url);
+  });
+  afterAll(async () => {
+    await account.ongage.close();
+    await account.ants.close();
+    for (const [k, v] of Object.entries(savedEnv)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  beforeEach(() => {
+    resetProcessState();
+    account.ongage.http.setFaultPolicy(undefined);
+    liveEnv(account.ongage, account.ants);
+    account.ongage.http.clearLog();
+    account.ants.http.clearLog();
+  });
+  return account;
+}

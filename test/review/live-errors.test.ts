@@ -8,15 +8,12 @@ import { startOngageEmulator, type OngageEmulator } from "../../emulators/ongage
 import { resetProcessState } from "../../provider/http/process-state";
 import type { Report } from "../../provider/review/report";
 import { runCli } from "../cli/run-cli";
-import { ANTS_BAD, BAD, CREDENTIALS, ENV_KEYS, GOOD, liveEnv, seedSegment } from "../definitions/live-fixtures";
+import { ANTS_BAD, BAD, CREDENTIALS, ENV_KEYS, GOOD, useLiveAccount, liveEnv, seedSegment } from "../definitions/live-fixtures";
 
 // review --base … --live with definitions that cannot work in the account: each is an error on its
 // segment (the same checks as validate --live), and the command exits 1 after writing the report.
 
-const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
-let ongage: OngageEmulator;
-let ants: AntsEmulator;
-let seeded: string;
+const account = useLiveAccount();
 
 /** A git repository whose main commit holds `base` and whose working tree holds `head`. */
 function repoWith(base: Record<string, string>, head: Record<string, string>): string {
@@ -25,7 +22,7 @@ function repoWith(base: Record<string, string>, head: Record<string, string>): s
   const write = (files: Record<string, string>) => {
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(dirname(join(repo, path)), { recursive: true });
-      writeFileSync(join(repo, path), text.replaceAll("SEEDED", seeded));
+      writeFileSync(join(repo, path), text.replaceAll("SEEDED", account.seeded));
     }
   };
   git("init", "-q", "-b", "main");
@@ -39,24 +36,6 @@ function repoWith(base: Record<string, string>, head: Record<string, string>): s
 }
 const review = async (repo: string, ...argv: string[]) => runCli("review", "--base", "main", join(repo, "segments"), "--live", ...argv);
 
-beforeAll(async () => {
-  ongage = await startOngageEmulator({ credentials: CREDENTIALS, defaultListId: 10000 });
-  ants = await startAntsEmulator();
-  liveEnv(ongage, ants);
-  seeded = await seedSegment(ongage.url);
-});
-afterAll(async () => {
-  await ongage.close();
-  await ants.close();
-  for (const [k, v] of Object.entries(savedEnv)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-beforeEach(() => {
-  resetProcessState();
-  ongage.http.setFaultPolicy(undefined);
-});
 
 describe("review --live: definitions that cannot work are errors", () => {
   it("an unknown field, a wrong field type, a missing segment id, a missing list and ANTS attributes: one error each on its segment, exit 1", async () => {
@@ -91,7 +70,7 @@ describe("review --live: definitions that cannot work are errors", () => {
   });
 
   it("a check that could not be made is an error naming it, never a pass: exit 1", async () => {
-    ongage.http.setFaultPolicy((req) => (req.path.endsWith("/api/list_fields") ? { reset: true } : undefined));
+    account.ongage.http.setFaultPolicy((req) => (req.path.endsWith("/api/list_fields") ? { reset: true } : undefined));
     const repo = repoWith({}, { "segments/good.yaml": GOOD.replaceAll("name: Fine", "name: Fine\n    listId: 10000").replaceAll("name: Other", "name: Other\n    listId: 10000") });
     const { code, stdout } = await review(repo, "--format", "json");
     expect(code).toBe(1);
@@ -102,10 +81,10 @@ describe("review --live: definitions that cannot work are errors", () => {
 
   it("without --live no check is made and nothing is an error", async () => {
     const repo = repoWith({}, { "segments/bad.yaml": BAD });
-    ongage.http.clearLog();
+    account.ongage.http.clearLog();
     const { code, stdout } = await runCli("review", "--base", "main", join(repo, "segments"), "--format", "json");
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as Report).segments.every((s) => s.errors === undefined)).toBe(true);
-    expect(ongage.http.requests).toEqual([]);
+    expect(account.ongage.http.requests).toEqual([]);
   });
 });
